@@ -1,0 +1,128 @@
+//! Arguments, turned into validated values at the edge.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use jiff::civil::Date;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "seg",
+    version,
+    about = "Customer-segmentation rules in plain text, compiled to SQL and run on DuckDB",
+    after_help = "Exit status: 0 clean (warnings allowed), 1 errors in the rules, 2 usage, data or IO errors."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Parse and check a rule set: names, types, columns. Nothing runs.
+    Check(CheckArgs),
+    /// Print the SQL a run executes.
+    Compile(RuleArgs),
+    /// Run a rule set and write the tagged tables.
+    Run(RunArgs),
+    /// Generate sample data, run the rules in `rules/` on it, print the result.
+    Demo(DemoArgs),
+    /// Explain a diagnostic code (E101, W001 ...).
+    Explain(ExplainArgs),
+}
+
+/// What every command that reads a rule set takes.
+#[derive(Debug, Args)]
+pub struct RuleArgs {
+    /// A folder of .seg files (every .seg file in it), or one .seg file.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// A DuckDB database: tables named by sources are read from it.
+    #[arg(long, value_name = "FILE")]
+    pub db: Option<PathBuf>,
+    /// Override a param: --set vip_spend=8000 (checked against its type).
+    #[arg(long = "set", value_name = "NAME=VALUE", value_parser = name_value)]
+    pub params: Vec<(String, String)>,
+    /// Read a source from elsewhere: --source orders=data/orders.csv, or a table name.
+    #[arg(long = "source", value_name = "NAME=PATH_OR_TABLE", value_parser = name_value)]
+    pub sources: Vec<(String, String)>,
+    /// The date the run is as of (default: the rules' `as of`, else today, UTC).
+    #[arg(long, value_name = "DATE", value_parser = date)]
+    pub as_of: Option<Date>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    /// How to print diagnostics.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    /// Also write the wide and long tables to this folder.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// The file format for --out.
+    #[arg(long, value_enum, default_value_t = OutFormat::Parquet)]
+    pub out_format: OutFormat,
+    /// How to print the summary.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// How many customers to generate.
+    #[arg(long, default_value_t = 100_000)]
+    pub customers: u64,
+    /// The seed of the generator: the same seed gives the same data.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Where to write the data (DIR/data/*.parquet) and the database (DIR/seg.duckdb).
+    #[arg(long, default_value = "demo")]
+    pub dir: PathBuf,
+    /// The rule set to run.
+    #[arg(long, default_value = "rules")]
+    pub rules: PathBuf,
+    /// How to print the summary.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A code like E101, or its name like unknown-name.
+    pub code: Option<String>,
+    /// Print every code (the text of docs/diagnostics.md).
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutFormat {
+    Parquet,
+    Csv,
+}
+
+fn name_value(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((name, value)) if !name.trim().is_empty() => Ok((name.trim().to_string(), value.to_string())),
+        _ => Err(format!("expected NAME=VALUE, got `{s}`")),
+    }
+}
+
+fn date(s: &str) -> Result<Date, String> {
+    s.parse::<Date>()
+        .map_err(|_| format!("expected a date like 2025-06-30, got `{s}`"))
+}

@@ -1,0 +1,70 @@
+//! `seg demo`: sample data, the rules in `rules/`, the result.
+
+use std::time::Instant;
+
+use seg::engine::{RunOptions, generate_demo};
+use seg::sql::demo::AS_OF;
+use seg::syntax;
+
+use super::args::{DemoArgs, Format, RuleArgs};
+use super::output::{self, thousands};
+use super::progress::Progress;
+use super::run;
+
+pub fn run(args: DemoArgs) -> u8 {
+    let clock = Instant::now();
+    let data_dir = args.dir.join("data");
+    let progress = Progress::new();
+    let data = generate_demo(&data_dir, args.customers, args.seed, &progress);
+    progress.finish();
+    let data = match data {
+        Ok(d) => d,
+        Err(e) => return output::failure(&e),
+    };
+    let rows: Vec<String> = data
+        .files
+        .iter()
+        .map(|(table, _, n)| format!("{} {table}", thousands(*n)))
+        .collect();
+    if args.format == Format::Human {
+        output::stdout(&format!(
+            "generated {} in {:.1} s into {}\n\n",
+            rows.join(", "),
+            clock.elapsed().as_secs_f64(),
+            data_dir.display()
+        ));
+    }
+
+    // Point the rule set's sources at the generated files, whatever paths
+    // its `from` clauses name.
+    let declared = match seg::source::read_rule_set(&args.rules) {
+        Ok(files) => {
+            let (ast, _) = syntax::parse(&files);
+            ast.source_names().into_iter().map(String::from).collect::<Vec<_>>()
+        }
+        Err(_) => Vec::new(),
+    };
+    let sources = data
+        .files
+        .iter()
+        .filter(|(table, _, _)| declared.contains(table))
+        .map(|(table, path, _)| (table.clone(), path.display().to_string()))
+        .collect();
+    let rules = RuleArgs {
+        path: args.rules.clone(),
+        db: None,
+        params: Vec::new(),
+        sources,
+        as_of: AS_OF.parse().ok(),
+    };
+    let db = args.dir.join("seg.duckdb");
+    let status = run::execute(&rules, &db, &RunOptions::default(), args.format);
+    if status == 0 && args.format == Format::Human {
+        output::stdout(&format!(
+            "\nnext: seg check {rules} · seg compile {rules} --as-of {AS_OF} · seg run {rules} --db {db} --as-of {AS_OF}\n",
+            rules = args.rules.display(),
+            db = db.display()
+        ));
+    }
+    status
+}

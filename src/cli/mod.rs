@@ -1,0 +1,34 @@
+//! The command line: arguments, one file per subcommand, and the human and
+//! JSON renderings. The library knows nothing of this module.
+
+mod args;
+mod check;
+mod compile;
+mod demo;
+mod explain;
+mod output;
+mod progress;
+mod run;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+pub use args::{Cli, Command};
+
+/// Exit statuses: 0 clean (warnings allowed), 1 rule errors, 2 usage or IO.
+pub const CLEAN: u8 = 0;
+pub const RULE_ERRORS: u8 = 1;
+pub const FAILURE: u8 = 2;
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let status = match cli.command {
+        Command::Check(a) => check::run(a),
+        Command::Compile(a) => compile::run(a),
+        Command::Run(a) => run::run(a),
+        Command::Demo(a) => demo::run(a),
+        Command::Explain(a) => explain::run(a),
+    };
+    ExitCode::from(status)
+}

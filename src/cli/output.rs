@@ -1,0 +1,113 @@
+//! Writing to the terminal: diagnostics, summaries, errors. Output that is
+//! cut short by a closed pipe (`seg compile | head`) is not an error.
+
+use std::io::{IsTerminal, Write};
+
+use seg::diagnostic::{self, Diagnostic, render};
+use seg::source::SourceMap;
+use unicode_width::UnicodeWidthStr;
+
+use super::args::Format;
+use super::{CLEAN, FAILURE, RULE_ERRORS};
+
+/// Prints to stdout, ignoring a closed pipe.
+pub fn stdout(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}
+
+/// Prints to stderr.
+pub fn stderr(text: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(text.as_bytes());
+}
+
+fn style() -> render::Style {
+    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let width = if colour { 120 } else { 100 };
+    render::Style { colour, width }
+}
+
+/// Prints diagnostics: as reports on stderr, or as a JSON array on stdout.
+pub fn diagnostics(diagnostics: &[Diagnostic], files: &SourceMap, format: Format) {
+    match format {
+        Format::Human => {
+            if !diagnostics.is_empty() {
+                stderr(&render::human(diagnostics, files, style()));
+            }
+        }
+        Format::Json => {
+            let json = render::json(diagnostics, files);
+            stdout(&format!("{}\n", serde_json::to_string_pretty(&json).unwrap_or_default()));
+        }
+    }
+}
+
+/// The exit status for a set of diagnostics.
+pub fn status(diagnostics: &[Diagnostic]) -> u8 {
+    let errors: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.is_error()).collect();
+    if errors.is_empty() {
+        CLEAN
+    } else if errors.iter().all(|d| d.code.is_usage()) {
+        FAILURE
+    } else {
+        RULE_ERRORS
+    }
+}
+
+/// Prints an error that is not about a rule (IO, database, data).
+pub fn failure(error: &dyn miette::Diagnostic) -> u8 {
+    let theme = if style().colour {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    };
+    let mut text = String::new();
+    let _ = miette::GraphicalReportHandler::new_themed(theme)
+        .with_width(style().width)
+        .render_report(&mut text, error);
+    stderr(&text);
+    FAILURE
+}
+
+/// An error message with a help line, as a miette report.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("{message}")]
+#[diagnostic(code(seg::usage))]
+pub struct Usage {
+    pub message: String,
+    #[help]
+    pub help: Option<String>,
+}
+
+pub fn usage(message: impl Into<String>, help: Option<String>) -> u8 {
+    failure(&Usage {
+        message: message.into(),
+        help,
+    })
+}
+
+/// `1234567` → `1,234,567`.
+pub fn thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+/// Pads to a display width (CJK characters take two columns).
+pub fn pad(text: &str, width: usize) -> String {
+    let w = text.width();
+    format!("{text}{}", " ".repeat(width.saturating_sub(w)))
+}
+
+pub fn totals(diagnostics: &[Diagnostic]) -> String {
+    render::totals(diagnostics)
+}
+
+pub use diagnostic::sort;

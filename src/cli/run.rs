@@ -1,0 +1,104 @@
+//! `seg run`: run a rule set and publish the tagged tables.
+
+use std::path::Path;
+
+use seg::engine::{self, Engine, RunOptions, RunSummary};
+use seg::semantic::Mode;
+
+use super::args::{Format, OutFormat, RuleArgs, RunArgs};
+use super::output::{self, pad, thousands};
+use super::progress::Progress;
+use super::{CLEAN, check};
+
+pub fn run(args: RunArgs) -> u8 {
+    let Some(db) = args.rules.db.clone() else {
+        return output::usage(
+            "`seg run` needs a database to write to",
+            Some("pass --db <file>, e.g. --db seg.duckdb (it is created if missing)".into()),
+        );
+    };
+    let options = RunOptions {
+        out: args.out.clone(),
+        csv: args.out_format == OutFormat::Csv,
+    };
+    execute(&args.rules, &db, &options, args.format)
+}
+
+/// Checks, compiles and runs; prints the summary. Shared with `seg demo`.
+pub fn execute(rules: &RuleArgs, db: &Path, options: &RunOptions, format: Format) -> u8 {
+    let engine = match Engine::open(db) {
+        Ok(e) => e,
+        Err(e) => return output::failure(&e),
+    };
+    let (files, checked) = match check::load(rules, Mode::Run, &engine) {
+        Ok(x) => x,
+        Err(status) => return status,
+    };
+    output::diagnostics(&checked.diagnostics, &files, Format::Human);
+    let Some(program) = checked.program else {
+        output::stderr(&format!("not run: {}\n", output::totals(&checked.diagnostics)));
+        return output::status(&checked.diagnostics);
+    };
+    let plan = seg::compile(&program);
+    let progress = Progress::new();
+    let result = engine::run(&engine, &program, &plan, options, &progress);
+    progress.finish();
+    match result {
+        Ok(summary) => {
+            match format {
+                Format::Human => output::stdout(&human(&summary, db)),
+                Format::Json => output::stdout(&format!(
+                    "{}\n",
+                    serde_json::to_string_pretty(&summary).unwrap_or_default()
+                )),
+            }
+            CLEAN
+        }
+        Err(e) => output::failure(&e),
+    }
+}
+
+/// The summary as a business user reads it.
+pub fn human(s: &RunSummary, db: &Path) -> String {
+    let mut out = String::new();
+    out.push_str(&format!(
+        "run {} · {} customers · as of {} · {:.2} s\n",
+        s.run_id,
+        thousands(s.customers),
+        s.as_of,
+        s.duration_ms as f64 / 1000.0
+    ));
+    let width = s
+        .segmentations
+        .iter()
+        .flat_map(|g| g.labels.iter().map(|l| l.label.as_deref().unwrap_or("(no label)")))
+        .chain(s.tags.iter().map(|t| t.tag.as_str()))
+        .map(unicode_width::UnicodeWidthStr::width)
+        .max()
+        .unwrap_or(0)
+        .max(12)
+        + 4;
+    let row = |name: &str, n: i64, share: f64| {
+        format!(
+            "  {}{:>12}  {:>6.1}%\n",
+            pad(name, width),
+            thousands(n),
+            share * 100.0
+        )
+    };
+    let header = |title: &str| format!("\n{}{:>12}  {:>7}\n", pad(title, width + 2), "customers", "share");
+    for g in &s.segmentations {
+        out.push_str(&header(&g.segmentation));
+        for l in &g.labels {
+            out.push_str(&row(l.label.as_deref().unwrap_or("(no label)"), l.customers, l.share));
+        }
+    }
+    if !s.tags.is_empty() {
+        out.push_str(&header("tags"));
+        for t in &s.tags {
+            out.push_str(&row(&t.tag, t.customers, t.share));
+        }
+    }
+    out.push_str(&format!("\nwritten to {}: {}\n", db.display(), s.outputs.join(", ")));
+    out
+}

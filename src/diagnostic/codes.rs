@@ -1,0 +1,343 @@
+//! The catalogue of diagnostic codes. Codes are stable: tools and CI logs
+//! refer to them, so a code is never reused for another meaning.
+//!
+//! Each entry carries its own documentation; `seg explain CODE` prints it and
+//! `docs/diagnostics.md` is generated from it (a test keeps them equal).
+
+use super::Severity;
+
+pub struct CodeInfo {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub summary: &'static str,
+    /// Markdown: why it matters, an example, the fix.
+    pub explanation: &'static str,
+}
+
+macro_rules! codes {
+    ($( $variant:ident = $code:literal, $name:literal, $severity:ident, $summary:literal, $explanation:literal; )*) => {
+        /// A stable diagnostic code. `E` codes are errors, `W` codes warnings.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code { $( $variant, )* }
+
+        impl Code {
+            pub const ALL: &'static [Code] = &[ $( Code::$variant, )* ];
+
+            pub fn info(self) -> &'static CodeInfo {
+                match self {
+                    $( Code::$variant => &CodeInfo {
+                        code: $code,
+                        name: $name,
+                        severity: Severity::$severity,
+                        summary: $summary,
+                        explanation: $explanation,
+                    }, )*
+                }
+            }
+        }
+    };
+}
+
+impl Code {
+    pub fn as_str(self) -> &'static str {
+        self.info().code
+    }
+
+    /// Finds a code by its code (`E101`) or its name (`unknown-name`).
+    pub fn find(query: &str) -> Option<Code> {
+        Code::ALL.iter().copied().find(|c| {
+            c.info().code.eq_ignore_ascii_case(query) || c.info().name.eq_ignore_ascii_case(query)
+        })
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+codes! {
+    Syntax = "E001", "syntax", Error,
+        "A line does not read as a rule.",
+        "The line does not follow the form of any rule. The message says what seg \
+expected at the marked place and what it found instead.
+
+```seg
+tier A when frequency >=        # a value is missing after >=
+```
+
+Fix the line so that it reads as one of the rule forms in the language reference. \
+A rule that goes on over several lines continues on lines that are indented.";
+
+    InvalidLiteral = "E002", "invalid-literal", Error,
+        "A date or number that cannot exist.",
+        "Dates are written as year-month-day (`2025-06-30`) and must exist in the \
+calendar; numbers must fit in a 64-bit float.
+
+```seg
+as of 2025-02-30        # February has no 30th
+```";
+
+    InvalidText = "E003", "invalid-text", Error,
+        "A rule file is not UTF-8 text.",
+        "Rule files are read as UTF-8. A file saved in another encoding (or a binary file \
+with a `.seg` name) shows replacement characters from the marked place on. Save the file \
+as UTF-8 in your editor.";
+
+    StrayIndent = "E004", "stray-indent", Error,
+        "An indented line with no rule above it.",
+        "An indented line continues the rule above it. The first rule of a file, and every \
+new rule, starts at the beginning of a line.
+
+```seg
+  tier A when frequency >= 10     # remove the leading spaces
+```";
+
+    UnknownName = "E101", "unknown-name", Error,
+        "A name that is not a metric, score, param, segmentation, tag or customer column.",
+        "Every name in a condition or metric must be defined somewhere in the rule set \
+(in any of its files) or be a column of the customer source. The help line suggests the \
+closest existing name and lists what is available.
+
+```seg
+tier A when monetry > 5000      # did you mean `monetary`?
+```";
+
+    UnknownSource = "E102", "unknown-source", Error,
+        "An aggregate or `tags from` names a source that is not declared.",
+        "Aggregates such as `count(orders)` and `sum(orders.amount)` read a fact source \
+declared with `source orders ... by customer_id`.
+
+```seg
+metric frequency = count(order)    # the source is called `orders`
+```";
+
+    UnknownColumn = "E103", "unknown-column", Error,
+        "A column that the source does not have.",
+        "Column names are read from the data itself (CSV header, Parquet schema or table), \
+so a misspelt column is caught before anything runs. The help line lists the real columns.
+
+```seg
+metric monetary = sum(orders.amout)
+```";
+
+    UnknownLabel = "E104", "unknown-label", Error,
+        "A comparison with a label that its segmentation does not have.",
+        "When a condition compares a segmentation with a label, the label must be one of \
+that segmentation's labels; otherwise the condition could never hold.
+
+```seg
+tier A when ...
+tag vip when tier = \"AA\"        # tier has no label AA
+```";
+
+    UnknownFunction = "E105", "unknown-function", Error,
+        "A function that seg does not have.",
+        "The functions are the aggregates (`count`, `sum`, `avg`, `min`, `max`, \
+`count_distinct`, `mode`), the score functions (`quintile`, `ntile`), `percentile`, \
+`days_since`, `months_since`, `years_since`, `round` and `abs`.";
+
+    UnknownSubject = "E106", "unknown-subject", Error,
+        "`describe` names a tag or label that no rule defines.",
+        "`describe` adds a description, category and colour to a tag or a segment label \
+defined elsewhere in the rule set. The tag or label must exist (or, for tags, a \
+`tags from` source may bring it).";
+
+    TypeMismatch = "E201", "type-mismatch", Error,
+        "Values of different kinds are compared or combined.",
+        "Numbers compare with numbers, text with text, dates with dates. Arithmetic needs \
+numbers.
+
+```seg
+tag north when region = 5          # region is text: region = \"north\"
+tag recent when first_order > 2024 # a date: first_order > 2024-01-01
+```";
+
+    WrongArgument = "E202", "wrong-argument", Error,
+        "A function is given the wrong kind of value.",
+        "For example `sum` and `avg` need a number column, `days_since` a date, \
+`percentile` a number and a fraction between 0 and 1.
+
+```seg
+metric total = sum(orders.status)   # status is text
+```";
+
+    NotACondition = "E203", "not-a-condition", Error,
+        "A `when` or `where` is followed by something that is not true or false.",
+        "Conditions compare values: `when monetary > 100`, not `when monetary`.";
+
+    ArgumentCount = "E204", "argument-count", Error,
+        "A function is called with too many or too few values.",
+        "`percentile(monetary, 0.9)` takes two, `days_since(last_order)` one.";
+
+    Misplaced = "E205", "misplaced", Error,
+        "Something is used where it cannot be computed.",
+        "Some parts of the language only make sense in one place: a fact source column \
+(`orders.amount`) only inside an aggregate, a time window (`last 90 days`) only inside an \
+aggregate, `quintile` and `ntile` only in a `score`, and an aggregate's `where` can only use \
+that source's columns and params.
+
+```seg
+tag big when orders.amount > 100    # which order? use max(orders.amount) > 100
+```";
+
+    InvalidValue = "E206", "invalid-value", Error,
+        "A value outside what is allowed here.",
+        "For example a colour that is neither `#rrggbb` nor a known colour name, \
+`ntile` with fewer than 2 buckets, or a percentile outside 0..1.";
+
+    DuplicateDefinition = "E301", "duplicate-definition", Error,
+        "The same name is defined twice.",
+        "Metrics, scores, params, sources, segmentations and tags share one set of names \
+across all files of a rule set. Both places are shown; rename or remove one.";
+
+    Cycle = "E302", "cycle", Error,
+        "Definitions depend on each other in a circle.",
+        "A metric (or score, tag, segmentation) cannot depend on itself, directly or \
+through others. The message names the whole circle.
+
+```seg
+metric a = b + 1
+metric b = a * 2
+```";
+
+    OtherwiseNotLast = "E303", "otherwise-not-last", Error,
+        "A rule follows the `otherwise` rule of its segmentation.",
+        "The first rule whose condition holds gives the label, and `otherwise` always \
+holds, so rules after it could never apply. Move `otherwise` to the end.";
+
+    SegmentationSplit = "E304", "segmentation-split", Error,
+        "The rules of one segmentation are spread over several files.",
+        "The order of a segmentation's rules decides the label, and files have no order \
+between them, so all rules of one segmentation live in one file.";
+
+    DuplicateLabel = "E305", "duplicate-label", Error,
+        "A label appears twice in one segmentation.",
+        "Each rule of a segmentation gives a different label; the second rule with the \
+same label could never apply to anyone the first did not take. Combine the conditions \
+with `or`.";
+
+    WindowWithoutTime = "E306", "window-without-time", Error,
+        "A time window on a source without an `at` column.",
+        "`last 90 days` counts from the source's time column, declared with \
+`at`:
+
+```seg
+source orders from \"orders.csv\" by customer_id at ordered_at
+```";
+
+    CustomerSource = "E307", "customer-source", Error,
+        "There is no customer source, or more than one.",
+        "Exactly one source declares `key <column>`: its rows are the customers, and \
+every customer appears in every output.";
+
+    SourceShape = "E308", "source-shape", Error,
+        "A source declaration is incomplete or contradictory.",
+        "A customer source has `key`, a fact source has `by` (and optionally `at`); a \
+source cannot have both, and each clause appears once. The file format comes from the \
+extension: `.csv`, `.tsv`, `.parquet`, `.json`, `.jsonl` or `.ndjson` (optionally `.gz`).";
+
+    OutputNameClash = "E309", "output-name-clash", Error,
+        "A name would give two columns of the same name in the output table.",
+        "The wide output table has the customer key, every metric, score and \
+segmentation, and a `tags` column. A definition cannot use the key's name or `tags`.";
+
+    UnreadableSource = "E310", "unreadable-source", Error,
+        "A source cannot be read, so the run cannot start.",
+        "The file is missing or unreadable, or the table does not exist in the database \
+given with `--db`. `seg check` reports this as warning W002 and checks everything else; \
+`seg run` needs the data.";
+
+    KeyTypeMismatch = "E311", "key-type-mismatch", Error,
+        "A fact source's customer column has another type than the customer key.",
+        "`by customer_id` joins the fact rows to the customers; numbers join to numbers \
+and text to text. Convert one of them in the data.";
+
+    UnknownParam = "E401", "unknown-param", Error,
+        "`--set` names a param that the rule set does not declare.",
+        "`seg run --set vip_spend=8000` overrides `param vip_spend = 5000`. Declare the \
+param in a rule file first.";
+
+    ParamValue = "E402", "param-value", Error,
+        "A `--set` value does not fit the param's type.",
+        "A param declared with a number takes a number, a date param a date \
+(`2025-06-30`), a true/false param `true` or `false`.";
+
+    UnknownSourceOverride = "E403", "unknown-source-override", Error,
+        "`--source` names a source that the rule set does not declare.",
+        "`--source orders=path/to/orders.csv` replaces where the declared source \
+`orders` is read from.";
+
+    NoOtherwise = "W001", "no-otherwise", Warning,
+        "A segmentation has no `otherwise` rule.",
+        "Customers that match none of the rules get no label (a missing value). Add \
+`<segmentation> <label> otherwise` as the last rule if every customer should get one.";
+
+    SourceNotChecked = "W002", "source-not-checked", Warning,
+        "A source could not be read, so its columns were not checked.",
+        "`seg check` reads the column names and types of every source. When a file is \
+missing or a table is not in the database (no `--db` given), everything else is still \
+checked; names that could be columns of that source are assumed to be (W003).";
+
+    AssumedColumn = "W003", "assumed-column", Warning,
+        "A name is assumed to be a customer column because the customer source could not be read.",
+        "Without the customer source's columns seg cannot tell a customer column from a \
+typo. Check again with the data in place (or `--db`) to be sure.";
+
+    HiddenColumn = "W004", "hidden-column", Warning,
+        "A definition has the same name as a customer column.",
+        "The bare name now means the definition; write `customers.<column>` (with the \
+customer source's name) to reach the column.";
+
+    UnknownCategory = "W005", "unknown-category", Warning,
+        "A category that looks like a misspelt standard category.",
+        "Categories are free text, but the standard ones are behaviour, interest, \
+activity, intent, satisfaction, value, lifecycle and risk. A category close to one of \
+them is probably a typo.";
+}
+
+impl Code {
+    /// Problems with the command line or the data rather than the rules:
+    /// `seg` exits with 2 when these are the only errors.
+    pub fn is_usage(self) -> bool {
+        matches!(
+            self,
+            Code::UnreadableSource | Code::UnknownParam | Code::ParamValue | Code::UnknownSourceOverride
+        )
+    }
+}
+
+/// `docs/diagnostics.md`: every code with its explanation.
+pub fn markdown() -> String {
+    let mut out = String::from(
+        "# Diagnostics\n\n\
+         Every problem `seg check` (and `compile`, `run`) reports has a stable code. \
+         `E` codes are errors (exit status 1, or 2 for problems with the command line or \
+         the data: E310, E401, E402, E403); `W` codes are warnings (exit status 0). \
+         `seg explain CODE` prints one entry; `seg check --format json` gives file, line, \
+         column, code, severity, message and help for each.\n\n\
+         This file is generated from `src/diagnostic/codes.rs` by `seg explain --all`; \
+         a test keeps it in step.\n\n| code | name | summary |\n|---|---|---|\n",
+    );
+    for code in Code::ALL {
+        let i = code.info();
+        out.push_str(&format!("| [{}](#{}) | {} | {} |\n", i.code, i.code.to_lowercase(), i.name, i.summary));
+    }
+    for code in Code::ALL {
+        out.push('\n');
+        out.push_str(&explain(*code));
+    }
+    out
+}
+
+/// One code's documentation, as Markdown.
+pub fn explain(code: Code) -> String {
+    let i = code.info();
+    let severity = match i.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    format!("## {}\n\n`{}` · {severity} · {}\n\n{}\n", i.code, i.name, i.summary, i.explanation)
+}

@@ -1,0 +1,560 @@
+//! Collecting declarations: one namespace for every name, the sources and
+//! their columns, params with `--set`, the as-of date, and the shape of each
+//! segmentation (one file, labels once, `otherwise` last).
+
+use std::collections::HashMap;
+
+use super::ir::{FileFormat, Location, Value};
+use super::{Checker, Def, DefKind, DefState, Entry, Mode, ParamInfo, SourceInfo, Type};
+use crate::diagnostic::{Code, Diagnostic, did_you_mean, list_names};
+use crate::source::Span;
+use crate::syntax::ast::{
+    self, Ast, Describe, Literal, Name, SourceDecl, SourceOptionKind, StatementKind, TagsFrom,
+};
+
+/// What later steps need from the AST besides the definitions.
+pub(super) struct Declarations<'a> {
+    pub describes: Vec<(&'a Describe, Span)>,
+    pub tags_from: Vec<(&'a TagsFrom, Span)>,
+}
+
+impl<'a> Checker<'a> {
+    pub(super) fn declare(&mut self, ast: &'a Ast) -> Declarations<'a> {
+        let mut declarations = Declarations {
+            describes: Vec::new(),
+            tags_from: Vec::new(),
+        };
+        let mut as_of_span: Option<Span> = None;
+        // Segmentation name → index in `defs`, and the span of its first rule.
+        let mut segmentations: HashMap<String, usize> = HashMap::new();
+
+        for file in &ast.files {
+            for statement in &file.statements {
+                match &statement.kind {
+                    StatementKind::Source(decl) => self.declare_source(decl, statement.span),
+                    StatementKind::AsOf(as_of) => {
+                        if let Some(first) = as_of_span {
+                            self.report(
+                                Diagnostic::new(Code::DuplicateDefinition, "the as-of date is set twice")
+                                    .at(statement.span, "set again here")
+                                    .also(first, "first set here")
+                                    .help("keep one `as of` line in the rule set"),
+                            );
+                        } else {
+                            as_of_span = Some(statement.span);
+                            if self.settings.as_of.is_none() {
+                                self.as_of = as_of.date;
+                                self.as_of_origin = super::ir::AsOfOrigin::Rules;
+                            }
+                        }
+                    }
+                    StatementKind::Param(param) => {
+                        let value = match &param.value {
+                            Literal::Number { text, .. } => Value::Number(text.clone()),
+                            Literal::Text(t) => Value::Text(t.clone()),
+                            Literal::Date(d) => Value::Date(*d),
+                            Literal::Bool(b) => Value::Bool(*b),
+                        };
+                        if self.define(&param.name, Entry::Param(self.params.len())) {
+                            self.params.push(ParamInfo {
+                                name: param.name.text.clone(),
+                                span: param.name.span,
+                                value,
+                                overridden: false,
+                            });
+                        }
+                    }
+                    StatementKind::Metric(metric) => {
+                        self.add_def(&metric.name, DefKind::Metric(metric));
+                    }
+                    StatementKind::Score(score) => {
+                        self.add_def(&score.name, DefKind::Score(score));
+                    }
+                    StatementKind::Tag(tag) => {
+                        self.add_def(&tag.name, DefKind::Tag(tag));
+                    }
+                    StatementKind::Rule(rule) => self.declare_rule(rule, &mut segmentations),
+                    StatementKind::TagsFrom(t) => declarations.tags_from.push((t, statement.span)),
+                    StatementKind::Describe(d) => declarations.describes.push((d, statement.span)),
+                }
+            }
+        }
+        self.check_segmentations();
+        self.check_customer_source();
+        self.apply_param_overrides();
+        self.check_source_overrides();
+        declarations
+    }
+
+    /// Adds a name to the one namespace; reports a duplicate and returns
+    /// false when it is taken.
+    fn define(&mut self, name: &Name, entry: Entry) -> bool {
+        if let Some(existing) = self.names.get(&name.text) {
+            let (what, first) = match *existing {
+                Entry::Source(i) => ("source", self.sources[i].span),
+                Entry::Param(i) => ("param", self.params[i].span),
+                Entry::Def(i) => (self.def_kind_name(i), self.defs[i].span),
+            };
+            self.report(
+                Diagnostic::new(
+                    Code::DuplicateDefinition,
+                    format!("`{}` is defined twice", name.text),
+                )
+                .at(name.span, "defined again here")
+                .also(first, format!("first defined here, as a {what}"))
+                .help("metrics, scores, params, sources, segmentations and tags share one set of names; rename one of them"),
+            );
+            return false;
+        }
+        self.names.insert(name.text.clone(), entry);
+        true
+    }
+
+    fn def_kind_name(&self, i: usize) -> &'static str {
+        match self.defs[i].kind {
+            DefKind::Metric(_) => "metric",
+            DefKind::Score(_) => "score",
+            DefKind::Segmentation(_) => "segmentation",
+            DefKind::Tag(_) => "tag",
+            DefKind::Dataset => "dataset value",
+        }
+    }
+
+    fn add_def(&mut self, name: &Name, kind: DefKind<'a>) -> Option<usize> {
+        let index = self.defs.len();
+        if !self.define(name, Entry::Def(index)) {
+            return None;
+        }
+        self.defs.push(Def {
+            name: name.text.clone(),
+            span: name.span,
+            kind,
+            state: DefState::Pending,
+            resolved: None,
+            ty: Type::Unknown,
+            nullable: true,
+            deps: Vec::new(),
+        });
+        Some(index)
+    }
+
+    fn declare_rule(&mut self, rule: &'a ast::SegmentRule, segmentations: &mut HashMap<String, usize>) {
+        let head = &rule.segmentation;
+        match segmentations.get(&head.text) {
+            None => {
+                if let Some(i) = self.add_def(head, DefKind::Segmentation(vec![rule])) {
+                    segmentations.insert(head.text.clone(), i);
+                }
+            }
+            Some(&i) => {
+                let DefKind::Segmentation(rules) = &self.defs[i].kind else {
+                    unreachable!("segmentation entries point at segmentations")
+                };
+                let first = rules[0].segmentation.span;
+                if first.file != head.span.file {
+                    let other = self.files.get(first.file).name.clone();
+                    self.report(
+                        Diagnostic::new(
+                            Code::SegmentationSplit,
+                            format!("the rules of `{}` are split across files", head.text),
+                        )
+                        .at(head.span, "a rule in this file")
+                        .also(first, format!("the first rule is in {other}"))
+                        .help("the order of a segmentation's rules matters, so keep them all in one file"),
+                    );
+                    return;
+                }
+                if let DefKind::Segmentation(rules) = &mut self.defs[i].kind {
+                    rules.push(rule);
+                }
+            }
+        }
+    }
+
+    /// Labels once each, `otherwise` last, a warning without `otherwise`.
+    fn check_segmentations(&mut self) {
+        let mut found = Vec::new();
+        for def in &self.defs {
+            let DefKind::Segmentation(rules) = &def.kind else {
+                continue;
+            };
+            let mut seen: HashMap<&str, Span> = HashMap::new();
+            for rule in rules {
+                if let Some(first) = seen.get(rule.label.text.as_str()) {
+                    found.push(
+                        Diagnostic::new(
+                            Code::DuplicateLabel,
+                            format!("`{}` has the label `{}` twice", def.name, rule.label.text),
+                        )
+                        .at(rule.label.span, "again here")
+                        .also(*first, "first here")
+                        .help("combine the two conditions with `or` in one rule"),
+                    );
+                } else {
+                    seen.insert(&rule.label.text, rule.label.span);
+                }
+            }
+            let otherwise = rules.iter().position(|r| r.condition.is_none());
+            match otherwise {
+                Some(i) if i + 1 < rules.len() => found.push(
+                    Diagnostic::new(
+                        Code::OtherwiseNotLast,
+                        format!("`{} {} otherwise` is not the last rule of `{}`", def.name, rules[i].label.text, def.name),
+                    )
+                    .at(rules[i].label.span.to(rules[i].segmentation.span), "always matches")
+                    .also(rules[i + 1].segmentation.span.to(rules[i + 1].label.span), "so this rule can never apply")
+                    .help("move the `otherwise` rule to the end of the segmentation"),
+                ),
+                Some(_) => {}
+                None => found.push(
+                    Diagnostic::new(
+                        Code::NoOtherwise,
+                        format!("`{}` has no `otherwise` rule", def.name),
+                    )
+                    .at(def.span, "customers matching no rule get no label")
+                    .help(format!(
+                        "add `{} <label> otherwise` as the last rule if every customer should get a label",
+                        def.name
+                    )),
+                ),
+            }
+        }
+        self.diagnostics.extend(found);
+    }
+
+    fn declare_source(&mut self, decl: &SourceDecl, statement: Span) {
+        let name = &decl.name;
+        let mut location: Option<(Location, Span)> = None;
+        let (mut key, mut by, mut at): (Option<&Name>, Option<&Name>, Option<&Name>) = (None, None, None);
+        for option in &decl.options {
+            let clash = |this: &str| {
+                Diagnostic::new(Code::SourceShape, format!("`{this}` is given twice for source `{}`", name.text))
+                    .at(option.span, "given again")
+                    .help("give each clause of a source once")
+            };
+            match &option.kind {
+                SourceOptionKind::File(path) | SourceOptionKind::Table(Name { text: path, .. }) => {
+                    if location.is_some() {
+                        self.report(clash("from"));
+                        continue;
+                    }
+                    let loc = match &option.kind {
+                        SourceOptionKind::Table(t) => Some(Location::Table(t.text.clone())),
+                        _ => self.file_location(path, statement, option.span),
+                    };
+                    if let Some(loc) = loc {
+                        location = Some((loc, option.span));
+                    }
+                }
+                SourceOptionKind::Key(n) if key.is_none() => key = Some(n),
+                SourceOptionKind::By(n) if by.is_none() => by = Some(n),
+                SourceOptionKind::At(n) if at.is_none() => at = Some(n),
+                SourceOptionKind::Key(_) => self.report(clash("key")),
+                SourceOptionKind::By(_) => self.report(clash("by")),
+                SourceOptionKind::At(_) => self.report(clash("at")),
+            }
+        }
+        match (key, by) {
+            (Some(k), Some(b)) => {
+                self.report(
+                    Diagnostic::new(Code::SourceShape, format!("source `{}` has both `key` and `by`", name.text))
+                        .at(k.span.to(b.span), "only one of these")
+                        .help("`key <column>` marks the customer source; `by <column>` a fact source with many rows per customer"),
+                );
+                return;
+            }
+            (None, None) => {
+                self.report(
+                    Diagnostic::new(Code::SourceShape, format!("source `{}` has neither `key` nor `by`", name.text))
+                        .at(name.span, "which customer does a row belong to?")
+                        .help(format!(
+                            "add `key customer_id` if `{0}` is the customer source, or `by customer_id` if it has rows per customer",
+                            name.text
+                        )),
+                );
+                return;
+            }
+            (Some(_), None) => {
+                if let Some(at) = at {
+                    self.report(
+                        Diagnostic::new(Code::SourceShape, format!("the customer source `{}` cannot have `at`", name.text))
+                            .at(at.span, "only fact sources have a time column")
+                            .help("`at` goes on sources declared with `by`"),
+                    );
+                }
+            }
+            (None, Some(_)) => {}
+        }
+
+        // `--source name=...` replaces where the rows come from.
+        let overridden = self
+            .settings
+            .sources
+            .iter()
+            .rev()
+            .find(|(n, _)| *n == name.text)
+            .map(|(_, value)| override_location(value));
+        let location = match (overridden, location) {
+            (Some(loc), _) => loc,
+            (None, Some((loc, _))) => loc,
+            (None, None) => Location::Table(name.text.clone()),
+        };
+
+        let index = self.sources.len();
+        if !self.define(name, Entry::Source(index)) {
+            return;
+        }
+        let columns = match self.catalog.columns(&location) {
+            Ok(columns) => Some(
+                columns
+                    .into_iter()
+                    .map(|c| {
+                        let ty = Type::from_sql(&c.sql_type);
+                        (c.name, ty)
+                    })
+                    .collect(),
+            ),
+            Err(reason) => {
+                let (code, what) = match self.settings.mode {
+                    Mode::Check => (Code::SourceNotChecked, "its columns were not checked"),
+                    Mode::Run => (Code::UnreadableSource, "the run needs it"),
+                };
+                self.report(
+                    Diagnostic::new(
+                        code,
+                        format!("source `{}` could not be read, so {what}", name.text),
+                    )
+                    .at(name.span, format!("reads {}", location.describe()))
+                    .help(reason),
+                );
+                None
+            }
+        };
+        let info = SourceInfo {
+            name: name.text.clone(),
+            span: name.span,
+            location,
+            key: key.map(|k| k.text.clone()),
+            by: by.map(|b| b.text.clone()),
+            at: at.map(|a| a.text.clone()),
+            columns,
+        };
+        // The key, by and at columns must exist, and `at` must be a time.
+        for (clause, column) in [("key", key), ("by", by), ("at", at)] {
+            let Some(column) = column else { continue };
+            match (info.columns.is_some(), info.column(&column.text)) {
+                (true, None) => {
+                    let names = info.column_names();
+                    self.report(
+                        Diagnostic::new(
+                            Code::UnknownColumn,
+                            format!("source `{}` has no column `{}`", name.text, column.text),
+                        )
+                        .at(column.span, format!("not a column of `{}`", name.text))
+                        .help(column_help(&column.text, &names)),
+                    );
+                }
+                (true, Some(ty)) if clause == "at" && !ty.fits(Type::Date) => self.report(
+                    Diagnostic::new(
+                        Code::WrongArgument,
+                        format!("the time column `{}` holds {ty}, not dates", column.text),
+                    )
+                    .at(column.span, "not a date or timestamp")
+                    .help("`at` names the column with each row's date or timestamp"),
+                ),
+                _ => {}
+            }
+        }
+        if key.is_some() {
+            match self.customers {
+                None => self.customers = Some(index),
+                Some(first) => self.report(
+                    Diagnostic::new(Code::CustomerSource, "there are two customer sources")
+                        .at(name.span, "a second source with `key`")
+                        .also(self.sources[first].span, "the customer source")
+                        .help("one source lists the customers (`key`); give the others `by <customer column>`"),
+                ),
+            }
+        }
+        self.sources.push(info);
+    }
+
+    /// The location of `from "path"`: relative to the rule file's folder,
+    /// with the format taken from the extension.
+    fn file_location(&mut self, path: &str, statement: Span, at: Span) -> Option<Location> {
+        let Some(format) = FileFormat::from_path(path) else {
+            self.report(
+                Diagnostic::new(Code::SourceShape, format!("cannot tell the format of `{path}`"))
+                    .at(at, "unknown file type")
+                    .help("seg reads .csv, .tsv, .parquet, .json, .jsonl and .ndjson files (optionally .gz); for a table in the database write `from table <name>`"),
+            );
+            return None;
+        };
+        let dir = self.files.get(statement.file).dir();
+        Some(Location::File {
+            path: dir.join(path),
+            format,
+        })
+    }
+
+    fn check_customer_source(&mut self) {
+        let Some(customers) = self.customers else {
+            if !self.sources.is_empty() || !self.defs.is_empty() {
+                let span = self.sources.first().map(|s| s.span).or(self.defs.first().map(|d| d.span));
+                let mut d = Diagnostic::new(Code::CustomerSource, "there is no customer source")
+                    .help("declare the customers with `source customers from \"customers.csv\" key customer_id`");
+                if let Some(span) = span {
+                    d = d.at(span, "no source here has `key`");
+                }
+                self.report(d);
+            }
+            return;
+        };
+        // Fact sources join on their `by` column: it must be comparable with the key.
+        let key_type = {
+            let c = &self.sources[customers];
+            c.key.as_deref().and_then(|k| c.column(k))
+        };
+        let mut found = Vec::new();
+        for source in &self.sources {
+            let (Some(by), Some(key_type)) = (&source.by, key_type) else {
+                continue;
+            };
+            if let Some(by_type) = source.column(by)
+                && !by_type.fits(key_type)
+            {
+                found.push(
+                    Diagnostic::new(
+                        Code::KeyTypeMismatch,
+                        format!(
+                            "`{}.{by}` holds {by_type}, but the customer key holds {key_type}",
+                            source.name
+                        ),
+                    )
+                    .at(source.span, "cannot be joined to the customers")
+                    .also(self.sources[customers].span, "the customer source")
+                    .help("the customer column of a fact source must have the same kind of values as the key"),
+                );
+            }
+        }
+        self.diagnostics.extend(found);
+    }
+
+    fn apply_param_overrides(&mut self) {
+        for (name, raw) in &self.settings.params {
+            let Some(param) = self.params.iter_mut().find(|p| &p.name == name) else {
+                let names: Vec<&str> = self.params.iter().map(|p| p.name.as_str()).collect();
+                let d = Diagnostic::new(Code::UnknownParam, format!("--set {name}: the rules have no param `{name}`"))
+                    .help(match did_you_mean(name, names.iter().copied()) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => format!("the params are {}", list_names(&names, 10)),
+                    });
+                self.diagnostics.push(d);
+                continue;
+            };
+            match parse_value(raw, param.value.ty()) {
+                Some(value) => {
+                    param.value = value;
+                    param.overridden = true;
+                }
+                None => {
+                    let ty = param.value.ty();
+                    let d = Diagnostic::new(
+                        Code::ParamValue,
+                        format!("--set {name}={raw}: `{name}` takes {ty}"),
+                    )
+                    .at(param.span, format!("declared here as {ty}"))
+                    .help(match ty {
+                        Type::Number => "give a number, like 5000 or 0.25".to_string(),
+                        Type::Date => "give a date, like 2025-06-30".to_string(),
+                        Type::Bool => "give true or false".to_string(),
+                        _ => "give a value of the param's kind".to_string(),
+                    });
+                    self.diagnostics.push(d);
+                }
+            }
+        }
+    }
+
+    fn check_source_overrides(&mut self) {
+        for (name, _) in &self.settings.sources {
+            if self.sources.iter().any(|s| &s.name == name) {
+                continue;
+            }
+            let names: Vec<&str> = self.sources.iter().map(|s| s.name.as_str()).collect();
+            let d = Diagnostic::new(
+                Code::UnknownSourceOverride,
+                format!("--source {name}: the rules declare no source `{name}`"),
+            )
+            .help(match did_you_mean(name, names.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("the sources are {}", list_names(&names, 10)),
+            });
+            self.diagnostics.push(d);
+        }
+    }
+}
+
+/// `--source name=value`: a file when the value has a known data file
+/// extension, otherwise a table in the database.
+fn override_location(value: &str) -> Location {
+    match FileFormat::from_path(value) {
+        Some(format) => Location::File {
+            path: value.into(),
+            format,
+        },
+        None => Location::Table(value.to_string()),
+    }
+}
+
+/// Parses a `--set` value as the type the param was declared with.
+fn parse_value(raw: &str, ty: Type) -> Option<Value> {
+    let raw = raw.trim();
+    match ty {
+        Type::Number => {
+            let digits = raw.strip_prefix('-').unwrap_or(raw);
+            let valid = !digits.is_empty()
+                && digits.split('.').count() <= 2
+                && digits.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+                && raw.parse::<f64>().is_ok_and(f64::is_finite);
+            valid.then(|| Value::Number(raw.to_string()))
+        }
+        Type::Date => raw.parse().ok().map(Value::Date),
+        Type::Bool => match raw {
+            "true" => Some(Value::Bool(true)),
+            "false" => Some(Value::Bool(false)),
+            _ => None,
+        },
+        _ => Some(Value::Text(raw.to_string())),
+    }
+}
+
+/// "did you mean" and the real columns, for an unknown column.
+pub(super) fn column_help(name: &str, columns: &[&str]) -> String {
+    match did_you_mean(name, columns.iter().copied()) {
+        Some(s) => format!("did you mean `{s}`? the columns are {}", list_names(columns, 12)),
+        None => format!("the columns are {}", list_names(columns, 12)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn set_values_parse_by_type() {
+        assert_eq!(parse_value("8000", Type::Number), Some(Value::Number("8000".into())));
+        assert_eq!(parse_value("-0.5", Type::Number), Some(Value::Number("-0.5".into())));
+        assert_eq!(parse_value("8k", Type::Number), None);
+        assert_eq!(parse_value("1e5", Type::Number), None);
+        assert_eq!(parse_value("2025-02-30", Type::Date), None);
+        assert_eq!(parse_value("yes", Type::Bool), None);
+        assert_eq!(parse_value("north", Type::Text), Some(Value::Text("north".into())));
+    }
+
+    #[test]
+    fn overrides_with_a_data_extension_are_files() {
+        assert!(matches!(override_location("x/orders.csv.gz"), Location::File { format: FileFormat::Csv, .. }));
+        assert_eq!(override_location("orders_2024"), Location::Table("orders_2024".into()));
+    }
+}

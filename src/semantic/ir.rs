@@ -1,0 +1,322 @@
+//! The resolved program: every name bound, every expression typed, every
+//! definition in dependency order. This is what the SQL stage compiles.
+
+use std::path::PathBuf;
+
+use jiff::civil::Date;
+
+use super::types::Type;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Program {
+    pub as_of: Date,
+    pub as_of_origin: AsOfOrigin,
+    /// The customer (entity) source: one row per customer.
+    pub customers: Source,
+    /// Customer columns the rules use, in first-use order.
+    pub customer_columns: Vec<String>,
+    /// Fact sources, in declaration order.
+    pub facts: Vec<Source>,
+    /// Aggregates over fact sources, each computed once however often used.
+    pub aggregates: Vec<Aggregate>,
+    /// Every definition, each after everything it uses.
+    pub nodes: Vec<Node>,
+    pub params: Vec<Param>,
+    pub manual_tags: Vec<ManualTags>,
+    pub catalogue: Vec<CatalogueEntry>,
+    /// sha256 of the rule files (names and text), hex.
+    pub rules_hash: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AsOfOrigin {
+    /// `as of` in a rule file.
+    Rules,
+    /// `--as-of` on the command line.
+    CommandLine,
+    /// Neither: the date the run started (UTC).
+    Today,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Source {
+    pub name: String,
+    pub location: Location,
+    /// The customer key (for the customer source) or the `by` column.
+    pub key: String,
+    /// The time column (`at`) of a fact source.
+    pub at: Option<String>,
+}
+
+/// Where a source's rows come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    File { path: PathBuf, format: FileFormat },
+    /// A table in the database given with `--db`.
+    Table(String),
+}
+
+impl Location {
+    /// Where the rows come from, for messages and run metadata.
+    pub fn describe(&self) -> String {
+        match self {
+            Location::File { path, .. } => path.display().to_string(),
+            Location::Table(t) => format!("table {t}"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileFormat {
+    Csv,
+    Tsv,
+    Parquet,
+    Json,
+}
+
+impl FileFormat {
+    /// The format of a file, from its extension (`.csv.gz` counts as csv).
+    pub fn from_path(path: &str) -> Option<FileFormat> {
+        let lower = path.to_ascii_lowercase();
+        let lower = lower.strip_suffix(".gz").unwrap_or(&lower);
+        let lower = lower.strip_suffix(".zst").unwrap_or(lower);
+        let ext = lower.rsplit('.').next()?;
+        Some(match ext {
+            "csv" | "txt" => FileFormat::Csv,
+            "tsv" => FileFormat::Tsv,
+            "parquet" | "pq" => FileFormat::Parquet,
+            "json" | "jsonl" | "ndjson" => FileFormat::Json,
+            _ => return None,
+        })
+    }
+}
+
+/// An aggregate over a fact source, per customer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Aggregate {
+    /// Index into [`Program::facts`].
+    pub source: usize,
+    pub function: AggregateFunction,
+    /// The column aggregated; `None` for `count(orders)` (rows).
+    pub column: Option<String>,
+    /// The `where` filter, over the source's columns.
+    pub filter: Option<Expr>,
+    /// Only rows whose time is on or after this date (`last 90 days`).
+    pub since: Option<Date>,
+    pub ty: Type,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AggregateFunction {
+    Count,
+    Sum,
+    Avg,
+    Min,
+    Max,
+    CountDistinct,
+    Mode,
+}
+
+impl AggregateFunction {
+    pub fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "count" => Self::Count,
+            "sum" => Self::Sum,
+            "avg" => Self::Avg,
+            "min" => Self::Min,
+            "max" => Self::Max,
+            "count_distinct" => Self::CountDistinct,
+            "mode" => Self::Mode,
+            _ => return None,
+        })
+    }
+
+    /// `count` and `sum` over no rows are 0; the others are missing.
+    pub fn zero_when_empty(self) -> bool {
+        matches!(self, Self::Count | Self::Sum | Self::CountDistinct)
+    }
+}
+
+/// A named definition: what the user wrote on one line (or one
+/// segmentation's lines), or a dataset-level value used in a condition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub name: String,
+    pub kind: NodeKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum NodeKind {
+    Metric(Expr),
+    Score(Score),
+    /// `percentile(monetary, 0.9)`: one value for the whole customer base.
+    DatasetValue { input: Expr, fraction: f64 },
+    Segmentation(Vec<SegmentRule>),
+    Tag(Expr),
+}
+
+impl NodeKind {
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            NodeKind::Metric(_) => "metric",
+            NodeKind::Score(_) => "score",
+            NodeKind::DatasetValue { .. } => "dataset value",
+            NodeKind::Segmentation(_) => "segmentation",
+            NodeKind::Tag(_) => "tag",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Score {
+    pub input: Expr,
+    pub buckets: u32,
+    pub higher_is_better: bool,
+    /// Only customers for whom this holds are scored.
+    pub subset: Option<Expr>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SegmentRule {
+    pub label: String,
+    /// `None` for `otherwise`.
+    pub condition: Option<Expr>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    pub name: String,
+    pub value: Value,
+    /// Whether `--set` replaced the value written in the rules.
+    pub overridden: bool,
+}
+
+/// `tags from crm_tags.tag`
+#[derive(Debug, Clone, PartialEq)]
+pub struct ManualTags {
+    /// Index into [`Program::facts`].
+    pub source: usize,
+    pub column: String,
+}
+
+/// One row of the tag catalogue: a rule-made tag, a segment label, or a
+/// described hand-assigned tag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogueEntry {
+    pub kind: EntryKind,
+    /// The segmentation, for a label.
+    pub segmentation: Option<String>,
+    pub name: String,
+    pub category: Option<String>,
+    pub description: Option<String>,
+    pub colour: Option<String>,
+    /// The condition as written (`otherwise` for an otherwise rule).
+    pub rule: Option<String>,
+    /// `file:line` of the rule.
+    pub defined_at: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    Label,
+    Tag,
+    ManualTag,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// Digits as written, so SQL gets exactly what the user wrote.
+    Number(String),
+    Text(String),
+    Date(Date),
+    Bool(bool),
+}
+
+impl Value {
+    pub fn ty(&self) -> Type {
+        match self {
+            Value::Number(_) => Type::Number,
+            Value::Text(_) => Type::Text,
+            Value::Date(_) => Type::Date,
+            Value::Bool(_) => Type::Bool,
+        }
+    }
+
+    pub fn display(&self) -> String {
+        match self {
+            Value::Number(n) => n.clone(),
+            Value::Text(t) => t.clone(),
+            Value::Date(d) => d.to_string(),
+            Value::Bool(b) => b.to_string(),
+        }
+    }
+}
+
+/// A typed expression. `nullable` is false only when the value can never be
+/// missing; the SQL stage relies on it to keep comparisons two-valued.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub ty: Type,
+    pub nullable: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExprKind {
+    Literal(Value),
+    /// A customer column, or inside an aggregate's filter a fact column.
+    Column(String),
+    /// Index into [`Program::aggregates`].
+    Aggregate(usize),
+    /// Index into [`Program::nodes`].
+    Node(usize),
+    Not(Box<Expr>),
+    Neg(Box<Expr>),
+    Binary {
+        left: Box<Expr>,
+        op: BinaryOp,
+        right: Box<Expr>,
+    },
+    IsMissing {
+        expr: Box<Expr>,
+        negated: bool,
+    },
+    InList {
+        expr: Box<Expr>,
+        items: Vec<Value>,
+        negated: bool,
+    },
+    Between {
+        expr: Box<Expr>,
+        low: Box<Expr>,
+        high: Box<Expr>,
+        negated: bool,
+    },
+    /// `t within N days`: `t` is on or after this date.
+    OnOrAfter {
+        expr: Box<Expr>,
+        date: Date,
+    },
+    /// Whole days, months or years from the date of `expr` to the as-of date.
+    Since {
+        unit: SinceUnit,
+        expr: Box<Expr>,
+    },
+    Round {
+        expr: Box<Expr>,
+        digits: i32,
+    },
+    Abs(Box<Expr>),
+    /// Stands for an expression that has an error already reported.
+    Error,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SinceUnit {
+    Day,
+    Month,
+    Year,
+}
+
+pub use crate::syntax::ast::BinaryOp;

@@ -1,0 +1,649 @@
+//! A small SQL tree and its printer. Queries are built as values and printed
+//! once, formatted, with parentheses only where precedence needs them.
+
+use jiff::civil::Date;
+
+use super::dialect::Dialect;
+use super::quote;
+use crate::semantic::ir::{FileFormat, SinceUnit};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    /// `"name"` or `"table"."name"`.
+    Column(Option<String>, String),
+    Str(String),
+    /// Digits, as written.
+    Number(String),
+    Date(Date),
+    Bool(bool),
+    Null,
+    /// `*`, in `count(*)` or `SELECT *`.
+    Star,
+    Not(Box<Expr>),
+    Neg(Box<Expr>),
+    Binary(Box<Expr>, Op, Box<Expr>),
+    Call(Call),
+    Case {
+        whens: Vec<(Expr, Expr)>,
+        otherwise: Option<Box<Expr>>,
+    },
+    IsNull {
+        expr: Box<Expr>,
+        negated: bool,
+    },
+    InList {
+        expr: Box<Expr>,
+        items: Vec<Expr>,
+        negated: bool,
+    },
+    Between {
+        expr: Box<Expr>,
+        low: Box<Expr>,
+        high: Box<Expr>,
+        negated: bool,
+    },
+    Cast(Box<Expr>, &'static str),
+    /// Whole periods from one date to another (dialect-specific).
+    Since {
+        unit: SinceUnit,
+        from: Box<Expr>,
+        to: Box<Expr>,
+    },
+    /// A continuous percentile over all rows (dialect-specific window).
+    PercentileOverAll {
+        input: Box<Expr>,
+        fraction: String,
+    },
+    /// An empty list of text (dialect-specific).
+    EmptyTextList,
+    /// The most frequent value, ties to the smallest (dialect-specific).
+    Mode {
+        column: Box<Expr>,
+        filter: Option<Box<Expr>>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    Or,
+    And,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    IntDiv,
+}
+
+/// A function call, optionally an aggregate with `DISTINCT` / `FILTER`, or
+/// a window function with `OVER`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Call {
+    pub name: &'static str,
+    pub args: Vec<Expr>,
+    pub distinct: bool,
+    /// `ORDER BY` inside an ordered aggregate such as `list(x ORDER BY y)`.
+    pub order_within: Vec<(Expr, bool)>,
+    pub filter: Option<Box<Expr>>,
+    pub over: Option<Window>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Window {
+    pub partition_by: Vec<Expr>,
+    pub order_by: Vec<(Expr, bool)>,
+}
+
+pub fn col(name: &str) -> Expr {
+    Expr::Column(None, name.to_string())
+}
+
+pub fn qcol(table: &str, name: &str) -> Expr {
+    Expr::Column(Some(table.to_string()), name.to_string())
+}
+
+pub fn call(name: &'static str, args: Vec<Expr>) -> Expr {
+    Expr::Call(Call {
+        name,
+        args,
+        distinct: false,
+        order_within: Vec::new(),
+        filter: None,
+        over: None,
+    })
+}
+
+pub fn binary(left: Expr, op: Op, right: Expr) -> Expr {
+    Expr::Binary(Box::new(left), op, Box::new(right))
+}
+
+/// `a AND b AND ...`; `None` for no conditions.
+pub fn all(conditions: Vec<Expr>) -> Option<Expr> {
+    conditions.into_iter().reduce(|a, b| binary(a, Op::And, b))
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    pub expr: Expr,
+    pub alias: Option<String>,
+    pub comment: Option<String>,
+}
+
+impl Item {
+    pub fn new(expr: Expr) -> Item {
+        Item {
+            expr,
+            alias: None,
+            comment: None,
+        }
+    }
+
+    pub fn named(expr: Expr, alias: &str) -> Item {
+        Item {
+            expr,
+            alias: Some(alias.to_string()),
+            comment: None,
+        }
+    }
+
+    pub fn comment(mut self, comment: impl Into<String>) -> Item {
+        self.comment = Some(comment.into());
+        self
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Relation {
+    /// A table or CTE.
+    Named(String),
+    File { path: String, format: FileFormat },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Join {
+    /// `LEFT JOIN` keeps every row on the left; `JOIN` only matches.
+    pub left: bool,
+    pub relation: Relation,
+    pub alias: String,
+    pub on: Expr,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Select {
+    pub distinct: bool,
+    pub items: Vec<Item>,
+    pub from: Option<(Relation, Option<String>)>,
+    pub joins: Vec<Join>,
+    pub filter: Option<Expr>,
+    pub group_by: Vec<Expr>,
+    pub having: Option<Expr>,
+    pub order_by: Vec<(Expr, bool)>,
+    pub limit: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cte {
+    pub name: String,
+    pub comments: Vec<String>,
+    pub body: Body,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Body {
+    Select(Select),
+    /// `UNION` (distinct) or `UNION ALL` of selects.
+    Union { all: bool, selects: Vec<Select> },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Query {
+    pub ctes: Vec<Cte>,
+    pub body: Body,
+    pub order_by: Vec<(Expr, bool)>,
+}
+
+impl Query {
+    pub fn select(select: Select) -> Query {
+        Query {
+            ctes: Vec::new(),
+            body: Body::Select(select),
+            order_by: Vec::new(),
+        }
+    }
+}
+
+/// Prints SQL in one consistent layout.
+pub struct Printer<'d> {
+    dialect: &'d dyn Dialect,
+    out: String,
+}
+
+const INDENT: &str = "    ";
+
+impl<'d> Printer<'d> {
+    pub fn new(dialect: &'d dyn Dialect) -> Self {
+        Printer {
+            dialect,
+            out: String::new(),
+        }
+    }
+
+    pub fn finish(self) -> String {
+        self.out
+    }
+
+    pub fn comment(&mut self, text: &str) {
+        self.out.push_str("-- ");
+        self.out.push_str(&quote::comment(text));
+        self.out.push('\n');
+    }
+
+    pub fn text(&mut self, text: &str) {
+        self.out.push_str(text);
+    }
+
+    pub fn ident(&mut self, name: &str) {
+        let quoted = self.dialect.identifier(name);
+        self.out.push_str(&quoted);
+    }
+
+    pub fn query(&mut self, q: &Query, depth: usize) {
+        if !q.ctes.is_empty() {
+            self.line(depth, "WITH");
+            for (i, cte) in q.ctes.iter().enumerate() {
+                for c in &cte.comments {
+                    self.indent(depth);
+                    self.comment(c);
+                }
+                self.indent(depth);
+                self.ident(&cte.name);
+                self.out.push_str(" AS (\n");
+                self.body(&cte.body, depth + 1);
+                self.indent(depth);
+                self.out.push(')');
+                if i + 1 < q.ctes.len() {
+                    self.out.push(',');
+                }
+                self.out.push('\n');
+            }
+        }
+        self.body(&q.body, depth);
+        if !q.order_by.is_empty() {
+            self.indent(depth);
+            self.out.push_str("ORDER BY ");
+            self.order_list(&q.order_by);
+            self.out.push('\n');
+        }
+    }
+
+    fn body(&mut self, body: &Body, depth: usize) {
+        match body {
+            Body::Select(s) => self.select(s, depth),
+            Body::Union { all, selects } => {
+                for (i, s) in selects.iter().enumerate() {
+                    if i > 0 {
+                        self.line(depth, if *all { "UNION ALL" } else { "UNION" });
+                    }
+                    self.select(s, depth);
+                }
+            }
+        }
+    }
+
+    pub fn select(&mut self, s: &Select, depth: usize) {
+        self.line(depth, if s.distinct { "SELECT DISTINCT" } else { "SELECT" });
+        for (i, item) in s.items.iter().enumerate() {
+            self.indent(depth + 1);
+            self.expr(&item.expr);
+            if let Some(alias) = &item.alias {
+                let plain = matches!(&item.expr, Expr::Column(_, c) if c == alias);
+                if !plain {
+                    self.out.push_str(" AS ");
+                    self.ident(alias);
+                }
+            }
+            if i + 1 < s.items.len() {
+                self.out.push(',');
+            }
+            if let Some(c) = &item.comment {
+                self.out.push_str("  -- ");
+                self.out.push_str(&quote::comment(c));
+            }
+            self.out.push('\n');
+        }
+        if let Some((relation, alias)) = &s.from {
+            self.indent(depth);
+            self.out.push_str("FROM ");
+            self.relation(relation);
+            if let Some(alias) = alias {
+                self.out.push_str(" AS ");
+                self.ident(alias);
+            }
+            self.out.push('\n');
+        }
+        for join in &s.joins {
+            self.indent(depth);
+            self.out.push_str(if join.left { "LEFT JOIN " } else { "JOIN " });
+            self.relation(&join.relation);
+            self.out.push_str(" AS ");
+            self.ident(&join.alias);
+            self.out.push_str(" ON ");
+            self.expr(&join.on);
+            self.out.push('\n');
+        }
+        if let Some(f) = &s.filter {
+            self.indent(depth);
+            self.out.push_str("WHERE ");
+            self.expr(f);
+            self.out.push('\n');
+        }
+        if !s.group_by.is_empty() {
+            self.indent(depth);
+            self.out.push_str("GROUP BY ");
+            for (i, e) in s.group_by.iter().enumerate() {
+                if i > 0 {
+                    self.out.push_str(", ");
+                }
+                self.expr(e);
+            }
+            self.out.push('\n');
+        }
+        if let Some(h) = &s.having {
+            self.indent(depth);
+            self.out.push_str("HAVING ");
+            self.expr(h);
+            self.out.push('\n');
+        }
+        if !s.order_by.is_empty() {
+            self.indent(depth);
+            self.out.push_str("ORDER BY ");
+            self.order_list(&s.order_by);
+            self.out.push('\n');
+        }
+        if let Some(n) = s.limit {
+            self.indent(depth);
+            self.out.push_str(&format!("LIMIT {n}\n"));
+        }
+    }
+
+    fn relation(&mut self, r: &Relation) {
+        match r {
+            Relation::Named(name) => self.ident(name),
+            Relation::File { path, format } => {
+                let text = self.dialect.read_file(path, *format);
+                self.out.push_str(&text);
+            }
+        }
+    }
+
+    fn order_list(&mut self, items: &[(Expr, bool)]) {
+        for (i, (e, desc)) in items.iter().enumerate() {
+            if i > 0 {
+                self.out.push_str(", ");
+            }
+            self.expr(e);
+            if *desc {
+                self.out.push_str(" DESC");
+            }
+        }
+    }
+
+    fn line(&mut self, depth: usize, text: &str) {
+        self.indent(depth);
+        self.out.push_str(text);
+        self.out.push('\n');
+    }
+
+    fn indent(&mut self, depth: usize) {
+        for _ in 0..depth {
+            self.out.push_str(INDENT);
+        }
+    }
+
+    /// Prints an expression as a string (for dialect hooks that take text).
+    fn render(&self, e: &Expr) -> String {
+        let mut p = Printer::new(self.dialect);
+        p.expr(e);
+        p.out
+    }
+
+    pub fn expr(&mut self, e: &Expr) {
+        self.expr_in(e, 0);
+    }
+
+    /// Prints `e` where the surrounding operator binds with `outer`:
+    /// parenthesised when `e` binds more loosely.
+    fn expr_in(&mut self, e: &Expr, outer: u8) {
+        let own = precedence(e);
+        let wrap = own < outer;
+        if wrap {
+            self.out.push('(');
+        }
+        match e {
+            Expr::Column(table, name) => {
+                if let Some(t) = table {
+                    self.ident(t);
+                    self.out.push('.');
+                }
+                self.ident(name);
+            }
+            Expr::Str(s) => {
+                let s = self.dialect.string(s);
+                self.out.push_str(&s);
+            }
+            Expr::Number(n) => self.out.push_str(n),
+            Expr::Date(d) => {
+                let d = self.dialect.date(*d);
+                self.out.push_str(&d);
+            }
+            Expr::Bool(b) => self.out.push_str(if *b { "TRUE" } else { "FALSE" }),
+            Expr::Null => self.out.push_str("NULL"),
+            Expr::Star => self.out.push('*'),
+            Expr::Not(inner) => {
+                self.out.push_str("NOT ");
+                self.expr_in(inner, own);
+            }
+            Expr::Neg(inner) => {
+                self.out.push('-');
+                self.expr_in(inner, own + 1);
+            }
+            Expr::Binary(l, op, r) => {
+                self.expr_in(l, own);
+                let symbol = match op {
+                    Op::Or => " OR ",
+                    Op::And => " AND ",
+                    Op::Eq => " = ",
+                    Op::Ne => " <> ",
+                    Op::Lt => " < ",
+                    Op::Le => " <= ",
+                    Op::Gt => " > ",
+                    Op::Ge => " >= ",
+                    Op::Add => " + ",
+                    Op::Sub => " - ",
+                    Op::Mul => " * ",
+                    Op::Div => " / ",
+                    Op::IntDiv => "",
+                };
+                if *op == Op::IntDiv {
+                    self.out.push(' ');
+                    self.out.push_str(self.dialect.integer_division());
+                    self.out.push(' ');
+                } else {
+                    self.out.push_str(symbol);
+                }
+                // Left-associative: a right operand of equal precedence
+                // needs parentheses (a - (b - c)).
+                self.expr_in(r, own + 1);
+            }
+            Expr::Call(c) => self.call(c),
+            Expr::Case { whens, otherwise } => {
+                self.out.push_str("CASE");
+                for (cond, value) in whens {
+                    self.out.push_str(" WHEN ");
+                    self.expr(cond);
+                    self.out.push_str(" THEN ");
+                    self.expr(value);
+                }
+                if let Some(o) = otherwise {
+                    self.out.push_str(" ELSE ");
+                    self.expr(o);
+                }
+                self.out.push_str(" END");
+            }
+            Expr::IsNull { expr, negated } => {
+                self.expr_in(expr, own + 1);
+                self.out.push_str(if *negated { " IS NOT NULL" } else { " IS NULL" });
+            }
+            Expr::InList { expr, items, negated } => {
+                self.expr_in(expr, own + 1);
+                self.out.push_str(if *negated { " NOT IN (" } else { " IN (" });
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        self.out.push_str(", ");
+                    }
+                    self.expr(item);
+                }
+                self.out.push(')');
+            }
+            Expr::Between { expr, low, high, negated } => {
+                self.expr_in(expr, own + 1);
+                self.out.push_str(if *negated { " NOT BETWEEN " } else { " BETWEEN " });
+                self.expr_in(low, own + 1);
+                self.out.push_str(" AND ");
+                self.expr_in(high, own + 1);
+            }
+            Expr::Cast(inner, ty) => {
+                self.out.push_str("CAST(");
+                self.expr(inner);
+                self.out.push_str(" AS ");
+                self.out.push_str(ty);
+                self.out.push(')');
+            }
+            Expr::Since { unit, from, to } => {
+                let (from, to) = (self.render(from), self.render(to));
+                let text = self.dialect.since(*unit, &from, &to);
+                self.out.push_str(&text);
+            }
+            Expr::PercentileOverAll { input, fraction } => {
+                let input = self.render(input);
+                let text = self.dialect.percentile_over_all(&input, fraction);
+                self.out.push_str(&text);
+            }
+            Expr::EmptyTextList => {
+                let text = self.dialect.empty_text_list();
+                self.out.push_str(text);
+            }
+            Expr::Mode { column, filter } => {
+                let column = self.render(column);
+                let filter = match filter {
+                    Some(f) => format!(" FILTER (WHERE {})", self.render(f)),
+                    None => String::new(),
+                };
+                let text = self.dialect.mode(&column, &filter);
+                self.out.push_str(&text);
+            }
+        }
+        if wrap {
+            self.out.push(')');
+        }
+    }
+
+    fn call(&mut self, c: &Call) {
+        self.out.push_str(c.name);
+        self.out.push('(');
+        if c.distinct {
+            self.out.push_str("DISTINCT ");
+        }
+        for (i, a) in c.args.iter().enumerate() {
+            if i > 0 {
+                self.out.push_str(", ");
+            }
+            self.expr(a);
+        }
+        if !c.order_within.is_empty() {
+            self.out.push_str(" ORDER BY ");
+            self.order_list(&c.order_within);
+        }
+        self.out.push(')');
+        if let Some(f) = &c.filter {
+            self.out.push_str(" FILTER (WHERE ");
+            self.expr(f);
+            self.out.push(')');
+        }
+        if let Some(w) = &c.over {
+            self.out.push_str(" OVER (");
+            let mut first = true;
+            if !w.partition_by.is_empty() {
+                self.out.push_str("PARTITION BY ");
+                for (i, e) in w.partition_by.iter().enumerate() {
+                    if i > 0 {
+                        self.out.push_str(", ");
+                    }
+                    self.expr(e);
+                }
+                first = false;
+            }
+            if !w.order_by.is_empty() {
+                if !first {
+                    self.out.push(' ');
+                }
+                self.out.push_str("ORDER BY ");
+                self.order_list(&w.order_by);
+            }
+            self.out.push(')');
+        }
+    }
+}
+
+/// How tightly an expression binds; higher binds tighter.
+fn precedence(e: &Expr) -> u8 {
+    match e {
+        Expr::Binary(_, op, _) => match op {
+            Op::Or => 1,
+            Op::And => 2,
+            Op::Eq | Op::Ne | Op::Lt | Op::Le | Op::Gt | Op::Ge => 4,
+            Op::Add | Op::Sub => 5,
+            Op::Mul | Op::Div | Op::IntDiv => 6,
+        },
+        Expr::Not(_) => 3,
+        Expr::IsNull { .. } | Expr::InList { .. } | Expr::Between { .. } => 4,
+        Expr::Neg(_) => 7,
+        _ => 10,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sql::dialect::DuckDb;
+
+    fn print(e: &Expr) -> String {
+        let mut p = Printer::new(&DuckDb);
+        p.expr(e);
+        p.finish()
+    }
+
+    #[test]
+    fn parentheses_only_where_precedence_needs_them() {
+        let a = || col("a");
+        let b = || col("b");
+        let c = || col("c");
+        assert_eq!(print(&binary(binary(a(), Op::Add, b()), Op::Mul, c())), "(\"a\" + \"b\") * \"c\"");
+        assert_eq!(print(&binary(a(), Op::Add, binary(b(), Op::Mul, c()))), "\"a\" + \"b\" * \"c\"");
+        assert_eq!(print(&binary(a(), Op::Sub, binary(b(), Op::Sub, c()))), "\"a\" - (\"b\" - \"c\")");
+        assert_eq!(
+            print(&binary(binary(a(), Op::Or, b()), Op::And, c())),
+            "(\"a\" OR \"b\") AND \"c\""
+        );
+        assert_eq!(print(&Expr::Not(Box::new(binary(a(), Op::Gt, b())))), "NOT \"a\" > \"b\"");
+        assert_eq!(
+            print(&Expr::Not(Box::new(binary(a(), Op::Or, b())))),
+            "NOT (\"a\" OR \"b\")"
+        );
+    }
+}

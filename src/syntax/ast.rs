@@ -1,0 +1,304 @@
+//! The syntax tree of a rule set: what was written, with a span on every
+//! node and every comment kept. Names are not resolved yet.
+
+use jiff::civil::Date;
+
+use crate::source::{FileId, Span};
+
+/// All files of a rule set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ast {
+    pub files: Vec<FileAst>,
+    /// Names that statements with syntax errors seem to define. Later stages
+    /// accept references to them silently, so one typo is one error.
+    pub unparsed_names: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileAst {
+    pub file: FileId,
+    pub statements: Vec<Statement>,
+    /// Every `#` comment of the file, in order. A formatter interleaves them
+    /// with the statements by position.
+    pub comments: Vec<Comment>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comment {
+    pub span: Span,
+    /// The text after `#`, as written.
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Statement {
+    pub kind: StatementKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum StatementKind {
+    Source(SourceDecl),
+    AsOf(AsOf),
+    Param(ParamDecl),
+    Metric(MetricDecl),
+    Score(ScoreDecl),
+    TagsFrom(TagsFrom),
+    Tag(TagDecl),
+    Describe(Describe),
+    Rule(SegmentRule),
+}
+
+/// A name or label as written. `quoted` labels were written in quotes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Name {
+    pub text: String,
+    pub span: Span,
+    pub quoted: bool,
+}
+
+/// `source orders from "orders.parquet" by customer_id at ordered_at`
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceDecl {
+    pub name: Name,
+    pub options: Vec<SourceOption>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceOption {
+    pub kind: SourceOptionKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SourceOptionKind {
+    /// `from "path"`: a file, relative to the rule file's folder.
+    File(String),
+    /// `from table name`: a table in the database given with `--db`.
+    Table(Name),
+    Key(Name),
+    By(Name),
+    At(Name),
+}
+
+/// `as of 2025-06-30`
+#[derive(Debug, Clone, PartialEq)]
+pub struct AsOf {
+    pub date: Date,
+    pub date_span: Span,
+}
+
+/// `param vip_spend = 5000`
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParamDecl {
+    pub name: Name,
+    pub value: Literal,
+    pub value_span: Span,
+}
+
+/// `metric monetary = sum(orders.amount)`
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricDecl {
+    pub name: Name,
+    pub expr: Expr,
+}
+
+/// `score r = quintile(recency, lower_is_better) where frequency > 0`
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScoreDecl {
+    pub name: Name,
+    pub expr: Expr,
+    pub subset: Option<Expr>,
+}
+
+/// `tags from crm_tags.tag`
+#[derive(Debug, Clone, PartialEq)]
+pub struct TagsFrom {
+    pub source: Name,
+    pub column: Name,
+}
+
+/// `tag high_spender when monetary > 1000`
+#[derive(Debug, Clone, PartialEq)]
+pub struct TagDecl {
+    pub name: Name,
+    pub condition: Expr,
+}
+
+/// `describe tag high_spender as "...", category value, colour red`
+#[derive(Debug, Clone, PartialEq)]
+pub struct Describe {
+    pub subject: Subject,
+    pub items: Vec<DescribeItem>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Subject {
+    Tag(Name),
+    Label { segmentation: Name, label: Name },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DescribeItem {
+    pub kind: DescribeItemKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum DescribeItemKind {
+    Description(String),
+    Category(Name),
+    Colour(Name),
+}
+
+/// `tier A when frequency >= 10`, or `tier C otherwise` (no condition).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SegmentRule {
+    pub segmentation: Name,
+    pub label: Name,
+    pub condition: Option<Expr>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExprKind {
+    Literal(Literal),
+    Name(Name),
+    /// `orders.amount`, `customers.region`
+    Qualified {
+        source: Name,
+        column: Name,
+    },
+    Unary {
+        op: UnaryOp,
+        expr: Box<Expr>,
+    },
+    Binary {
+        left: Box<Expr>,
+        op: BinaryOp,
+        right: Box<Expr>,
+    },
+    Call {
+        function: Name,
+        args: Vec<Argument>,
+    },
+    IsMissing {
+        expr: Box<Expr>,
+        negated: bool,
+    },
+    InList {
+        expr: Box<Expr>,
+        items: Vec<Expr>,
+        negated: bool,
+    },
+    Between {
+        expr: Box<Expr>,
+        low: Box<Expr>,
+        high: Box<Expr>,
+        negated: bool,
+    },
+    /// `first_order within 30 days`
+    Within {
+        expr: Box<Expr>,
+        period: Period,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnaryOp {
+    Not,
+    Neg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinaryOp {
+    Or,
+    And,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+impl BinaryOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinaryOp::Or => "or",
+            BinaryOp::And => "and",
+            BinaryOp::Eq => "=",
+            BinaryOp::Ne => "!=",
+            BinaryOp::Lt => "<",
+            BinaryOp::Le => "<=",
+            BinaryOp::Gt => ">",
+            BinaryOp::Ge => ">=",
+            BinaryOp::Add => "+",
+            BinaryOp::Sub => "-",
+            BinaryOp::Mul => "*",
+            BinaryOp::Div => "/",
+        }
+    }
+}
+
+/// An argument of a call: a value with an optional `where` filter (only
+/// aggregates accept one), or a time window `last 90 days`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Argument {
+    pub kind: ArgumentKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ArgumentKind {
+    Value { expr: Expr, filter: Option<Expr> },
+    Window(Period),
+}
+
+/// `90 days`, `3 months`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub amount: u32,
+    pub unit: TimeUnit,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeUnit {
+    Day,
+    Week,
+    Month,
+    Year,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Literal {
+    /// The digits as written (`0.90`), and their value.
+    Number { text: String, value: f64 },
+    Text(String),
+    Date(Date),
+    Bool(bool),
+}
+
+impl Ast {
+    /// The names of the declared sources, for callers that supply data.
+    pub fn source_names(&self) -> Vec<&str> {
+        self.files
+            .iter()
+            .flat_map(|f| &f.statements)
+            .filter_map(|s| match &s.kind {
+                StatementKind::Source(d) => Some(d.name.text.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,111 @@
+//! Turns what the parser expected into words a business user reads: never a
+//! grammar rule name. One table maps every rule to a phrase.
+
+use super::parse::Rule;
+
+/// How a phrase ranks in "expected A, B or C": the specific things first,
+/// the catch-all "an operator" and "the end of the rule" last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Rank {
+    Specific,
+    Value,
+    Operator,
+    End,
+}
+
+fn phrase(rule: Rule) -> Option<(Rank, &'static str)> {
+    use Rank::*;
+    let p = match rule {
+        Rule::kw_source => (Specific, "`source`"),
+        Rule::kw_from | Rule::from_file | Rule::from_table => {
+            (Specific, "`from \"file\"` or `from table name`")
+        }
+        Rule::kw_table => (Specific, "`table`"),
+        Rule::kw_key | Rule::key_clause => (Specific, "`key <column>`"),
+        Rule::kw_by | Rule::by_clause => (Specific, "`by <column>`"),
+        Rule::kw_at | Rule::at_clause => (Specific, "`at <time column>`"),
+        Rule::kw_as => (Specific, "`as`"),
+        Rule::kw_of => (Specific, "`of`"),
+        Rule::kw_param => (Specific, "`param`"),
+        Rule::kw_metric => (Specific, "`metric`"),
+        Rule::kw_score => (Specific, "`score`"),
+        Rule::kw_tags => (Specific, "`tags`"),
+        Rule::kw_tag => (Specific, "`tag`"),
+        Rule::kw_describe => (Specific, "`describe`"),
+        Rule::describe_item | Rule::description | Rule::category | Rule::colour => (
+            Specific,
+            "`as \"description\"`, `category <name>` or `colour <colour>`",
+        ),
+        Rule::kw_category => (Specific, "`category`"),
+        Rule::kw_colour => (Specific, "`colour`"),
+        Rule::kw_when | Rule::when_clause => (Specific, "`when`"),
+        Rule::kw_otherwise | Rule::otherwise => (Specific, "`otherwise`"),
+        Rule::kw_where | Rule::filter | Rule::score_subset => (Specific, "`where`"),
+        Rule::kw_last | Rule::window => (Specific, "a time window like `last 90 days`"),
+        Rule::kw_and => (Specific, "`and`"),
+        Rule::kw_not | Rule::negated => (Specific, "`not`"),
+        Rule::time_unit => (Specific, "`days`, `weeks`, `months` or `years`"),
+        Rule::integer => (Specific, "a whole number like `90`"),
+        Rule::date => (Value, "a date like `2025-06-30`"),
+        Rule::number | Rule::negative_number => (Value, "a number like `5000`"),
+        Rule::string | Rule::string_dq | Rule::string_sq => (Value, "text in quotes"),
+        Rule::boolean => (Value, "`true` or `false`"),
+        Rule::param_value => (Value, "a number, a date, text in quotes, `true` or `false`"),
+        Rule::name | Rule::ident | Rule::function | Rule::qualified => (Value, "a name"),
+        Rule::label => (Value, "a name or text in quotes"),
+        Rule::segmentation => (Value, "a segmentation name"),
+        Rule::describe_subject => (Value, "`tag <name>` or `<segmentation> <label>`"),
+        Rule::expr | Rule::bound | Rule::group | Rule::call | Rule::argument | Rule::neg | Rule::not => (
+            Value,
+            "a value (a number, a date, text in quotes or a name)",
+        ),
+        Rule::or
+        | Rule::and
+        | Rule::eq
+        | Rule::ne
+        | Rule::lt
+        | Rule::le
+        | Rule::gt
+        | Rule::ge
+        | Rule::add
+        | Rule::sub
+        | Rule::mul
+        | Rule::div
+        | Rule::is_missing
+        | Rule::in_list
+        | Rule::between
+        | Rule::within => (Operator, "an operator such as `and`, `or`, `>`, `+` or `is missing`"),
+        Rule::EOI => (End, "the end of the rule"),
+        _ => return None,
+    };
+    Some(p)
+}
+
+/// "`)`, `,` or an operator", from the rules and literal tokens the parser
+/// tried at the error position.
+pub fn describe(rules: &[Rule], tokens: &[String]) -> String {
+    let mut phrases: Vec<(Rank, String)> = rules
+        .iter()
+        .filter_map(|&r| phrase(r))
+        .map(|(rank, p)| (rank, p.to_string()))
+        .collect();
+    // Punctuation is not a rule of its own, so it comes from the tokens.
+    phrases.extend(
+        tokens
+            .iter()
+            .filter(|t| matches!(t.as_str(), "(" | ")" | "," | "=" | "."))
+            .map(|t| (Rank::Specific, format!("`{t}`"))),
+    );
+    phrases.sort_by_key(|(rank, _)| *rank);
+    let mut seen = Vec::new();
+    for (_, p) in phrases {
+        if !seen.contains(&p) {
+            seen.push(p);
+        }
+    }
+    match seen.len() {
+        0 => "something else".to_string(),
+        1 => seen.remove(0),
+        n => format!("{} or {}", seen[..n - 1].join(", "), seen[n - 1]),
+    }
+}

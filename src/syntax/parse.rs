@@ -1,0 +1,545 @@
+//! pest: the grammar, the Pratt parser for operators, and the walk from
+//! pest's pairs to the AST. Nothing outside `syntax/` sees a pest type.
+
+use jiff::civil::Date;
+use pest::Parser;
+use pest::iterators::{Pair, Pairs};
+use pest::pratt_parser::{Assoc, ConstPrattParser, Op};
+
+use super::ast::*;
+use super::expected;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::{FileId, Span};
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/seg.pest"]
+struct SegParser;
+
+/// Operators from the loosest to the tightest binding.
+static PRATT: ConstPrattParser<Rule, 20> = ConstPrattParser::new_const(pest::pratt_precedence![
+    Op::infix(Rule::or, Assoc::Left),
+    Op::infix(Rule::and, Assoc::Left),
+    Op::prefix(Rule::not),
+    Op::infix(Rule::eq, Assoc::Left)
+        | Op::infix(Rule::ne, Assoc::Left)
+        | Op::infix(Rule::lt, Assoc::Left)
+        | Op::infix(Rule::le, Assoc::Left)
+        | Op::infix(Rule::gt, Assoc::Left)
+        | Op::infix(Rule::ge, Assoc::Left)
+        | Op::postfix(Rule::is_missing)
+        | Op::postfix(Rule::in_list)
+        | Op::postfix(Rule::between)
+        | Op::postfix(Rule::within),
+    Op::infix(Rule::add, Assoc::Left) | Op::infix(Rule::sub, Assoc::Left),
+    Op::infix(Rule::mul, Assoc::Left) | Op::infix(Rule::div, Assoc::Left),
+    Op::prefix(Rule::neg),
+]);
+
+/// Parses one statement whose text starts at byte `offset` of file `file`.
+pub fn statement(text: &str, file: FileId, offset: usize) -> Result<Statement, Diagnostic> {
+    let ctx = Ctx { file, offset };
+    let mut pairs = SegParser::parse(Rule::statement, text).map_err(|e| ctx.syntax_error(text, e))?;
+    let statement = pairs.next().expect("statement rule");
+    let inner = statement
+        .into_inner()
+        .next()
+        .expect("a statement has one declaration");
+    ctx.statement(inner)
+}
+
+/// Finds the comments of a file. Returns nothing if the file cannot even be
+/// tokenised (its syntax errors are reported by the statement parser).
+pub fn comments(text: &str, file: FileId) -> Vec<Comment> {
+    let ctx = Ctx { file, offset: 0 };
+    let Ok(pairs) = SegParser::parse(Rule::comments, text) else {
+        return Vec::new();
+    };
+    pairs
+        .flatten()
+        .filter(|p| p.as_rule() == Rule::comment)
+        .map(|p| Comment {
+            span: ctx.span(&p),
+            text: p.as_str()[1..].to_string(),
+        })
+        .collect()
+}
+
+struct Ctx {
+    file: FileId,
+    offset: usize,
+}
+
+type Result<T> = std::result::Result<T, Diagnostic>;
+
+impl Ctx {
+    fn span(&self, pair: &Pair<Rule>) -> Span {
+        let s = pair.as_span();
+        Span::new(self.file, self.offset + s.start(), self.offset + s.end())
+    }
+
+    fn statement(&self, pair: Pair<Rule>) -> Result<Statement> {
+        let span = self.span(&pair);
+        let rule = pair.as_rule();
+        let mut inner = pair.into_inner();
+        let kind = match rule {
+            Rule::source_decl => {
+                skip(&mut inner, Rule::kw_source);
+                let name = self.name(inner.next().unwrap());
+                let options = inner.map(|p| self.source_option(p)).collect();
+                StatementKind::Source(SourceDecl { name, options })
+            }
+            Rule::as_of_decl => {
+                let date = inner.find(|p| p.as_rule() == Rule::date).unwrap();
+                StatementKind::AsOf(AsOf {
+                    date_span: self.span(&date),
+                    date: self.date(&date)?,
+                })
+            }
+            Rule::param_decl => {
+                skip(&mut inner, Rule::kw_param);
+                let name = self.name(inner.next().unwrap());
+                let value = inner.next().unwrap();
+                let value_span = self.span(&value);
+                let literal = value.into_inner().next().unwrap();
+                StatementKind::Param(ParamDecl {
+                    name,
+                    value: self.literal(&literal)?,
+                    value_span,
+                })
+            }
+            Rule::metric_decl => {
+                skip(&mut inner, Rule::kw_metric);
+                let name = self.name(inner.next().unwrap());
+                let expr = self.expr(inner.next().unwrap())?;
+                StatementKind::Metric(MetricDecl { name, expr })
+            }
+            Rule::score_decl => {
+                skip(&mut inner, Rule::kw_score);
+                let name = self.name(inner.next().unwrap());
+                let expr = self.expr(inner.next().unwrap())?;
+                let subset = match inner.next() {
+                    Some(s) => Some(self.expr(last(s))?),
+                    None => None,
+                };
+                StatementKind::Score(ScoreDecl { name, expr, subset })
+            }
+            Rule::tags_from_decl => {
+                let mut names = inner.filter(|p| p.as_rule() == Rule::name);
+                StatementKind::TagsFrom(TagsFrom {
+                    source: self.name(names.next().unwrap()),
+                    column: self.name(names.next().unwrap()),
+                })
+            }
+            Rule::tag_decl => {
+                skip(&mut inner, Rule::kw_tag);
+                let name = self.label(inner.next().unwrap());
+                skip(&mut inner, Rule::kw_when);
+                let condition = self.expr(inner.next().unwrap())?;
+                StatementKind::Tag(TagDecl { name, condition })
+            }
+            Rule::describe_decl => {
+                skip(&mut inner, Rule::kw_describe);
+                let subject = self.subject(inner.next().unwrap());
+                let items = inner.map(|p| self.describe_item(p)).collect();
+                StatementKind::Describe(Describe { subject, items })
+            }
+            Rule::segment_rule => {
+                let segmentation = self.name(inner.next().unwrap());
+                let label = self.label(inner.next().unwrap());
+                let tail = inner.next().unwrap();
+                let condition = match tail.as_rule() {
+                    Rule::when_clause => Some(self.expr(last(tail))?),
+                    _ => None,
+                };
+                StatementKind::Rule(SegmentRule {
+                    segmentation,
+                    label,
+                    condition,
+                })
+            }
+            other => unreachable!("statement {other:?}"),
+        };
+        Ok(Statement { kind, span })
+    }
+
+    fn source_option(&self, pair: Pair<Rule>) -> SourceOption {
+        let span = self.span(&pair);
+        let rule = pair.as_rule();
+        let value = last(pair);
+        let kind = match rule {
+            Rule::from_file => SourceOptionKind::File(unquote(&value)),
+            Rule::from_table => SourceOptionKind::Table(self.name(value)),
+            Rule::key_clause => SourceOptionKind::Key(self.name(value)),
+            Rule::by_clause => SourceOptionKind::By(self.name(value)),
+            Rule::at_clause => SourceOptionKind::At(self.name(value)),
+            other => unreachable!("source option {other:?}"),
+        };
+        SourceOption { kind, span }
+    }
+
+    fn subject(&self, pair: Pair<Rule>) -> Subject {
+        let mut inner = pair.into_inner();
+        let first = inner.next().unwrap();
+        if first.as_rule() == Rule::kw_tag {
+            Subject::Tag(self.label(inner.next().unwrap()))
+        } else {
+            Subject::Label {
+                segmentation: self.name(first),
+                label: self.label(inner.next().unwrap()),
+            }
+        }
+    }
+
+    fn describe_item(&self, pair: Pair<Rule>) -> DescribeItem {
+        let span = self.span(&pair);
+        let item = pair.into_inner().next().unwrap();
+        let rule = item.as_rule();
+        let value = last(item);
+        let kind = match rule {
+            Rule::description => DescribeItemKind::Description(unquote(&value)),
+            Rule::category => DescribeItemKind::Category(self.label(value)),
+            Rule::colour => DescribeItemKind::Colour(self.label(value)),
+            other => unreachable!("describe item {other:?}"),
+        };
+        DescribeItem { kind, span }
+    }
+
+    /// A `name`, `segmentation`, `ident` or `function` pair.
+    fn name(&self, pair: Pair<Rule>) -> Name {
+        Name {
+            text: pair.as_str().to_string(),
+            span: self.span(&pair),
+            quoted: false,
+        }
+    }
+
+    /// A `label` (a name or a string), or a bare `string`.
+    fn label(&self, pair: Pair<Rule>) -> Name {
+        let pair = match pair.as_rule() {
+            Rule::label => pair.into_inner().next().unwrap(),
+            _ => pair,
+        };
+        match pair.as_rule() {
+            Rule::string => Name {
+                text: unquote(&pair),
+                span: self.span(&pair),
+                quoted: true,
+            },
+            _ => self.name(pair),
+        }
+    }
+
+    fn expr(&self, pair: Pair<Rule>) -> Result<Expr> {
+        debug_assert!(matches!(pair.as_rule(), Rule::expr | Rule::bound));
+        self.operators(pair.into_inner())
+    }
+
+    fn operators(&self, pairs: Pairs<Rule>) -> Result<Expr> {
+        PRATT
+            .map_primary(|p| self.primary(p))
+            .map_prefix(|op, rhs| {
+                let rhs = rhs?;
+                let op_span = self.span(&op);
+                let op = match op.as_rule() {
+                    Rule::not => UnaryOp::Not,
+                    _ => UnaryOp::Neg,
+                };
+                Ok(Expr {
+                    span: op_span.to(rhs.span),
+                    kind: ExprKind::Unary {
+                        op,
+                        expr: Box::new(rhs),
+                    },
+                })
+            })
+            .map_postfix(|lhs, op| {
+                let lhs = Box::new(lhs?);
+                let span = lhs.span.to(self.span(&op));
+                let rule = op.as_rule();
+                let mut inner = op.into_inner().peekable();
+                let negated = inner.next_if(|p| p.as_rule() == Rule::negated).is_some();
+                let kind = match rule {
+                    Rule::is_missing => ExprKind::IsMissing { expr: lhs, negated },
+                    Rule::in_list => ExprKind::InList {
+                        expr: lhs,
+                        items: inner.map(|p| self.expr(p)).collect::<Result<_>>()?,
+                        negated,
+                    },
+                    Rule::between => {
+                        let low = self.expr(inner.next().unwrap())?;
+                        let high = self.expr(inner.nth(1).unwrap())?;
+                        ExprKind::Between {
+                            expr: lhs,
+                            low: Box::new(low),
+                            high: Box::new(high),
+                            negated,
+                        }
+                    }
+                    Rule::within => {
+                        let amount = inner.next().unwrap();
+                        let unit = inner.next().unwrap();
+                        ExprKind::Within {
+                            expr: lhs,
+                            period: self.period(amount, unit)?,
+                        }
+                    }
+                    other => unreachable!("postfix {other:?}"),
+                };
+                Ok(Expr { kind, span })
+            })
+            .map_infix(|lhs, op, rhs| {
+                let (lhs, rhs) = (lhs?, rhs?);
+                let op = match op.as_rule() {
+                    Rule::or => BinaryOp::Or,
+                    Rule::and => BinaryOp::And,
+                    Rule::eq => BinaryOp::Eq,
+                    Rule::ne => BinaryOp::Ne,
+                    Rule::lt => BinaryOp::Lt,
+                    Rule::le => BinaryOp::Le,
+                    Rule::gt => BinaryOp::Gt,
+                    Rule::ge => BinaryOp::Ge,
+                    Rule::add => BinaryOp::Add,
+                    Rule::sub => BinaryOp::Sub,
+                    Rule::mul => BinaryOp::Mul,
+                    Rule::div => BinaryOp::Div,
+                    other => unreachable!("infix {other:?}"),
+                };
+                Ok(Expr {
+                    span: lhs.span.to(rhs.span),
+                    kind: ExprKind::Binary {
+                        left: Box::new(lhs),
+                        op,
+                        right: Box::new(rhs),
+                    },
+                })
+            })
+            .parse(pairs)
+    }
+
+    fn primary(&self, pair: Pair<Rule>) -> Result<Expr> {
+        let span = self.span(&pair);
+        let kind = match pair.as_rule() {
+            Rule::group => {
+                // Parentheses only group; the inner expression keeps the
+                // outer span so messages underline the parentheses too.
+                let inner = self.expr(pair.into_inner().next().unwrap())?;
+                return Ok(Expr {
+                    kind: inner.kind,
+                    span,
+                });
+            }
+            Rule::name => ExprKind::Name(self.name(pair)),
+            Rule::qualified => {
+                let mut parts = pair.into_inner();
+                ExprKind::Qualified {
+                    source: self.name(parts.next().unwrap()),
+                    column: self.name(parts.next().unwrap()),
+                }
+            }
+            Rule::call => {
+                let mut inner = pair.into_inner();
+                let function = self.name(inner.next().unwrap());
+                let args = inner.map(|a| self.argument(a)).collect::<Result<_>>()?;
+                ExprKind::Call { function, args }
+            }
+            _ => ExprKind::Literal(self.literal(&pair)?),
+        };
+        Ok(Expr { kind, span })
+    }
+
+    fn argument(&self, pair: Pair<Rule>) -> Result<Argument> {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let first = inner.next().unwrap();
+        let kind = if first.as_rule() == Rule::window {
+            let mut parts = first.into_inner();
+            parts.next(); // `last`
+            let amount = parts.next().unwrap();
+            let unit = parts.next().unwrap();
+            ArgumentKind::Window(self.period(amount, unit)?)
+        } else {
+            ArgumentKind::Value {
+                expr: self.expr(first)?,
+                filter: match inner.next() {
+                    Some(f) => Some(self.expr(last(f))?),
+                    None => None,
+                },
+            }
+        };
+        Ok(Argument { kind, span })
+    }
+
+    fn period(&self, amount: Pair<Rule>, unit: Pair<Rule>) -> Result<Period> {
+        let span = self.span(&amount).to(self.span(&unit));
+        let value = amount.as_str().parse::<u32>().map_err(|_| {
+            Diagnostic::new(Code::InvalidLiteral, "this number of days is too large")
+                .at(self.span(&amount), "too large")
+        })?;
+        let unit = match unit.as_str().trim_end_matches('s') {
+            "day" => TimeUnit::Day,
+            "week" => TimeUnit::Week,
+            "month" => TimeUnit::Month,
+            _ => TimeUnit::Year,
+        };
+        Ok(Period {
+            amount: value,
+            unit,
+            span,
+        })
+    }
+
+    fn literal(&self, pair: &Pair<Rule>) -> Result<Literal> {
+        Ok(match pair.as_rule() {
+            Rule::number | Rule::negative_number => {
+                let text = pair.as_str().to_string();
+                let value: f64 = text.parse().unwrap_or(f64::INFINITY);
+                if !value.is_finite() {
+                    return Err(Diagnostic::new(Code::InvalidLiteral, "this number is too large")
+                        .at(self.span(pair), "too large"));
+                }
+                Literal::Number { text, value }
+            }
+            Rule::string => Literal::Text(unquote(pair)),
+            Rule::date => Literal::Date(self.date(pair)?),
+            Rule::boolean => Literal::Bool(pair.as_str() == "true"),
+            other => unreachable!("literal {other:?}"),
+        })
+    }
+
+    fn date(&self, pair: &Pair<Rule>) -> Result<Date> {
+        pair.as_str().parse::<Date>().map_err(|_| {
+            Diagnostic::new(
+                Code::InvalidLiteral,
+                format!("`{}` is not a date in the calendar", pair.as_str()),
+            )
+            .at(self.span(pair), "no such date")
+            .help("dates are written year-month-day, like 2025-06-30")
+        })
+    }
+
+    fn syntax_error(&self, text: &str, error: pest::error::Error<Rule>) -> Diagnostic {
+        let pos = match error.location {
+            pest::error::InputLocation::Pos(p) => p,
+            pest::error::InputLocation::Span((s, _)) => s,
+        };
+        let rules = match &error.variant {
+            pest::error::ErrorVariant::ParsingError { positives, .. } => positives.clone(),
+            pest::error::ErrorVariant::CustomError { .. } => Vec::new(),
+        };
+        let tokens: Vec<String> = error
+            .parse_attempts()
+            .map(|a| a.expected_tokens().iter().map(|t| t.to_string()).collect())
+            .unwrap_or_default();
+        let found = found_at(text, pos);
+        let at = Span::new(self.file, self.offset + pos, self.offset + pos + found.len());
+        let found_words = if found.is_empty() {
+            "the end of the rule".to_string()
+        } else {
+            format!("`{found}`")
+        };
+
+        if pos == 0 {
+            let word: String = text.chars().take_while(|c| !c.is_whitespace()).collect();
+            return Diagnostic::new(Code::Syntax, format!("`{word}` does not start a rule"))
+                .at(at, "not a rule")
+                .help(
+                    "a rule starts with `source`, `as of`, `param`, `metric`, `score`, `tag`, \
+                     `tags from`, `describe` or a segmentation name followed by a label",
+                );
+        }
+        let expected = expected::describe(&rules, &tokens);
+        let mut diagnostic = Diagnostic::new(
+            Code::Syntax,
+            format!("expected {expected}, found {found_words}"),
+        )
+        .at(at, format!("expected {}", short(&expected)));
+        diagnostic.help = hint(text, pos, &found, &rules);
+        diagnostic
+    }
+}
+
+/// The offending token at `pos`: a word, a quoted string start, or one
+/// symbol; empty at the end of the input.
+fn found_at(text: &str, pos: usize) -> &str {
+    let rest = &text[pos.min(text.len())..];
+    let mut chars = rest.char_indices();
+    let Some((_, first)) = chars.next() else {
+        return "";
+    };
+    let len = if first.is_alphanumeric() || first == '_' {
+        rest.find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len())
+    } else {
+        let symbol_len = rest
+            .find(|c: char| c.is_alphanumeric() || c.is_whitespace() || c == '_' || c == '"')
+            .unwrap_or(rest.len());
+        symbol_len.max(first.len_utf8()).min(2)
+    };
+    // Never split a character.
+    let mut len = len.min(rest.len());
+    while !rest.is_char_boundary(len) {
+        len += 1;
+    }
+    &rest[..len]
+}
+
+/// The label under the marked token: the first phrase only, to keep it short.
+fn short(expected: &str) -> &str {
+    expected.split(", ").next().unwrap_or(expected).split(" or ").next().unwrap_or(expected)
+}
+
+/// A help line for the mistakes business users make most.
+fn hint(text: &str, pos: usize, found: &str, rules: &[Rule]) -> Option<String> {
+    let line_start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
+    let before = text[line_start..pos].trim();
+    if line_start > 0 && before.is_empty() {
+        return Some(
+            "an indented line continues the rule above it; start a new rule at the beginning \
+             of the line"
+                .to_string(),
+        );
+    }
+    if found.starts_with(',') && rules.iter().any(|r| matches!(r, Rule::EOI)) {
+        return Some("write numbers without thousands separators: 5000, not 5,000".to_string());
+    }
+    if found == "&&" || found == "||" {
+        return Some("write `and` and `or` as words".to_string());
+    }
+    if rules.contains(&Rule::kw_when) || rules.contains(&Rule::when_clause) {
+        return Some(
+            "a segmentation rule reads `<segmentation> <label> when <condition>` or \
+             `<segmentation> <label> otherwise`; quote labels with spaces: \"Need Attention\""
+                .to_string(),
+        );
+    }
+    None
+}
+
+fn skip(pairs: &mut Pairs<Rule>, rule: Rule) {
+    if pairs.peek().is_some_and(|p| p.as_rule() == rule) {
+        pairs.next();
+    }
+}
+
+/// The last inner pair: the value of a `keyword value` clause.
+fn last(pair: Pair<Rule>) -> Pair<Rule> {
+    pair.into_inner().last().expect("clause has a value")
+}
+
+/// The text of a `string` pair, with escapes resolved.
+fn unquote(pair: &Pair<Rule>) -> String {
+    let s = pair.as_str();
+    let inner = &s[1..s.len() - 1];
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            if let Some(next) = chars.next() {
+                out.push(next);
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}

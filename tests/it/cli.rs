@@ -1,0 +1,154 @@
+//! The `seg` binary end to end: exit statuses, what it prints, what it writes.
+
+use std::process::Command;
+
+use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
+
+fn seg() -> Command {
+    let mut cmd = Command::new(get_cargo_bin("seg"));
+    cmd.env("NO_COLOR", "1");
+    cmd
+}
+
+/// Hides what changes from run to run: durations, temporary paths.
+macro_rules! stable {
+    ($($body:tt)*) => {
+        insta::with_settings!({filters => vec![
+            (r"\d+\.\d+ s", "[time] s"),
+            (r"/tmp/\.tmp[A-Za-z0-9]+", "[tmp]"),
+        ]}, { $($body)* })
+    };
+}
+
+#[test]
+fn check_passes_a_clean_rule_set() {
+    assert_cmd_snapshot!(seg().args(["check", "tests/fixtures/ok/retail"]), @"");
+}
+
+#[test]
+fn check_reports_rule_errors_with_status_1() {
+    assert_cmd_snapshot!(seg().args(["check", "tests/fixtures/err/types.seg"]));
+}
+
+#[test]
+fn check_prints_json_for_editors_and_ci() {
+    assert_cmd_snapshot!(seg().args(["check", "tests/fixtures/err/types.seg", "--format", "json"]));
+}
+
+#[test]
+fn a_missing_rule_set_is_a_usage_error() {
+    assert_cmd_snapshot!(seg().args(["check", "tests/fixtures/nowhere"]), @"");
+}
+
+#[test]
+fn run_needs_a_database() {
+    assert_cmd_snapshot!(seg().args(["run", "tests/fixtures/ok/retail"]), @"");
+}
+
+#[test]
+fn wrong_set_values_are_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("seg.duckdb");
+    assert_cmd_snapshot!(seg()
+        .args(["run", "tests/fixtures/ok/retail", "--set", "vipspend=1", "--set", "vip_spend=many", "--db"])
+        .arg(&db), @"");
+    assert!(!db.exists() || std::fs::metadata(&db).unwrap().len() < 1_000_000);
+}
+
+#[test]
+fn run_prints_a_summary_and_writes_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("seg.duckdb");
+    let out = dir.path().join("out");
+    stable! {
+        assert_cmd_snapshot!(seg()
+            .args(["run", "tests/fixtures/ok/retail", "--set", "vip_spend=100", "--db"])
+            .arg(&db)
+            .arg("--out")
+            .arg(&out));
+    }
+    assert!(out.join("seg_customers.parquet").exists());
+    assert!(out.join("seg_customer_tags.parquet").exists());
+}
+
+#[test]
+fn run_prints_json_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("seg.duckdb");
+    let output = seg()
+        .args(["run", "tests/fixtures/ok/retail", "--format", "json", "--as-of", "2025-07-01", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let summary: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(summary["customers"], 6);
+    assert_eq!(summary["as_of"], "2025-07-01");
+    assert_eq!(summary["as_of_origin"], "command_line");
+    insta::assert_json_snapshot!(summary["segmentations"]);
+}
+
+#[test]
+fn compile_prints_the_sql() {
+    let output = seg().args(["compile", "tests/fixtures/ok/retail"]).output().unwrap();
+    assert!(output.status.success());
+    let sql = String::from_utf8(output.stdout).unwrap();
+    assert!(sql.starts_with("-- seg "));
+    assert!(sql.contains("CREATE OR REPLACE TEMP TABLE \"seg_result\" AS"));
+}
+
+#[test]
+fn explain_tells_what_a_code_means() {
+    assert_cmd_snapshot!(seg().args(["explain", "E302"]), @"");
+}
+
+#[test]
+fn the_diagnostics_reference_is_generated_from_the_code() {
+    let output = seg().args(["explain", "--all"]).output().unwrap();
+    let docs = std::fs::read_to_string("docs/diagnostics.md").unwrap();
+    assert!(
+        String::from_utf8(output.stdout).unwrap() == docs,
+        "docs/diagnostics.md is stale: run `cargo run -- explain --all > docs/diagnostics.md`"
+    );
+}
+
+/// The demo end to end, smaller than the default: data, the rules in
+/// `rules/`, and every label and tag with members.
+#[test]
+fn demo_runs_the_rules_and_every_label_has_members() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = seg()
+        .args(["demo", "--customers", "20000", "--format", "json", "--dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let summary: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(summary["customers"], 20000);
+    let mut empty = Vec::new();
+    for seg in summary["segmentations"].as_array().unwrap() {
+        for label in seg["labels"].as_array().unwrap() {
+            if label["label"].is_string() && label["customers"] == 0 {
+                empty.push(format!("{} {}", seg["segmentation"], label["label"]));
+            }
+        }
+    }
+    for tag in summary["tags"].as_array().unwrap() {
+        if tag["customers"] == 0 {
+            empty.push(format!("tag {}", tag["tag"]));
+        }
+    }
+    assert!(empty.is_empty(), "labels and tags without members: {empty:?}");
+
+    // The shipped rule set checks cleanly against the demo data.
+    let data = dir.path().join("data");
+    let mut check = seg();
+    check.args(["check", "rules"]);
+    for table in ["customers", "orders", "events", "surveys", "crm_tags"] {
+        check.arg("--source").arg(format!("{table}={}", data.join(format!("{table}.parquet")).display()));
+    }
+    let output = check.output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains(": 0 errors, 0 warnings"), "{stderr}");
+}

@@ -1,0 +1,94 @@
+//! What a rule author sees for every kind of mistake: rendered diagnostics
+//! (as on a terminal, without colour) and their JSON form.
+
+use seg::diagnostic::render;
+use seg::semantic::Mode;
+
+use crate::support::{check_fixture, check_text, rendered, settings};
+
+/// One error fixture (a file or folder under tests/fixtures/err), all its
+/// diagnostics in one snapshot.
+macro_rules! fixture {
+    ($name:ident, $path:literal) => {
+        #[test]
+        fn $name() {
+            let (files, checked) = check_fixture(concat!("err/", $path), &settings(Mode::Check));
+            assert!(checked.program.is_none() || !checked.diagnostics.is_empty());
+            insta::assert_snapshot!(rendered(&files, &checked));
+        }
+    };
+}
+
+fixture!(syntax_errors_are_phrased_for_people, "syntax.seg");
+fixture!(unknown_names_suggest_real_ones, "names.seg");
+fixture!(type_errors_name_both_sides, "types.seg");
+fixture!(structure_errors_show_every_place, "structure.seg");
+fixture!(segmentation_split_across_files, "split");
+fixture!(unreadable_sources_leave_the_rest_checked, "unreadable.seg");
+
+#[test]
+fn json_has_file_line_column_code_severity_message_help() {
+    let (files, checked) = check_fixture("err/names.seg", &settings(Mode::Check));
+    let json = serde_json::to_value(render::json(&checked.diagnostics, &files)).unwrap();
+    insta::assert_json_snapshot!(json);
+}
+
+#[test]
+fn the_ok_fixture_is_clean() {
+    let (files, checked) = check_fixture("ok/retail", &settings(Mode::Check));
+    assert_eq!(rendered(&files, &checked), "0 errors, 0 warnings\n");
+    assert!(checked.program.is_some());
+}
+
+#[test]
+fn set_and_source_overrides_are_checked() {
+    let mut s = settings(Mode::Check);
+    s.params = vec![
+        ("vip_spnd".into(), "1".into()),
+        ("vip_spend".into(), "lots".into()),
+    ];
+    s.sources = vec![("order".into(), "x.csv".into())];
+    let (files, checked) = check_fixture("ok/retail", &s);
+    insta::assert_snapshot!(rendered(&files, &checked));
+}
+
+#[test]
+fn a_run_needs_its_sources() {
+    let (files, checked) = check_fixture("err/unreadable.seg", &settings(Mode::Run));
+    assert!(checked.program.is_none());
+    insta::assert_snapshot!(rendered(&files, &checked));
+}
+
+#[test]
+fn warnings_do_not_stop_a_program() {
+    let (files, checked) = check_text("lifecycle active when count(orders) > 0\n");
+    assert!(checked.program.is_some());
+    insta::assert_snapshot!(rendered(&files, &checked), @r"
+    ");
+}
+
+#[test]
+fn a_syntax_error_does_not_cascade_into_unknown_names() {
+    let (files, checked) = check_text(
+        "metric monetary = sum(orders.amount where\ntag big when monetary > 10\ntier A when monetary > 5\ntier B otherwise\ntag top when tier = \"A\"\n",
+    );
+    let codes: Vec<&str> = checked.diagnostics.iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(codes, ["E001"], "{}", rendered(&files, &checked));
+}
+
+#[test]
+fn misplaced_things_explain_where_they_belong() {
+    let (files, checked) = check_text(
+        "metric a = orders.amount\n\
+         metric b = quintile(a)\n\
+         metric c = days_since(signup_date, last 30 days)\n\
+         metric d = count(orders where region = \"north\")\n\
+         metric e = sum(customers.income)\n\
+         score s = round(a)\n\
+         score t = ntile(1, a)\n\
+         score u = quintile(a, lower_is_beter)\n\
+         tag x when percentile(percentile(a, 0.5), 0.5) > 1\n\
+         tag y when a > percentile(a, 1.5)\n",
+    );
+    insta::assert_snapshot!(rendered(&files, &checked));
+}

@@ -1,0 +1,9 @@
+//! One integration test binary (linking DuckDB once): rule files through
+//! every stage, on real DuckDB and real files.
+
+mod cli;
+mod diagnostics;
+mod run;
+mod sql;
+mod support;
+mod syntax;

@@ -1,0 +1,154 @@
+//! Runs on real DuckDB over the fixture files: what the tables hold.
+
+use std::path::Path;
+
+use seg::engine::{self, Engine, RunOptions, RunSummary, Silent};
+use seg::semantic::Mode;
+
+use crate::support::{check_fixture, rendered, settings, table};
+
+fn run_retail(db: &Path, params: &[(&str, &str)], options: &RunOptions) -> Result<RunSummary, engine::EngineError> {
+    let mut s = settings(Mode::Run);
+    s.params = params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let (files, checked) = check_fixture("ok/retail", &s);
+    let program = checked
+        .program
+        .unwrap_or_else(|| panic!("{}", rendered(&files, &seg::Checked { program: None, diagnostics: checked.diagnostics })));
+    let plan = seg::compile(&program);
+    let engine = Engine::open(db).expect("database opens");
+    engine::run(&engine, &program, &plan, options, &Silent)
+}
+
+#[test]
+fn every_customer_once_with_every_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("seg.duckdb");
+    let summary = run_retail(&db, &[], &RunOptions::default()).unwrap();
+    assert_eq!(summary.customers, 6);
+
+    insta::assert_snapshot!("wide", table(&db, "SELECT * FROM seg_customers"));
+    insta::assert_snapshot!("long", table(&db, "SELECT * FROM seg_customer_tags"));
+    insta::assert_snapshot!("catalogue", table(&db, "SELECT * FROM seg_tag_catalog"));
+    insta::assert_snapshot!(
+        "runs",
+        table(
+            &db,
+            "SELECT run_id, as_of, as_of_origin, customers, label_counts, tag_counts, score_edges, dataset_values, params FROM seg_runs"
+        )
+    );
+}
+
+#[test]
+fn the_facts_of_the_as_of_day_are_not_seen() {
+    // Customer 3 ordered for 999.00 on 2025-06-30, the as-of date itself.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("seg.duckdb");
+    run_retail(&db, &[], &RunOptions::default()).unwrap();
+    let row = table(&db, "SELECT frequency, monetary, recency FROM seg_customers WHERE customer_id = 3");
+    assert_eq!(row, "frequency | monetary | recency\n2 | 120.0 | 120");
+}
+
+#[test]
+fn a_failed_publish_leaves_the_previous_tables_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("seg.duckdb");
+    run_retail(&db, &[], &RunOptions::default()).unwrap();
+    let before = table(&db, "SELECT * FROM seg_customers");
+
+    // Break the run log so that the last statement of the next publish fails.
+    {
+        let conn = duckdb::Connection::open(&db).unwrap();
+        conn.execute_batch("DROP TABLE seg_runs; CREATE TABLE seg_runs (run_id VARCHAR)").unwrap();
+    }
+    let failed = run_retail(&db, &[("vip_spend", "0")], &RunOptions::default());
+    assert!(failed.is_err(), "the run should fail");
+    assert_eq!(table(&db, "SELECT * FROM seg_customers"), before);
+
+    // Mended, the same run goes through and changes the tiers.
+    {
+        let conn = duckdb::Connection::open(&db).unwrap();
+        conn.execute_batch("DROP TABLE seg_runs").unwrap();
+    }
+    run_retail(&db, &[("vip_spend", "0")], &RunOptions::default()).unwrap();
+    assert_ne!(table(&db, "SELECT * FROM seg_customers"), before);
+}
+
+#[test]
+fn runs_are_numbered_and_outputs_are_byte_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("seg.duckdb");
+    let (out1, out2) = (dir.path().join("one"), dir.path().join("two"));
+    let first = run_retail(&db, &[], &RunOptions { out: Some(out1.clone()), csv: false }).unwrap();
+    let second = run_retail(&db, &[], &RunOptions { out: Some(out2.clone()), csv: false }).unwrap();
+    assert_eq!((first.run_id, second.run_id), (1, 2));
+    for file in ["seg_customers.parquet", "seg_customer_tags.parquet"] {
+        let a = std::fs::read(out1.join(file)).unwrap();
+        let b = std::fs::read(out2.join(file)).unwrap();
+        assert!(a == b, "{file} differs between identical runs");
+    }
+}
+
+#[test]
+fn csv_exports_hold_the_wide_and_long_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("seg.duckdb");
+    let out = dir.path().join("out");
+    run_retail(&db, &[], &RunOptions { out: Some(out.clone()), csv: true }).unwrap();
+    insta::assert_snapshot!(std::fs::read_to_string(out.join("seg_customer_tags.csv")).unwrap());
+    let wide = std::fs::read_to_string(out.join("seg_customers.csv")).unwrap();
+    assert_eq!(wide.lines().count(), 7, "a header and six customers");
+}
+
+#[test]
+fn duplicate_customer_keys_stop_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let customers = dir.path().join("customers.csv");
+    std::fs::write(&customers, "customer_id,region\n1,north\n2,south\n1,east\n").unwrap();
+    let rules = dir.path().join("rules.seg");
+    std::fs::write(
+        &rules,
+        "source customers from \"customers.csv\" key customer_id\ntier all otherwise\n",
+    )
+    .unwrap();
+    let files = seg::source::read_rule_set(&rules).unwrap();
+    let engine = Engine::open(&dir.path().join("seg.duckdb")).unwrap();
+    let checked = seg::check(&files, &engine, &settings(Mode::Run));
+    let program = checked.program.unwrap();
+    let error = engine::run(&engine, &program, &seg::compile(&program), &RunOptions::default(), &Silent).unwrap_err();
+    insta::assert_snapshot!(error.to_string(), @"");
+}
+
+#[test]
+fn an_empty_customer_table_gives_empty_outputs() {
+    let dir = tempfile::tempdir().unwrap();
+    // Typed but empty files, as an export of an empty table would be.
+    let conn = duckdb::Connection::open_in_memory().unwrap();
+    conn.execute_batch(&format!(
+        "COPY (SELECT 1::BIGINT AS customer_id, 'x' AS region WHERE false) TO '{0}/customers.parquet';
+         COPY (SELECT 1::BIGINT AS customer_id, TIMESTAMP '2025-01-01' AS ordered_at, 1.5 AS amount WHERE false) TO '{0}/orders.parquet';",
+        dir.path().display()
+    ))
+    .unwrap();
+    let rules = dir.path().join("rules.seg");
+    std::fs::write(
+        &rules,
+        "source customers from \"customers.parquet\" key customer_id\n\
+         source orders from \"orders.parquet\" by customer_id at ordered_at\n\
+         metric monetary = sum(orders.amount)\n\
+         score m = quintile(monetary)\n\
+         tag top when monetary >= percentile(monetary, 0.9)\n\
+         tier all otherwise\n",
+    )
+    .unwrap();
+    let files = seg::source::read_rule_set(&rules).unwrap();
+    let db = dir.path().join("seg.duckdb");
+    let engine = Engine::open(&db).unwrap();
+    let checked = seg::check(&files, &engine, &settings(Mode::Run));
+    let program = checked
+        .program
+        .unwrap_or_else(|| panic!("{}", rendered(&files, &seg::Checked { program: None, diagnostics: checked.diagnostics })));
+    let summary = engine::run(&engine, &program, &seg::compile(&program), &RunOptions::default(), &Silent).unwrap();
+    assert_eq!(summary.customers, 0);
+    drop(engine);
+    assert_eq!(table(&db, "SELECT count(*) AS n FROM seg_customers"), "n\n0");
+}
