@@ -61,5 +61,7 @@ pub fn load(args: &RuleArgs, mode: Mode, engine: &Engine) -> Result<(SourceMap, 
 
 /// Today in UTC: the bundled DuckDB has no time zones, so seg decides.
 pub fn today() -> jiff::civil::Date {
-    jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date()
+    jiff::Timestamp::now()
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .date()
 }

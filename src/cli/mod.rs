@@ -12,9 +12,8 @@ mod run;
 
 use std::process::ExitCode;
 
+use args::{Cli, Command};
 use clap::Parser;
-
-pub use args::{Cli, Command};
 
 /// Exit statuses: 0 clean (warnings allowed), 1 rule errors, 2 usage or IO.
 pub const CLEAN: u8 = 0;

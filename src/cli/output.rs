@@ -3,7 +3,7 @@
 
 use std::io::{IsTerminal, Write};
 
-use seg::diagnostic::{self, Diagnostic, render};
+use seg::diagnostic::{Diagnostic, render};
 use seg::source::SourceMap;
 use unicode_width::UnicodeWidthStr;
 
@@ -109,5 +109,3 @@ pub fn pad(text: &str, width: usize) -> String {
 pub fn totals(diagnostics: &[Diagnostic]) -> String {
     render::totals(diagnostics)
 }
-
-pub use diagnostic::sort;

@@ -7,8 +7,8 @@ mod run;
 
 pub use demo::{DemoData, generate_demo};
 pub use run::{
-    DatasetValue, LabelCount, Observer, RunOptions, RunSummary, ScoreEdge, SegmentationCounts, Silent,
-    TagCount, run,
+    DatasetValue, LabelCount, Observer, ParamValue, RunOptions, RunSummary, ScoreEdge, SegmentationCounts,
+    Silent, SourceRecord, TagCount, run,
 };
 
 use std::path::{Path, PathBuf};

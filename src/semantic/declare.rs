@@ -110,7 +110,7 @@ impl<'a> Checker<'a> {
         true
     }
 
-    fn def_kind_name(&self, i: usize) -> &'static str {
+    pub(super) fn def_kind_name(&self, i: usize) -> &'static str {
         match self.defs[i].kind {
             DefKind::Metric(_) => "metric",
             DefKind::Score(_) => "score",

@@ -605,7 +605,8 @@ impl<'a> Checker<'a> {
             return;
         };
         let labels: Vec<&str> = rules.iter().map(|r| r.label.text.as_str()).collect();
-        if labels.contains(&label.as_str()) {
+        // A rule of this segmentation that did not parse may have the label.
+        if labels.contains(&label.as_str()) || self.unparsed.contains(name) {
             return;
         }
         let help = match did_you_mean(label, labels.iter().copied()) {

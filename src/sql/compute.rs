@@ -242,7 +242,7 @@ pub fn result_query(p: &Program, layout: &Layout) -> Query {
     };
     let mut level = vec![0usize; p.nodes.len()];
     let mut steps: Vec<(Vec<Item>, Vec<String>)> = Vec::new();
-    let mut put = |steps: &mut Vec<(Vec<Item>, Vec<String>)>, at: usize, item: Item, what: Option<String>| {
+    let put = |steps: &mut Vec<(Vec<Item>, Vec<String>)>, at: usize, item: Item, what: Option<String>| {
         while steps.len() < at {
             steps.push((Vec::new(), Vec::new()));
         }

@@ -4,7 +4,7 @@
 use super::compute::{Layout, relation};
 use super::dialect::Dialect;
 use super::tree::{self, Body, Cte, Expr, Item, Join, Op, Printer, Query, Relation, Select, binary, call, col, qcol};
-use super::{CATALOG_TABLE, CUSTOMERS_TABLE, RESULT, RESULT_TAGS, RUNS_TABLE, TAGS_TABLE};
+use super::{CATALOG_TABLE, RESULT, RESULT_TAGS, RUNS_TABLE};
 use crate::semantic::ir::{EntryKind, NodeKind, Program};
 
 /// Position given to hand-assigned tags without a rule: after all rule tags.
@@ -313,6 +313,7 @@ pub fn catalogue(dialect: &dyn Dialect, p: &Program) -> Vec<String> {
 }
 
 /// Summary queries over the computed tables.
+#[derive(Debug)]
 pub struct SummaryQueries {
     /// (segmentation, label, customers)
     pub labels: Option<String>,
@@ -535,6 +536,3 @@ pub fn export(dialect: &dyn Dialect, table: &str, path: &str, csv: bool) -> Stri
         pr.text(if csv { " (FORMAT csv, HEADER true)" } else { " (FORMAT parquet)" });
     })
 }
-
-/// The published tables, for callers that list them.
-pub const PUBLISHED: &[&str] = &[CUSTOMERS_TABLE, TAGS_TABLE, CATALOG_TABLE, RUNS_TABLE];

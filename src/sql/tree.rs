@@ -207,16 +207,6 @@ pub struct Query {
     pub order_by: Vec<(Expr, bool)>,
 }
 
-impl Query {
-    pub fn select(select: Select) -> Query {
-        Query {
-            ctes: Vec::new(),
-            body: Body::Select(select),
-            order_by: Vec::new(),
-        }
-    }
-}
-
 /// Prints SQL in one consistent layout.
 pub struct Printer<'d> {
     dialect: &'d dyn Dialect,

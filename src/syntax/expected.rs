@@ -13,6 +13,8 @@ enum Rank {
     End,
 }
 
+const VALUE: &str = "a value (a number, a date, text in quotes or a name)";
+
 fn phrase(rule: Rule) -> Option<(Rank, &'static str)> {
     use Rank::*;
     let p = match rule {
@@ -44,6 +46,11 @@ fn phrase(rule: Rule) -> Option<(Rank, &'static str)> {
         Rule::kw_last | Rule::window => (Specific, "a time window like `last 90 days`"),
         Rule::kw_and => (Specific, "`and`"),
         Rule::kw_not | Rule::negated => (Specific, "`not`"),
+        Rule::kw_is => (Specific, "`is`"),
+        Rule::kw_missing => (Specific, "`missing`"),
+        Rule::kw_in => (Specific, "`in`"),
+        Rule::kw_between => (Specific, "`between`"),
+        Rule::kw_within => (Specific, "`within`"),
         Rule::time_unit => (Specific, "`days`, `weeks`, `months` or `years`"),
         Rule::integer => (Specific, "a whole number like `90`"),
         Rule::date => (Value, "a date like `2025-06-30`"),
@@ -55,10 +62,9 @@ fn phrase(rule: Rule) -> Option<(Rank, &'static str)> {
         Rule::label => (Value, "a name or text in quotes"),
         Rule::segmentation => (Value, "a segmentation name"),
         Rule::describe_subject => (Value, "`tag <name>` or `<segmentation> <label>`"),
-        Rule::expr | Rule::bound | Rule::group | Rule::call | Rule::argument | Rule::neg | Rule::not => (
-            Value,
-            "a value (a number, a date, text in quotes or a name)",
-        ),
+        Rule::expr | Rule::bound | Rule::group | Rule::call | Rule::argument | Rule::neg | Rule::not => {
+            (Value, VALUE)
+        }
         Rule::or
         | Rule::and
         | Rule::eq
@@ -96,6 +102,11 @@ pub fn describe(rules: &[Rule], tokens: &[String]) -> String {
             .filter(|t| matches!(t.as_str(), "(" | ")" | "," | "=" | "."))
             .map(|t| (Rank::Specific, format!("`{t}`"))),
     );
+    // Several kinds of value read better as one phrase.
+    if phrases.iter().filter(|(rank, _)| *rank == Rank::Value).count() > 1 {
+        phrases.retain(|(rank, _)| *rank != Rank::Value);
+        phrases.push((Rank::Value, VALUE.to_string()));
+    }
     phrases.sort_by_key(|(rank, _)| *rank);
     let mut seen = Vec::new();
     for (_, p) in phrases {

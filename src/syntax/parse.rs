@@ -16,7 +16,7 @@ use crate::source::{FileId, Span};
 struct SegParser;
 
 /// Operators from the loosest to the tightest binding.
-static PRATT: ConstPrattParser<Rule, 20> = ConstPrattParser::new_const(pest::pratt_precedence![
+static PRATT: ConstPrattParser<Rule, 18> = ConstPrattParser::new_const(pest::pratt_precedence![
     Op::infix(Rule::or, Assoc::Left),
     Op::infix(Rule::and, Assoc::Left),
     Op::prefix(Rule::not),
@@ -36,7 +36,7 @@ static PRATT: ConstPrattParser<Rule, 20> = ConstPrattParser::new_const(pest::pra
 ]);
 
 /// Parses one statement whose text starts at byte `offset` of file `file`.
-pub fn statement(text: &str, file: FileId, offset: usize) -> Result<Statement, Diagnostic> {
+pub fn statement(text: &str, file: FileId, offset: usize) -> Result<Statement> {
     let ctx = Ctx { file, offset };
     let mut pairs = SegParser::parse(Rule::statement, text).map_err(|e| ctx.syntax_error(text, e))?;
     let statement = pairs.next().expect("statement rule");
@@ -256,7 +256,16 @@ impl Ctx {
                 let lhs = Box::new(lhs?);
                 let span = lhs.span.to(self.span(&op));
                 let rule = op.as_rule();
-                let mut inner = op.into_inner().peekable();
+                // The words (`is`, `in`, `between`, ...) carry no meaning here.
+                let mut inner = op
+                    .into_inner()
+                    .filter(|p| {
+                        !matches!(
+                            p.as_rule(),
+                            Rule::kw_is | Rule::kw_missing | Rule::kw_in | Rule::kw_between | Rule::kw_and | Rule::kw_within
+                        )
+                    })
+                    .peekable();
                 let negated = inner.next_if(|p| p.as_rule() == Rule::negated).is_some();
                 let kind = match rule {
                     Rule::is_missing => ExprKind::IsMissing { expr: lhs, negated },
@@ -267,7 +276,7 @@ impl Ctx {
                     },
                     Rule::between => {
                         let low = self.expr(inner.next().unwrap())?;
-                        let high = self.expr(inner.nth(1).unwrap())?;
+                        let high = self.expr(inner.next().unwrap())?;
                         ExprKind::Between {
                             expr: lhs,
                             low: Box::new(low),
