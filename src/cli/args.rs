@@ -117,7 +117,9 @@ pub enum OutFormat {
 
 fn name_value(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
-        Some((name, value)) if !name.trim().is_empty() => Ok((name.trim().to_string(), value.to_string())),
+        Some((name, value)) if !name.trim().is_empty() => {
+            Ok((name.trim().to_string(), value.to_string()))
+        }
         _ => Err(format!("expected NAME=VALUE, got `{s}`")),
     }
 }

@@ -40,7 +40,10 @@ pub fn run(args: DemoArgs) -> u8 {
     let declared = match seg::source::read_rule_set(&args.rules) {
         Ok(files) => {
             let (ast, _) = syntax::parse(&files);
-            ast.source_names().into_iter().map(String::from).collect::<Vec<_>>()
+            ast.source_names()
+                .into_iter()
+                .map(String::from)
+                .collect::<Vec<_>>()
         }
         Err(_) => Vec::new(),
     };

@@ -38,7 +38,10 @@ pub fn diagnostics(diagnostics: &[Diagnostic], files: &SourceMap, format: Format
         }
         Format::Json => {
             let json = render::json(diagnostics, files);
-            stdout(&format!("{}\n", serde_json::to_string_pretty(&json).unwrap_or_default()));
+            stdout(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&json).unwrap_or_default()
+            ));
         }
     }
 }

@@ -36,7 +36,10 @@ pub fn execute(rules: &RuleArgs, db: &Path, options: &RunOptions, format: Format
     };
     output::diagnostics(&checked.diagnostics, &files, Format::Human);
     let Some(program) = checked.program else {
-        output::stderr(&format!("not run: {}\n", output::totals(&checked.diagnostics)));
+        output::stderr(&format!(
+            "not run: {}\n",
+            output::totals(&checked.diagnostics)
+        ));
         return output::status(&checked.diagnostics);
     };
     let plan = seg::compile(&program);
@@ -71,7 +74,11 @@ pub fn human(s: &RunSummary, db: &Path) -> String {
     let width = s
         .segmentations
         .iter()
-        .flat_map(|g| g.labels.iter().map(|l| l.label.as_deref().unwrap_or("(no label)")))
+        .flat_map(|g| {
+            g.labels
+                .iter()
+                .map(|l| l.label.as_deref().unwrap_or("(no label)"))
+        })
         .chain(s.tags.iter().map(|t| t.tag.as_str()))
         .map(unicode_width::UnicodeWidthStr::width)
         .max()
@@ -86,11 +93,22 @@ pub fn human(s: &RunSummary, db: &Path) -> String {
             share * 100.0
         )
     };
-    let header = |title: &str| format!("\n{}{:>12}  {:>7}\n", pad(title, width + 2), "customers", "share");
+    let header = |title: &str| {
+        format!(
+            "\n{}{:>12}  {:>7}\n",
+            pad(title, width + 2),
+            "customers",
+            "share"
+        )
+    };
     for g in &s.segmentations {
         out.push_str(&header(&g.segmentation));
         for l in &g.labels {
-            out.push_str(&row(l.label.as_deref().unwrap_or("(no label)"), l.customers, l.share));
+            out.push_str(&row(
+                l.label.as_deref().unwrap_or("(no label)"),
+                l.customers,
+                l.share,
+            ));
         }
     }
     if !s.tags.is_empty() {
@@ -99,6 +117,13 @@ pub fn human(s: &RunSummary, db: &Path) -> String {
             out.push_str(&row(&t.tag, t.customers, t.share));
         }
     }
-    out.push_str(&format!("\nwritten to {}: {}\n", db.display(), s.outputs.join(", ")));
+    out.push_str(&format!(
+        "\ntables in {}: {}\n",
+        db.display(),
+        s.tables.join(", ")
+    ));
+    if !s.files.is_empty() {
+        out.push_str(&format!("files: {}\n", s.files.join(", ")));
+    }
     out
 }

@@ -304,7 +304,10 @@ impl Code {
     pub fn is_usage(self) -> bool {
         matches!(
             self,
-            Code::UnreadableSource | Code::UnknownParam | Code::ParamValue | Code::UnknownSourceOverride
+            Code::UnreadableSource
+                | Code::UnknownParam
+                | Code::ParamValue
+                | Code::UnknownSourceOverride
         )
     }
 }
@@ -323,7 +326,13 @@ pub fn markdown() -> String {
     );
     for code in Code::ALL {
         let i = code.info();
-        out.push_str(&format!("| [{}](#{}) | {} | {} |\n", i.code, i.code.to_lowercase(), i.name, i.summary));
+        out.push_str(&format!(
+            "| [{}](#{}) | {} | {} |\n",
+            i.code,
+            i.code.to_lowercase(),
+            i.name,
+            i.summary
+        ));
     }
     for code in Code::ALL {
         out.push('\n');
@@ -339,5 +348,8 @@ pub fn explain(code: Code) -> String {
         Severity::Error => "error",
         Severity::Warning => "warning",
     };
-    format!("## {}\n\n`{}` · {severity} · {}\n\n{}\n", i.code, i.name, i.summary, i.explanation)
+    format!(
+        "## {}\n\n`{}` · {severity} · {}\n\n{}\n",
+        i.code, i.name, i.summary, i.explanation
+    )
 }

@@ -99,7 +99,10 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
 }
 
 /// "did you mean `x`?" for a misspelt name, from the names that exist.
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let lower = name.to_lowercase();
     candidates
         .into_iter()

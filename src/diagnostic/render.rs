@@ -48,7 +48,11 @@ pub fn totals(diagnostics: &[Diagnostic]) -> String {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
+    format!(
+        "{}, {}",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
 }
 
 /// A diagnostic in the JSON output, for editors and CI.
@@ -189,7 +193,10 @@ fn named_source(files: &SourceMap, span: Span) -> NamedSource<String> {
 }
 
 fn source_span(span: Span) -> SourceSpan {
-    SourceSpan::new((span.start as usize).into(), (span.end - span.start) as usize)
+    SourceSpan::new(
+        (span.start as usize).into(),
+        (span.end - span.start) as usize,
+    )
 }
 
 impl fmt::Debug for Report {
@@ -230,8 +237,7 @@ impl miette::Diagnostic for Report {
     }
 
     fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
-        (!self.related.is_empty()).then(|| {
-            Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic)) as Box<_>
-        })
+        (!self.related.is_empty())
+            .then(|| Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic)) as Box<_>)
     }
 }

@@ -14,7 +14,12 @@ pub struct DemoData {
 
 /// Generates `customers` customers and their history into `dir`, one
 /// Parquet file per table, each written whole or not at all.
-pub fn generate_demo(dir: &Path, customers: u64, seed: u64, observer: &dyn Observer) -> Result<DemoData, EngineError> {
+pub fn generate_demo(
+    dir: &Path,
+    customers: u64,
+    seed: u64,
+    observer: &dyn Observer,
+) -> Result<DemoData, EngineError> {
     let write_error = |path: &Path, e: std::io::Error| EngineError::Write {
         path: path.display().to_string(),
         message: e.to_string(),

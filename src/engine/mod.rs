@@ -7,8 +7,8 @@ mod run;
 
 pub use demo::{DemoData, generate_demo};
 pub use run::{
-    DatasetValue, LabelCount, Observer, ParamValue, RunOptions, RunSummary, ScoreEdge, SegmentationCounts,
-    Silent, SourceRecord, TagCount, run,
+    DatasetValue, LabelCount, Observer, ParamValue, RunOptions, RunSummary, ScoreEdge,
+    SegmentationCounts, Silent, SourceRecord, TagCount, run,
 };
 
 use std::path::{Path, PathBuf};
@@ -30,7 +30,9 @@ pub enum EngineError {
     #[error("the database `{path}` is in use by another process")]
     #[diagnostic(
         code(seg::database_locked),
-        help("DuckDB lets one process open a database file at a time; wait for the other `seg run` (or close the other program) and try again")
+        help(
+            "DuckDB lets one process open a database file at a time; wait for the other `seg run` (or close the other program) and try again"
+        )
     )]
     Locked { path: String },
 
@@ -38,10 +40,14 @@ pub enum EngineError {
     #[diagnostic(code(seg::query))]
     Query { what: String, message: String },
 
-    #[error("the customer key `{key}` of `{source_name}` is not unique: {count} keys appear more than once (for example {examples})")]
+    #[error(
+        "the customer key `{key}` of `{source_name}` is not unique: {count} keys appear more than once (for example {examples})"
+    )]
     #[diagnostic(
         code(seg::duplicate_keys),
-        help("every customer must appear once in the customer source; remove the duplicates or choose another `key` column")
+        help(
+            "every customer must appear once in the customer source; remove the duplicates or choose another `key` column"
+        )
     )]
     DuplicateKeys {
         key: String,
@@ -98,7 +104,9 @@ impl Engine {
         let open_error = |e: duckdb::Error| {
             let message = e.to_string();
             if message.contains("Could not set lock") || message.contains("Conflicting lock") {
-                EngineError::Locked { path: shown.clone() }
+                EngineError::Locked {
+                    path: shown.clone(),
+                }
             } else {
                 EngineError::Open {
                     path: shown.clone(),
@@ -124,19 +132,25 @@ impl Engine {
     }
 
     pub(crate) fn execute(&self, what: &str, sql: &str) -> Result<(), EngineError> {
-        self.conn.execute_batch(sql).map_err(|e| query_error(what, e))
+        self.conn
+            .execute_batch(sql)
+            .map_err(|e| query_error(what, e))
     }
 
     /// Runs a query and returns its rows, every value as text (`None` for NULL).
     pub fn query_text(&self, sql: &str) -> Result<Vec<Vec<Option<String>>>, EngineError> {
-        let mut statement = self.conn.prepare(sql).map_err(|e| query_error("a query", e))?;
+        let mut statement = self
+            .conn
+            .prepare(sql)
+            .map_err(|e| query_error("a query", e))?;
         let mut rows = statement.query([]).map_err(|e| query_error("a query", e))?;
         let mut out = Vec::new();
         while let Some(row) = rows.next().map_err(|e| query_error("a query", e))? {
             let columns = row.as_ref().column_count();
             let mut values = Vec::with_capacity(columns);
             for i in 0..columns {
-                let value: duckdb::types::Value = row.get(i).map_err(|e| query_error("a query", e))?;
+                let value: duckdb::types::Value =
+                    row.get(i).map_err(|e| query_error("a query", e))?;
                 values.push(value_text(value));
             }
             out.push(values);

@@ -52,8 +52,10 @@ pub struct RunSummary {
     pub dataset_values: Vec<DatasetValue>,
     pub params: Vec<ParamValue>,
     pub sources: Vec<SourceRecord>,
-    /// Tables and files written.
-    pub outputs: Vec<String>,
+    /// The tables written in the database.
+    pub tables: Vec<String>,
+    /// The files written with `--out`.
+    pub files: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -120,7 +122,9 @@ pub fn run(
 
     observer.stage("Computing");
     for statement in &plan.compute {
-        with_progress(engine, observer, || engine.execute(&statement.title, &statement.sql))?;
+        with_progress(engine, observer, || {
+            engine.execute(&statement.title, &statement.sql)
+        })?;
     }
 
     observer.stage("Summarising");
@@ -129,21 +133,27 @@ pub fn run(
 
     observer.stage("Publishing");
     publish(engine, plan, &mut summary, clock)?;
-    summary.outputs = [CUSTOMERS_TABLE, TAGS_TABLE, sql::CATALOG_TABLE, sql::RUNS_TABLE]
-        .map(String::from)
-        .to_vec();
+    summary.tables = [
+        CUSTOMERS_TABLE,
+        TAGS_TABLE,
+        sql::CATALOG_TABLE,
+        sql::RUNS_TABLE,
+    ]
+    .map(String::from)
+    .to_vec();
 
     if let Some(dir) = &options.out {
         observer.stage("Writing files");
-        let files = export(engine, dir, options.csv)?;
-        summary.outputs.extend(files);
+        summary.files = export(engine, dir, options.csv)?;
     }
     summary.duration_ms = clock.elapsed().as_millis() as u64;
     Ok(summary)
 }
 
 fn check_keys(engine: &Engine, program: &Program, plan: &Plan) -> Result<(), EngineError> {
-    let rows = engine.query_text(&plan.key_check).map_err(|e| reading(e, &program.customers.name))?;
+    let rows = engine
+        .query_text(&plan.key_check)
+        .map_err(|e| reading(e, &program.customers.name))?;
     let number = |i: usize| {
         rows.first()
             .and_then(|r| r.get(i).cloned().flatten())
@@ -209,13 +219,23 @@ fn with_progress<T>(engine: &Engine, observer: &dyn Observer, f: impl FnOnce() -
 }
 
 fn summarise(engine: &Engine, program: &Program, plan: &Plan) -> Result<RunSummary, EngineError> {
-    let int = |v: &Option<String>| v.as_deref().and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
+    let int = |v: &Option<String>| {
+        v.as_deref()
+            .and_then(|s| s.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
     let float = |v: &Option<String>| v.as_deref().and_then(|s| s.parse::<f64>().ok());
     let customers = engine
         .query_text(&plan.summary.customers)?
         .first()
         .map_or(0, |r| int(&r[0]));
-    let share = |n: i64| if customers == 0 { 0.0 } else { n as f64 / customers as f64 };
+    let share = |n: i64| {
+        if customers == 0 {
+            0.0
+        } else {
+            n as f64 / customers as f64
+        }
+    };
 
     // Labels, in the order the rules list them; "no label" last.
     let label_rows = match &plan.summary.labels {
@@ -223,7 +243,7 @@ fn summarise(engine: &Engine, program: &Program, plan: &Plan) -> Result<RunSumma
         None => Vec::new(),
     };
     let mut segmentations = Vec::new();
-    for node in &program.nodes {
+    for (_, node) in program.declared() {
         let NodeKind::Segmentation(rules) = &node.kind else {
             continue;
         };
@@ -304,8 +324,15 @@ fn summarise(engine: &Engine, program: &Program, plan: &Plan) -> Result<RunSumma
             .collect(),
         None => Vec::new(),
     };
-    let score_order = |name: &str| program.nodes.iter().position(|n| n.name == name);
-    score_edges.sort_by(|a, b| (score_order(&a.score), a.bucket).cmp(&(score_order(&b.score), b.bucket)));
+    let score_order = |name: &str| {
+        program
+            .nodes
+            .iter()
+            .find(|n| n.name == name)
+            .map(|n| n.declared)
+    };
+    score_edges
+        .sort_by(|a, b| (score_order(&a.score), a.bucket).cmp(&(score_order(&b.score), b.bucket)));
 
     let dataset_values = match &plan.summary.dataset_values {
         Some(sql) => engine
@@ -347,12 +374,18 @@ fn summarise(engine: &Engine, program: &Program, plan: &Plan) -> Result<RunSumma
                 location: s.location.describe(),
             })
             .collect(),
-        outputs: Vec::new(),
+        tables: Vec::new(),
+        files: Vec::new(),
     })
 }
 
 /// Replaces the published tables and records the run, all or nothing.
-fn publish(engine: &Engine, plan: &Plan, summary: &mut RunSummary, clock: Instant) -> Result<(), EngineError> {
+fn publish(
+    engine: &Engine,
+    plan: &Plan,
+    summary: &mut RunSummary,
+    clock: Instant,
+) -> Result<(), EngineError> {
     let conn = engine.connection();
     engine.execute("starting the transaction", "BEGIN TRANSACTION")?;
     let result = (|| {

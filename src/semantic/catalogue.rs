@@ -31,7 +31,11 @@ const COLOUR_NAMES: &[&str] = &[
 ];
 
 impl<'a> Checker<'a> {
-    pub(super) fn finish(&mut self, declarations: &Declarations<'a>, _ast: &Ast) -> Option<ir::Program> {
+    pub(super) fn finish(
+        &mut self,
+        declarations: &Declarations<'a>,
+        _ast: &Ast,
+    ) -> Option<ir::Program> {
         self.check_hidden_columns();
         let order = self.order();
         let manual_tags = self.manual_tags(&declarations.tags_from);
@@ -55,6 +59,7 @@ impl<'a> Checker<'a> {
                 ir::Node {
                     name: def.name.clone(),
                     kind,
+                    declared: d,
                 }
             })
             .collect();
@@ -133,8 +138,14 @@ impl<'a> Checker<'a> {
                         Code::HiddenColumn,
                         format!("`{}` hides the customer column `{column}`", def.name),
                     )
-                    .at(def.span, format!("the bare name `{}` now means this", def.name))
-                    .help(format!("reach the column as `{}.{column}`, or rename this definition", source.name)),
+                    .at(
+                        def.span,
+                        format!("the bare name `{}` now means this", def.name),
+                    )
+                    .help(format!(
+                        "reach the column as `{}.{column}`, or rename this definition",
+                        source.name
+                    )),
                 );
             }
         }
@@ -155,18 +166,28 @@ impl<'a> Checker<'a> {
             }
             let folded = def.name.to_lowercase();
             if folded == key.to_lowercase() || folded == "tags" {
-                let what = if folded == "tags" { "the tag list column `tags`".to_string() } else { format!("the customer key `{key}`") };
+                let what = if folded == "tags" {
+                    "the tag list column `tags`".to_string()
+                } else {
+                    format!("the customer key `{key}`")
+                };
                 found.push(
-                    Diagnostic::new(Code::OutputNameClash, format!("`{}` has the name of {what}", def.name))
-                        .at(def.span, "clashes in the output table")
-                        .help("rename this definition"),
+                    Diagnostic::new(
+                        Code::OutputNameClash,
+                        format!("`{}` has the name of {what}", def.name),
+                    )
+                    .at(def.span, "clashes in the output table")
+                    .help("rename this definition"),
                 );
             } else if let Some((other, span)) = seen.get(&folded) {
                 if *other != def.name {
                     found.push(
                         Diagnostic::new(
                             Code::OutputNameClash,
-                            format!("`{}` and `{other}` differ only in upper and lower case", def.name),
+                            format!(
+                                "`{}` and `{other}` differ only in upper and lower case",
+                                def.name
+                            ),
                         )
                         .at(def.span, "this name")
                         .also(*span, "and this one")
@@ -236,15 +257,22 @@ impl<'a> Checker<'a> {
             None => "declare it: source crm_tags from \"crm_tags.csv\" by customer_id".to_string(),
         };
         self.report(
-            Diagnostic::new(Code::UnknownSource, format!("there is no source `{}`", t.source.text))
-                .at(t.source.span, "unknown source")
-                .help(help),
+            Diagnostic::new(
+                Code::UnknownSource,
+                format!("there is no source `{}`", t.source.text),
+            )
+            .at(t.source.span, "unknown source")
+            .help(help),
         );
     }
 
     /// Catalogue entries for every label and tag, in definition order, with
     /// the descriptions of `describe` lines attached.
-    fn catalogue(&mut self, describes: &[(&Describe, Span)], has_manual_tags: bool) -> Vec<CatalogueEntry> {
+    fn catalogue(
+        &mut self,
+        describes: &[(&Describe, Span)],
+        has_manual_tags: bool,
+    ) -> Vec<CatalogueEntry> {
         let mut entries = Vec::new();
         for def in &self.defs {
             match &def.kind {
@@ -286,7 +314,10 @@ impl<'a> Checker<'a> {
                 Subject::Tag(tag) => entries
                     .iter()
                     .position(|e| e.kind != EntryKind::Label && e.name == tag.text),
-                Subject::Label { segmentation, label } => entries.iter().position(|e| {
+                Subject::Label {
+                    segmentation,
+                    label,
+                } => entries.iter().position(|e| {
                     e.kind == EntryKind::Label
                         && e.segmentation.as_deref() == Some(segmentation.text.as_str())
                         && e.name == label.text
@@ -315,16 +346,21 @@ impl<'a> Checker<'a> {
             };
             if let Some(first) = described.insert(index, *span) {
                 self.report(
-                    Diagnostic::new(Code::DuplicateDefinition, format!("`{}` is described twice", entries[index].name))
-                        .at(*span, "described again")
-                        .also(first, "first described here")
-                        .help("put everything about it in one `describe` line"),
+                    Diagnostic::new(
+                        Code::DuplicateDefinition,
+                        format!("`{}` is described twice", entries[index].name),
+                    )
+                    .at(*span, "described again")
+                    .also(first, "first described here")
+                    .help("put everything about it in one `describe` line"),
                 );
                 continue;
             }
             for item in &describe.items {
                 match &item.kind {
-                    DescribeItemKind::Description(text) => entries[index].description = Some(text.clone()),
+                    DescribeItemKind::Description(text) => {
+                        entries[index].description = Some(text.clone())
+                    }
                     DescribeItemKind::Category(c) => {
                         if !CATEGORIES.contains(&c.text.as_str())
                             && let Some(close) = did_you_mean(&c.text, CATEGORIES.iter().copied())
@@ -346,9 +382,12 @@ impl<'a> Checker<'a> {
                                 None => "write a colour as \"#e4572e\" or as one of red, orange, yellow, green, teal, blue, purple, pink, brown, grey, black, white".to_string(),
                             };
                             self.report(
-                                Diagnostic::new(Code::InvalidValue, format!("`{}` is not a colour", c.text))
-                                    .at(c.span, "not a colour")
-                                    .help(help),
+                                Diagnostic::new(
+                                    Code::InvalidValue,
+                                    format!("`{}` is not a colour", c.text),
+                                )
+                                .at(c.span, "not a colour")
+                                .help(help),
                             );
                         }
                     }
@@ -369,12 +408,18 @@ impl<'a> Checker<'a> {
                     .map(|e| e.name.as_str())
                     .collect(),
             ),
-            Subject::Label { segmentation, label } => (
+            Subject::Label {
+                segmentation,
+                label,
+            } => (
                 format!("{} {}", segmentation.text, label.text),
                 segmentation.span.to(label.span),
                 entries
                     .iter()
-                    .filter(|e| e.kind == EntryKind::Label && e.segmentation.as_deref() == Some(segmentation.text.as_str()))
+                    .filter(|e| {
+                        e.kind == EntryKind::Label
+                            && e.segmentation.as_deref() == Some(segmentation.text.as_str())
+                    })
                     .map(|e| e.name.as_str())
                     .collect(),
             ),
@@ -382,8 +427,13 @@ impl<'a> Checker<'a> {
         let last_word = name.rsplit(' ').next().unwrap_or(&name);
         let help = match did_you_mean(last_word, candidates.iter().copied()) {
             Some(s) => format!("did you mean `{s}`?"),
-            None if candidates.is_empty() => "describe a tag or label that a rule defines".to_string(),
-            None => format!("known here: {}", crate::diagnostic::list_names(&candidates, 10)),
+            None if candidates.is_empty() => {
+                "describe a tag or label that a rule defines".to_string()
+            }
+            None => format!(
+                "known here: {}",
+                crate::diagnostic::list_names(&candidates, 10)
+            ),
         };
         self.report(
             Diagnostic::new(Code::UnknownSubject, format!("no rule defines `{name}`"))
@@ -395,7 +445,9 @@ impl<'a> Checker<'a> {
 
 fn valid_colour(c: &str) -> bool {
     match c.strip_prefix('#') {
-        Some(hex) => (hex.len() == 3 || hex.len() == 6) && hex.bytes().all(|b| b.is_ascii_hexdigit()),
+        Some(hex) => {
+            (hex.len() == 3 || hex.len() == 6) && hex.bytes().all(|b| b.is_ascii_hexdigit())
+        }
         None => COLOUR_NAMES.contains(&c),
     }
 }

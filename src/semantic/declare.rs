@@ -35,10 +35,13 @@ impl<'a> Checker<'a> {
                     StatementKind::AsOf(as_of) => {
                         if let Some(first) = as_of_span {
                             self.report(
-                                Diagnostic::new(Code::DuplicateDefinition, "the as-of date is set twice")
-                                    .at(statement.span, "set again here")
-                                    .also(first, "first set here")
-                                    .help("keep one `as of` line in the rule set"),
+                                Diagnostic::new(
+                                    Code::DuplicateDefinition,
+                                    "the as-of date is set twice",
+                                )
+                                .at(statement.span, "set again here")
+                                .also(first, "first set here")
+                                .help("keep one `as of` line in the rule set"),
                             );
                         } else {
                             as_of_span = Some(statement.span);
@@ -138,7 +141,11 @@ impl<'a> Checker<'a> {
         Some(index)
     }
 
-    fn declare_rule(&mut self, rule: &'a ast::SegmentRule, segmentations: &mut HashMap<String, usize>) {
+    fn declare_rule(
+        &mut self,
+        rule: &'a ast::SegmentRule,
+        segmentations: &mut HashMap<String, usize>,
+    ) {
         let head = &rule.segmentation;
         match segmentations.get(&head.text) {
             None => {
@@ -162,6 +169,7 @@ impl<'a> Checker<'a> {
                         .also(first, format!("the first rule is in {other}"))
                         .help("the order of a segmentation's rules matters, so keep them all in one file"),
                     );
+                    self.split.push(head.text.clone());
                     return;
                 }
                 if let DefKind::Segmentation(rules) = &mut self.defs[i].kind {
@@ -206,6 +214,8 @@ impl<'a> Checker<'a> {
                     .help("move the `otherwise` rule to the end of the segmentation"),
                 ),
                 Some(_) => {}
+                // Its `otherwise` may be among the rules in another file.
+                None if self.split.contains(&def.name) => {}
                 None => found.push(
                     Diagnostic::new(
                         Code::NoOtherwise,
@@ -225,12 +235,16 @@ impl<'a> Checker<'a> {
     fn declare_source(&mut self, decl: &SourceDecl, statement: Span) {
         let name = &decl.name;
         let mut location: Option<(Location, Span)> = None;
-        let (mut key, mut by, mut at): (Option<&Name>, Option<&Name>, Option<&Name>) = (None, None, None);
+        let (mut key, mut by, mut at): (Option<&Name>, Option<&Name>, Option<&Name>) =
+            (None, None, None);
         for option in &decl.options {
             let clash = |this: &str| {
-                Diagnostic::new(Code::SourceShape, format!("`{this}` is given twice for source `{}`", name.text))
-                    .at(option.span, "given again")
-                    .help("give each clause of a source once")
+                Diagnostic::new(
+                    Code::SourceShape,
+                    format!("`{this}` is given twice for source `{}`", name.text),
+                )
+                .at(option.span, "given again")
+                .help("give each clause of a source once")
             };
             match &option.kind {
                 SourceOptionKind::File(path) | SourceOptionKind::Table(Name { text: path, .. }) => {
@@ -277,9 +291,12 @@ impl<'a> Checker<'a> {
             (Some(_), None) => {
                 if let Some(at) = at {
                     self.report(
-                        Diagnostic::new(Code::SourceShape, format!("the customer source `{}` cannot have `at`", name.text))
-                            .at(at.span, "only fact sources have a time column")
-                            .help("`at` goes on sources declared with `by`"),
+                        Diagnostic::new(
+                            Code::SourceShape,
+                            format!("the customer source `{}` cannot have `at`", name.text),
+                        )
+                        .at(at.span, "only fact sources have a time column")
+                        .help("`at` goes on sources declared with `by`"),
                     );
                 }
             }
@@ -400,7 +417,11 @@ impl<'a> Checker<'a> {
     fn check_customer_source(&mut self) {
         let Some(customers) = self.customers else {
             if !self.sources.is_empty() || !self.defs.is_empty() {
-                let span = self.sources.first().map(|s| s.span).or(self.defs.first().map(|d| d.span));
+                let span = self
+                    .sources
+                    .first()
+                    .map(|s| s.span)
+                    .or(self.defs.first().map(|d| d.span));
                 let mut d = Diagnostic::new(Code::CustomerSource, "there is no customer source")
                     .help("declare the customers with `source customers from \"customers.csv\" key customer_id`");
                 if let Some(span) = span {
@@ -444,11 +465,14 @@ impl<'a> Checker<'a> {
         for (name, raw) in &self.settings.params {
             let Some(param) = self.params.iter_mut().find(|p| &p.name == name) else {
                 let names: Vec<&str> = self.params.iter().map(|p| p.name.as_str()).collect();
-                let d = Diagnostic::new(Code::UnknownParam, format!("--set {name}: the rules have no param `{name}`"))
-                    .help(match did_you_mean(name, names.iter().copied()) {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None => format!("the params are {}", list_names(&names, 10)),
-                    });
+                let d = Diagnostic::new(
+                    Code::UnknownParam,
+                    format!("--set {name}: the rules have no param `{name}`"),
+                )
+                .help(match did_you_mean(name, names.iter().copied()) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => format!("the params are {}", list_names(&names, 10)),
+                });
                 self.diagnostics.push(d);
                 continue;
             };
@@ -515,7 +539,9 @@ fn parse_value(raw: &str, ty: Type) -> Option<Value> {
             let digits = raw.strip_prefix('-').unwrap_or(raw);
             let valid = !digits.is_empty()
                 && digits.split('.').count() <= 2
-                && digits.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+                && digits
+                    .split('.')
+                    .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
                 && raw.parse::<f64>().is_ok_and(f64::is_finite);
             valid.then(|| Value::Number(raw.to_string()))
         }
@@ -532,7 +558,10 @@ fn parse_value(raw: &str, ty: Type) -> Option<Value> {
 /// "did you mean" and the real columns, for an unknown column.
 pub(super) fn column_help(name: &str, columns: &[&str]) -> String {
     match did_you_mean(name, columns.iter().copied()) {
-        Some(s) => format!("did you mean `{s}`? the columns are {}", list_names(columns, 12)),
+        Some(s) => format!(
+            "did you mean `{s}`? the columns are {}",
+            list_names(columns, 12)
+        ),
         None => format!("the columns are {}", list_names(columns, 12)),
     }
 }
@@ -543,18 +572,36 @@ mod tests {
 
     #[test]
     fn set_values_parse_by_type() {
-        assert_eq!(parse_value("8000", Type::Number), Some(Value::Number("8000".into())));
-        assert_eq!(parse_value("-0.5", Type::Number), Some(Value::Number("-0.5".into())));
+        assert_eq!(
+            parse_value("8000", Type::Number),
+            Some(Value::Number("8000".into()))
+        );
+        assert_eq!(
+            parse_value("-0.5", Type::Number),
+            Some(Value::Number("-0.5".into()))
+        );
         assert_eq!(parse_value("8k", Type::Number), None);
         assert_eq!(parse_value("1e5", Type::Number), None);
         assert_eq!(parse_value("2025-02-30", Type::Date), None);
         assert_eq!(parse_value("yes", Type::Bool), None);
-        assert_eq!(parse_value("north", Type::Text), Some(Value::Text("north".into())));
+        assert_eq!(
+            parse_value("north", Type::Text),
+            Some(Value::Text("north".into()))
+        );
     }
 
     #[test]
     fn overrides_with_a_data_extension_are_files() {
-        assert!(matches!(override_location("x/orders.csv.gz"), Location::File { format: FileFormat::Csv, .. }));
-        assert_eq!(override_location("orders_2024"), Location::Table("orders_2024".into()));
+        assert!(matches!(
+            override_location("x/orders.csv.gz"),
+            Location::File {
+                format: FileFormat::Csv,
+                ..
+            }
+        ));
+        assert_eq!(
+            override_location("orders_2024"),
+            Location::Table("orders_2024".into())
+        );
     }
 }

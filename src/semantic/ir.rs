@@ -28,6 +28,15 @@ pub struct Program {
     pub rules_hash: String,
 }
 
+impl Program {
+    /// The nodes (with their index) in the order the rules declare them.
+    pub fn declared(&self) -> Vec<(usize, &Node)> {
+        let mut nodes: Vec<(usize, &Node)> = self.nodes.iter().enumerate().collect();
+        nodes.sort_by_key(|(_, n)| n.declared);
+        nodes
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AsOfOrigin {
@@ -52,7 +61,10 @@ pub struct Source {
 /// Where a source's rows come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Location {
-    File { path: PathBuf, format: FileFormat },
+    File {
+        path: PathBuf,
+        format: FileFormat,
+    },
     /// A table in the database given with `--db`.
     Table(String),
 }
@@ -105,6 +117,8 @@ pub struct Aggregate {
     /// Only rows whose time is on or after this date (`last 90 days`).
     pub since: Option<Date>,
     pub ty: Type,
+    /// The call as first written, for comments in the SQL.
+    pub text: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -144,6 +158,9 @@ impl AggregateFunction {
 pub struct Node {
     pub name: String,
     pub kind: NodeKind,
+    /// Where the definition stands in the rule files (files by name, lines
+    /// in order): the order of output columns, tags and summaries.
+    pub declared: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -151,7 +168,10 @@ pub enum NodeKind {
     Metric(Expr),
     Score(Score),
     /// `percentile(monetary, 0.9)`: one value for the whole customer base.
-    DatasetValue { input: Expr, fraction: f64 },
+    DatasetValue {
+        input: Expr,
+        fraction: f64,
+    },
     Segmentation(Vec<SegmentRule>),
     Tag(Expr),
 }

@@ -160,6 +160,8 @@ struct Checker<'a> {
     assumed: Vec<String>,
     /// Names defined by statements that did not parse.
     unparsed: Vec<String>,
+    /// Segmentations whose rules are split across files (E304).
+    split: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -259,6 +261,7 @@ impl<'a> Checker<'a> {
             customer_columns: Vec::new(),
             assumed: Vec::new(),
             unparsed: Vec::new(),
+            split: Vec::new(),
         }
     }
 

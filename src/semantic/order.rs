@@ -77,20 +77,29 @@ impl Checker<'_> {
         let mut d = if cycle.len() == 1 {
             Diagnostic::new(Code::Cycle, format!("`{}` uses itself", names[0]))
         } else {
-            Diagnostic::new(Code::Cycle, format!("these definitions use each other in a circle: {path}"))
+            Diagnostic::new(
+                Code::Cycle,
+                format!("these definitions use each other in a circle: {path}"),
+            )
         };
         // Label every use that closes the circle: def i uses def i+1.
         for (i, &def) in cycle.iter().enumerate() {
             let next = cycle[(i + 1) % cycle.len()];
             if let Some(&(_, span)) = self.defs[def].deps.iter().find(|(d, _)| *d == next) {
                 let label = format!("`{}` uses `{}`", self.defs[def].name, self.defs[next].name);
-                d = if i == 0 { d.at(span, label) } else { d.also(span, label) };
+                d = if i == 0 {
+                    d.at(span, label)
+                } else {
+                    d.also(span, label)
+                };
             }
         }
         if d.primary.is_none() {
             d = d.at(self.defs[first].span, "defined here");
         }
-        self.report(d.help("a definition cannot depend on itself; compute one of them from other values"));
+        self.report(
+            d.help("a definition cannot depend on itself; compute one of them from other values"),
+        );
     }
 }
 
@@ -109,7 +118,9 @@ pub(super) fn renumber(expr: &mut ir::Expr, position: &[usize]) {
         | ExprKind::OnOrAfter { expr, .. }
         | ExprKind::Since { expr, .. }
         | ExprKind::Round { expr, .. } => renumber(expr, position),
-        ExprKind::Between { expr, low, high, .. } => {
+        ExprKind::Between {
+            expr, low, high, ..
+        } => {
             renumber(expr, position);
             renumber(low, position);
             renumber(high, position);

@@ -10,7 +10,9 @@ use super::ir::{self, AggregateFunction, ExprKind, SinceUnit, Value};
 use super::{Checker, Def, DefKind, DefState, Entry, Type};
 use crate::diagnostic::{Code, Diagnostic, did_you_mean, list_names};
 use crate::source::Span;
-use crate::syntax::ast::{self, Argument, ArgumentKind, BinaryOp, Literal, Name, Period, TimeUnit, UnaryOp};
+use crate::syntax::ast::{
+    self, Argument, ArgumentKind, BinaryOp, Literal, Name, Period, TimeUnit, UnaryOp,
+};
 
 /// Where an expression is evaluated: once per customer, or once per row of
 /// a fact source (inside an aggregate's `where`).
@@ -82,7 +84,10 @@ impl<'a> Checker<'a> {
                     .iter()
                     .map(|r| ir::SegmentRule {
                         label: r.label.text.clone(),
-                        condition: r.condition.as_ref().map(|c| self.condition(c, Scope::Customer)),
+                        condition: r
+                            .condition
+                            .as_ref()
+                            .map(|c| self.condition(c, Scope::Customer)),
                     })
                     .collect();
                 (
@@ -127,7 +132,9 @@ impl<'a> Checker<'a> {
         match &e.kind {
             ast::ExprKind::Literal(l) => literal(l),
             ast::ExprKind::Name(n) => self.name(n, scope),
-            ast::ExprKind::Qualified { source, column } => self.qualified(source, column, e.span, scope),
+            ast::ExprKind::Qualified { source, column } => {
+                self.qualified(source, column, e.span, scope)
+            }
             ast::ExprKind::Unary { op, expr } => {
                 let inner = self.expr(expr, scope);
                 let (need, kind): (Type, fn(Box<ir::Expr>) -> ExprKind) = match op {
@@ -139,7 +146,11 @@ impl<'a> Checker<'a> {
                     self.report(
                         Diagnostic::new(
                             Code::TypeMismatch,
-                            format!("{word} needs {need}, but `{}` is {}", self.text(expr.span), inner.ty),
+                            format!(
+                                "{word} needs {need}, but `{}` is {}",
+                                self.text(expr.span),
+                                inner.ty
+                            ),
                         )
                         .at(expr.span, format!("{}", inner.ty)),
                     );
@@ -161,7 +172,11 @@ impl<'a> Checker<'a> {
                     false,
                 )
             }
-            ast::ExprKind::InList { expr, items, negated } => {
+            ast::ExprKind::InList {
+                expr,
+                items,
+                negated,
+            } => {
                 let subject = self.expr(expr, scope);
                 let mut values = Vec::new();
                 for item in items {
@@ -193,7 +208,12 @@ impl<'a> Checker<'a> {
                     false,
                 )
             }
-            ast::ExprKind::Between { expr, low, high, negated } => {
+            ast::ExprKind::Between {
+                expr,
+                low,
+                high,
+                negated,
+            } => {
                 let subject = self.expr(expr, scope);
                 let lo = self.expr(low, scope);
                 let hi = self.expr(high, scope);
@@ -250,7 +270,10 @@ impl<'a> Checker<'a> {
             Some(Entry::Param(p)) => literal_value(self.params[p].value.clone()),
             Some(Entry::Source(s)) => {
                 let help = if Some(s) == self.customers {
-                    format!("`{0}` is the customer source; use its columns by name, or as `{0}.<column>`", n.text)
+                    format!(
+                        "`{0}` is the customer source; use its columns by name, or as `{0}.<column>`",
+                        n.text
+                    )
                 } else {
                     format!(
                         "`{0}` has many rows per customer; summarise it with an aggregate, e.g. count({0})",
@@ -258,9 +281,12 @@ impl<'a> Checker<'a> {
                     )
                 };
                 self.report(
-                    Diagnostic::new(Code::Misplaced, format!("`{}` is a source, not a value", n.text))
-                        .at(n.span, "a source")
-                        .help(help),
+                    Diagnostic::new(
+                        Code::Misplaced,
+                        format!("`{}` is a source, not a value", n.text),
+                    )
+                    .at(n.span, "a source")
+                    .help(help),
                 );
                 error()
             }
@@ -292,11 +318,16 @@ impl<'a> Checker<'a> {
                 let close = did_you_mean(&n.text, defined.iter().copied());
                 let d = Diagnostic::new(
                     Code::AssumedColumn,
-                    format!("`{}` is taken to be a column of `{}`, which could not be read", n.text, source.name),
+                    format!(
+                        "`{}` is taken to be a column of `{}`, which could not be read",
+                        n.text, source.name
+                    ),
                 )
                 .at(span, "assumed to be a customer column")
                 .help(match close {
-                    Some(s) => format!("did you mean `{s}`? if not, check again with the data in place"),
+                    Some(s) => {
+                        format!("did you mean `{s}`? if not, check again with the data in place")
+                    }
                     None => "check again with the data in place to be sure".to_string(),
                 });
                 self.report(d);
@@ -309,7 +340,10 @@ impl<'a> Checker<'a> {
                 self.report(
                     Diagnostic::new(
                         Code::WrongArgument,
-                        format!("the column `{}` holds values seg cannot use in rules", n.text),
+                        format!(
+                            "the column `{}` holds values seg cannot use in rules",
+                            n.text
+                        ),
                     )
                     .at(span, "a list, structure or binary column")
                     .help("rules work with numbers, text, dates and true/false columns"),
@@ -390,11 +424,16 @@ impl<'a> Checker<'a> {
         let source_name = info.name.clone();
         let names = info.column_names();
         let is_customer_level = matches!(self.names.get(&n.text), Some(Entry::Def(_)))
-            || self.customers.is_some_and(|c| self.sources[c].column(&n.text).is_some());
+            || self
+                .customers
+                .is_some_and(|c| self.sources[c].column(&n.text).is_some());
         let d = if is_customer_level {
             Diagnostic::new(
                 Code::Misplaced,
-                format!("the `where` of an aggregate over `{source_name}` cannot use `{}`", n.text),
+                format!(
+                    "the `where` of an aggregate over `{source_name}` cannot use `{}`",
+                    n.text
+                ),
             )
             .at(n.span, "one value per customer, not per row")
             .help(format!(
@@ -480,13 +519,22 @@ impl<'a> Checker<'a> {
         }
         help.push_str(&format!("the fact sources are {}", list_names(&facts, 8)));
         self.report(
-            Diagnostic::new(Code::UnknownSource, format!("there is no source `{}`", source.text))
-                .at(source.span, "unknown source")
-                .help(help),
+            Diagnostic::new(
+                Code::UnknownSource,
+                format!("there is no source `{}`", source.text),
+            )
+            .at(source.span, "unknown source")
+            .help(help),
         );
     }
 
-    fn binary(&mut self, left: &ast::Expr, op: BinaryOp, right: &ast::Expr, scope: Scope) -> ir::Expr {
+    fn binary(
+        &mut self,
+        left: &ast::Expr,
+        op: BinaryOp,
+        right: &ast::Expr,
+        scope: Scope,
+    ) -> ir::Expr {
         let l = self.expr(left, scope);
         let r = self.expr(right, scope);
         let nullable = l.nullable || r.nullable;
@@ -508,17 +556,29 @@ impl<'a> Checker<'a> {
                         self.report(
                             Diagnostic::new(
                                 Code::TypeMismatch,
-                                format!("`{}` joins conditions, but `{}` is {}", op.symbol(), self.text(e.span), side.ty),
+                                format!(
+                                    "`{}` joins conditions, but `{}` is {}",
+                                    op.symbol(),
+                                    self.text(e.span),
+                                    side.ty
+                                ),
                             )
                             .at(e.span, "not a condition")
-                            .help("each side of `and` / `or` is a comparison, like `monetary > 100`"),
+                            .help(
+                                "each side of `and` / `or` is a comparison, like `monetary > 100`",
+                            ),
                         );
                         return error();
                     }
                 }
                 result(l, r, Type::Bool, nullable)
             }
-            BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
+            BinaryOp::Eq
+            | BinaryOp::Ne
+            | BinaryOp::Lt
+            | BinaryOp::Le
+            | BinaryOp::Gt
+            | BinaryOp::Ge => {
                 if !l.ty.fits(r.ty) {
                     self.mismatch(left.span, &l, right.span, &r);
                     return error();
@@ -545,7 +605,12 @@ impl<'a> Checker<'a> {
                         self.report(
                             Diagnostic::new(
                                 Code::TypeMismatch,
-                                format!("`{}` needs numbers, but `{}` is {}", op.symbol(), self.text(e.span), side.ty),
+                                format!(
+                                    "`{}` needs numbers, but `{}` is {}",
+                                    op.symbol(),
+                                    self.text(e.span),
+                                    side.ty
+                                ),
                             )
                             .at(e.span, format!("{}", side.ty))
                             .help(help),
@@ -610,12 +675,18 @@ impl<'a> Checker<'a> {
             return;
         }
         let help = match did_you_mean(label, labels.iter().copied()) {
-            Some(s) => format!("did you mean \"{s}\"? the labels of `{name}` are {}", list_names(&labels, 12)),
+            Some(s) => format!(
+                "did you mean \"{s}\"? the labels of `{name}` are {}",
+                list_names(&labels, 12)
+            ),
             None => format!("the labels of `{name}` are {}", list_names(&labels, 12)),
         };
-        let d = Diagnostic::new(Code::UnknownLabel, format!("`{name}` has no label \"{label}\""))
-            .at(span, "no such label")
-            .help(help);
+        let d = Diagnostic::new(
+            Code::UnknownLabel,
+            format!("`{name}` has no label \"{label}\""),
+        )
+        .at(span, "no such label")
+        .help(help);
         self.report(d);
     }
 
@@ -673,9 +744,12 @@ impl<'a> Checker<'a> {
                         let value = self.number_argument(function, arg, scope);
                         let Some(digits) = integer_literal(digits) else {
                             self.report(
-                                Diagnostic::new(Code::WrongArgument, "the digits of `round` must be a whole number")
-                                    .at(digits.span, "not a whole number")
-                                    .help("round(aov, 2) keeps two decimals"),
+                                Diagnostic::new(
+                                    Code::WrongArgument,
+                                    "the digits of `round` must be a whole number",
+                                )
+                                .at(digits.span, "not a whole number")
+                                .help("round(aov, 2) keeps two decimals"),
                             );
                             return error();
                         };
@@ -696,19 +770,28 @@ impl<'a> Checker<'a> {
                 self.report(
                     Diagnostic::new(Code::Misplaced, format!("`{name}` can only define a score"))
                         .at(function.span, "only in `score`")
-                        .help(format!("define a score: `score r = {}`, then use `r` here", self.text(span))),
+                        .help(format!(
+                            "define a score: `score r = {}`, then use `r` here",
+                            self.text(span)
+                        )),
                 );
                 error()
             }
             _ => {
                 let help = match did_you_mean(name, FUNCTIONS.iter().copied()) {
-                    Some(s) => format!("did you mean `{s}`? the functions are {}", list_names(FUNCTIONS, 20)),
+                    Some(s) => format!(
+                        "did you mean `{s}`? the functions are {}",
+                        list_names(FUNCTIONS, 20)
+                    ),
                     None => format!("the functions are {}", list_names(FUNCTIONS, 20)),
                 };
                 self.report(
-                    Diagnostic::new(Code::UnknownFunction, format!("there is no function `{name}`"))
-                        .at(function.span, "unknown function")
-                        .help(help),
+                    Diagnostic::new(
+                        Code::UnknownFunction,
+                        format!("there is no function `{name}`"),
+                    )
+                    .at(function.span, "unknown function")
+                    .help(help),
                 );
                 error()
             }
@@ -728,7 +811,12 @@ impl<'a> Checker<'a> {
         self.report(
             Diagnostic::new(
                 Code::WrongArgument,
-                format!("`{}` needs {need}, but `{}` is {}", function.text, self.text(span), value.ty),
+                format!(
+                    "`{}` needs {need}, but `{}` is {}",
+                    function.text,
+                    self.text(span),
+                    value.ty
+                ),
             )
             .at(span, format!("{}", value.ty)),
         );
@@ -782,9 +870,12 @@ impl<'a> Checker<'a> {
     ) -> ir::Expr {
         if let Scope::Facts(_) = scope {
             self.report(
-                Diagnostic::new(Code::Misplaced, "an aggregate cannot be used inside an aggregate's `where`")
-                    .at(span, "inside another aggregate")
-                    .help("define it as a metric first if you need it per customer"),
+                Diagnostic::new(
+                    Code::Misplaced,
+                    "an aggregate cannot be used inside an aggregate's `where`",
+                )
+                .at(span, "inside another aggregate")
+                .help("define it as a metric first if you need it per customer"),
             );
             return error();
         }
@@ -795,17 +886,23 @@ impl<'a> Checker<'a> {
         };
         let Some((first, rest)) = args.split_first() else {
             self.report(
-                Diagnostic::new(Code::ArgumentCount, format!("`{}` needs a source to aggregate", name.text))
-                    .at(span, "nothing to aggregate")
-                    .help(format!("for example {example}")),
+                Diagnostic::new(
+                    Code::ArgumentCount,
+                    format!("`{}` needs a source to aggregate", name.text),
+                )
+                .at(span, "nothing to aggregate")
+                .help(format!("for example {example}")),
             );
             return error();
         };
         let ArgumentKind::Value { expr, filter } = &first.kind else {
             self.report(
-                Diagnostic::new(Code::WrongArgument, "the time window comes after what is aggregated")
-                    .at(first.span, "expected a source first")
-                    .help("for example count(orders, last 90 days)"),
+                Diagnostic::new(
+                    Code::WrongArgument,
+                    "the time window comes after what is aggregated",
+                )
+                .at(first.span, "expected a source first")
+                .help("for example count(orders, last 90 days)"),
             );
             return error();
         };
@@ -883,18 +980,27 @@ impl<'a> Checker<'a> {
                     format!("`{}` needs a column of `{}`", name.text, source_name.text),
                 )
                 .at(expr.span, "which column?")
-                .help(format!("for example {}({}.amount)", name.text, source_name.text)),
+                .help(format!(
+                    "for example {}({}.amount)",
+                    name.text, source_name.text
+                )),
             );
             return error();
         }
         if let (Some(ty), Some(c)) = (column_type, column) {
             let allowed: &[Type] = match function {
                 AggregateFunction::Sum | AggregateFunction::Avg => &[Type::Number],
-                AggregateFunction::Min | AggregateFunction::Max => &[Type::Number, Type::Date, Type::Text],
+                AggregateFunction::Min | AggregateFunction::Max => {
+                    &[Type::Number, Type::Date, Type::Text]
+                }
                 _ => &[Type::Number, Type::Date, Type::Text, Type::Bool],
             };
             if !allowed.iter().any(|a| ty.fits(*a)) {
-                let need = if allowed.len() == 1 { "a number column" } else { "a column of numbers, dates or text" };
+                let need = if allowed.len() == 1 {
+                    "a number column"
+                } else {
+                    "a column of numbers, dates or text"
+                };
                 self.report(
                     Diagnostic::new(
                         Code::WrongArgument,
@@ -968,8 +1074,16 @@ impl<'a> Checker<'a> {
             filter,
             since,
             ty,
+            text: self.text(span),
         };
-        let key = format!("{aggregate:?}");
+        // The same aggregate written twice (even spelt differently) is one.
+        let key = format!(
+            "{:?}",
+            ir::Aggregate {
+                text: String::new(),
+                ..aggregate.clone()
+            }
+        );
         let index = match self.aggregate_index.get(&key) {
             Some(&i) => i,
             None => {
@@ -995,19 +1109,31 @@ impl<'a> Checker<'a> {
             Some(date) => Some(date),
             None => {
                 self.report(
-                    Diagnostic::new(Code::InvalidLiteral, "this period reaches before the calendar starts")
-                        .at(period.span, "too long"),
+                    Diagnostic::new(
+                        Code::InvalidLiteral,
+                        "this period reaches before the calendar starts",
+                    )
+                    .at(period.span, "too long"),
                 );
                 None
             }
         }
     }
 
-    fn percentile(&mut self, function: &Name, args: &[Argument], span: Span, scope: Scope) -> ir::Expr {
+    fn percentile(
+        &mut self,
+        function: &Name,
+        args: &[Argument],
+        span: Span,
+        scope: Scope,
+    ) -> ir::Expr {
         if scope != Scope::Customer {
             self.report(
-                Diagnostic::new(Code::Misplaced, "`percentile` cannot be used inside an aggregate's `where`")
-                    .at(span, "a value over all customers"),
+                Diagnostic::new(
+                    Code::Misplaced,
+                    "`percentile` cannot be used inside an aggregate's `where`",
+                )
+                .at(span, "a value over all customers"),
             );
             return error();
         }
@@ -1017,9 +1143,12 @@ impl<'a> Checker<'a> {
             .is_some_and(|&d| matches!(self.defs[d].kind, DefKind::Dataset))
         {
             self.report(
-                Diagnostic::new(Code::Misplaced, "`percentile` cannot be nested in another `percentile`")
-                    .at(span, "nested")
-                    .help("define the inner value as a metric first"),
+                Diagnostic::new(
+                    Code::Misplaced,
+                    "`percentile` cannot be nested in another `percentile`",
+                )
+                .at(span, "nested")
+                .help("define the inner value as a metric first"),
             );
             return error();
         }
@@ -1039,9 +1168,12 @@ impl<'a> Checker<'a> {
         };
         let Some(fraction_value) = fraction_value.filter(|f| (0.0..=1.0).contains(f)) else {
             self.report(
-                Diagnostic::new(Code::InvalidValue, "the fraction of `percentile` must be a number from 0 to 1")
-                    .at(fraction.span, "not between 0 and 1")
-                    .help("percentile(monetary, 0.9) is the value 90% of customers are at or below"),
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    "the fraction of `percentile` must be a number from 0 to 1",
+                )
+                .at(fraction.span, "not between 0 and 1")
+                .help("percentile(monetary, 0.9) is the value 90% of customers are at or below"),
             );
             return error();
         };
@@ -1081,9 +1213,12 @@ impl<'a> Checker<'a> {
         let shape_help = "a score is quintile(<value>) or ntile(<buckets>, <value>), optionally with `lower_is_better`: score r = quintile(recency, lower_is_better)";
         let ast::ExprKind::Call { function, args } = &decl.expr.kind else {
             self.report(
-                Diagnostic::new(Code::WrongArgument, "a score must be `quintile(...)` or `ntile(...)`")
-                    .at(decl.expr.span, "not a score function")
-                    .help(shape_help),
+                Diagnostic::new(
+                    Code::WrongArgument,
+                    "a score must be `quintile(...)` or `ntile(...)`",
+                )
+                .at(decl.expr.span, "not a score function")
+                .help(shape_help),
             );
             return None;
         };
@@ -1099,9 +1234,12 @@ impl<'a> Checker<'a> {
                     _ => {
                         let at = args.first().map_or(decl.expr.span, |a| a.span);
                         self.report(
-                            Diagnostic::new(Code::InvalidValue, "`ntile` needs a number of buckets from 2 to 1000 first")
-                                .at(at, "the number of buckets")
-                                .help("ntile(10, monetary) scores in deciles"),
+                            Diagnostic::new(
+                                Code::InvalidValue,
+                                "`ntile` needs a number of buckets from 2 to 1000 first",
+                            )
+                            .at(at, "the number of buckets")
+                            .help("ntile(10, monetary) scores in deciles"),
                         );
                         return None;
                     }
@@ -1113,9 +1251,12 @@ impl<'a> Checker<'a> {
                     None => shape_help.to_string(),
                 };
                 self.report(
-                    Diagnostic::new(Code::WrongArgument, "a score must be `quintile(...)` or `ntile(...)`")
-                        .at(function.span, "not a score function")
-                        .help(help),
+                    Diagnostic::new(
+                        Code::WrongArgument,
+                        "a score must be `quintile(...)` or `ntile(...)`",
+                    )
+                    .at(function.span, "not a score function")
+                    .help(help),
                 );
                 return None;
             }
@@ -1127,7 +1268,10 @@ impl<'a> Checker<'a> {
                 self.report(
                     Diagnostic::new(
                         Code::ArgumentCount,
-                        format!("`{}` takes a value and an optional direction", function.text),
+                        format!(
+                            "`{}` takes a value and an optional direction",
+                            function.text
+                        ),
                     )
                     .at(decl.expr.span, format!("{} values given", args.len()))
                     .help(shape_help),
@@ -1135,7 +1279,11 @@ impl<'a> Checker<'a> {
                 return None;
             }
         };
-        let ArgumentKind::Value { expr: value, filter: None } = &value.kind else {
+        let ArgumentKind::Value {
+            expr: value,
+            filter: None,
+        } = &value.kind
+        else {
             self.report(
                 Diagnostic::new(Code::Misplaced, "a score's value takes no `where` or time window")
                     .at(value.span, "here")
@@ -1146,18 +1294,23 @@ impl<'a> Checker<'a> {
         let higher_is_better = match direction.map(|d| &d.kind) {
             None => true,
             Some(ArgumentKind::Value {
-                expr: ast::Expr {
-                    kind: ast::ExprKind::Name(n),
-                    ..
-                },
+                expr:
+                    ast::Expr {
+                        kind: ast::ExprKind::Name(n),
+                        ..
+                    },
                 filter: None,
-            }) if n.text == "higher_is_better" || n.text == "lower_is_better" => n.text == "higher_is_better",
+            }) if n.text == "higher_is_better" || n.text == "lower_is_better" => {
+                n.text == "higher_is_better"
+            }
             Some(_) => {
                 let d = direction.expect("direction given");
                 let text = self.text(d.span);
                 let help = match did_you_mean(&text, ["higher_is_better", "lower_is_better"]) {
                     Some(s) => format!("did you mean `{s}`?"),
-                    None => "write `higher_is_better` (the default) or `lower_is_better`".to_string(),
+                    None => {
+                        "write `higher_is_better` (the default) or `lower_is_better`".to_string()
+                    }
                 };
                 self.report(
                     Diagnostic::new(Code::InvalidValue, format!("`{text}` is not a direction"))

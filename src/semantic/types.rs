@@ -27,16 +27,21 @@ impl Type {
     pub fn from_sql(sql_type: &str) -> Type {
         let t = sql_type.trim().to_ascii_uppercase();
         let base = t.split('(').next().unwrap_or(&t).trim();
-        if t.ends_with(']') || base.starts_with("STRUCT") || base.starts_with("MAP") || base.starts_with("UNION") {
+        if t.ends_with(']')
+            || base.starts_with("STRUCT")
+            || base.starts_with("MAP")
+            || base.starts_with("UNION")
+        {
             return Type::Unsupported;
         }
         match base {
-            "TINYINT" | "SMALLINT" | "INTEGER" | "BIGINT" | "HUGEINT" | "UTINYINT" | "USMALLINT"
-            | "UINTEGER" | "UBIGINT" | "UHUGEINT" | "FLOAT" | "DOUBLE" | "DECIMAL" | "REAL" | "INT" => {
-                Type::Number
-            }
+            "TINYINT" | "SMALLINT" | "INTEGER" | "BIGINT" | "HUGEINT" | "UTINYINT"
+            | "USMALLINT" | "UINTEGER" | "UBIGINT" | "UHUGEINT" | "FLOAT" | "DOUBLE"
+            | "DECIMAL" | "REAL" | "INT" => Type::Number,
             "VARCHAR" | "TEXT" | "STRING" | "UUID" | "ENUM" => Type::Text,
-            "DATE" | "TIMESTAMP" | "TIMESTAMP_S" | "TIMESTAMP_MS" | "TIMESTAMP_NS" | "DATETIME" => Type::Date,
+            "DATE" | "TIMESTAMP" | "TIMESTAMP_S" | "TIMESTAMP_MS" | "TIMESTAMP_NS" | "DATETIME" => {
+                Type::Date
+            }
             "BOOLEAN" | "BOOL" => Type::Bool,
             _ if base.starts_with("ENUM") => Type::Text,
             _ => Type::Unsupported,

@@ -9,8 +9,10 @@
 
 use std::collections::HashMap;
 
-use super::lower::{self, Names};
-use super::tree::{self, Body, Cte, Expr, Item, Join, Op, Query, Relation, Select, binary, call, col, qcol};
+use super::lower::{self, Context, Names};
+use super::tree::{
+    self, Body, Cte, Expr, Item, Join, Op, Query, Relation, Select, binary, call, col, qcol,
+};
 use crate::semantic::ir::{AggregateFunction, ExprKind, Location, NodeKind, Program, Source};
 
 /// How the program's values are named in SQL, for the steps after the
@@ -71,7 +73,11 @@ pub fn layout(p: &Program) -> Layout {
         .iter()
         .map(|c| {
             let taken = p.nodes.iter().any(|n| n.name.eq_ignore_ascii_case(c));
-            let name = if taken { format!("{c}$customer") } else { c.clone() };
+            let name = if taken {
+                format!("{c}$customer")
+            } else {
+                c.clone()
+            };
             (c.clone(), name)
         })
         .collect();
@@ -171,7 +177,13 @@ pub fn result_query(p: &Program, layout: &Layout) -> Query {
                 }
             };
             let name = &layout.aggregates[a];
-            items.push(Item::named(expr, name));
+            let item = Item::named(expr, name);
+            // Hidden aggregates say what they are.
+            items.push(if name.contains('$') {
+                item.comment(aggregate.text.clone())
+            } else {
+                item
+            });
 
             // In the joined step, count and sum over no rows are 0.
             let joined = qcol(&source.name, name);
@@ -193,7 +205,10 @@ pub fn result_query(p: &Program, layout: &Layout) -> Query {
             described.join(", ")
         )];
         if source.at.is_some() {
-            comments.push(format!("Only rows dated before the as-of date {}.", p.as_of));
+            comments.push(format!(
+                "Only rows dated before the as-of date {}.",
+                p.as_of
+            ));
         }
         ctes.push(Cte {
             name: facts_cte(source),
@@ -227,7 +242,10 @@ pub fn result_query(p: &Program, layout: &Layout) -> Query {
         )],
         body: Body::Select(Select {
             items: base_items,
-            from: Some((relation(&p.customers.location), Some(p.customers.name.clone()))),
+            from: Some((
+                relation(&p.customers.location),
+                Some(p.customers.name.clone()),
+            )),
             joins,
             ..Select::default()
         }),
@@ -242,15 +260,16 @@ pub fn result_query(p: &Program, layout: &Layout) -> Query {
     };
     let mut level = vec![0usize; p.nodes.len()];
     let mut steps: Vec<(Vec<Item>, Vec<String>)> = Vec::new();
-    let put = |steps: &mut Vec<(Vec<Item>, Vec<String>)>, at: usize, item: Item, what: Option<String>| {
-        while steps.len() < at {
-            steps.push((Vec::new(), Vec::new()));
-        }
-        steps[at - 1].0.push(item);
-        if let Some(what) = what {
-            steps[at - 1].1.push(what);
-        }
-    };
+    let put =
+        |steps: &mut Vec<(Vec<Item>, Vec<String>)>, at: usize, item: Item, what: Option<String>| {
+            while steps.len() < at {
+                steps.push((Vec::new(), Vec::new()));
+            }
+            steps[at - 1].0.push(item);
+            if let Some(what) = what {
+                steps[at - 1].1.push(what);
+            }
+        };
     for (i, node) in p.nodes.iter().enumerate() {
         let depth = |e: &crate::semantic::ir::Expr| refs_level(e, &level);
         let name = &layout.nodes[i];
@@ -261,12 +280,17 @@ pub fn result_query(p: &Program, layout: &Layout) -> Query {
                     continue;
                 }
                 level[i] = depth(e) + 1;
-                put(&mut steps, level[i], Item::named(lower::customer(e, &names), name), Some(format!("metric {}", node.name)));
+                put(
+                    &mut steps,
+                    level[i],
+                    Item::named(lower::customer(e, &names, Context::Value), name),
+                    Some(format!("metric {}", node.name)),
+                );
             }
             NodeKind::DatasetValue { input, fraction } => {
                 level[i] = depth(input) + 1;
                 let expr = Expr::PercentileOverAll {
-                    input: Box::new(lower::customer(input, &names)),
+                    input: Box::new(lower::customer(input, &names, Context::Value)),
                     fraction: fraction.to_string(),
                 };
                 put(
@@ -279,38 +303,42 @@ pub fn result_query(p: &Program, layout: &Layout) -> Query {
             NodeKind::Score(score) => {
                 let base = depth(&score.input).max(score.subset.as_ref().map_or(0, depth));
                 let input_column = &layout.score_inputs[&i];
-                let scored = format!("{}$scored", node.name);
-                let input = lower::customer(&score.input, &names);
-                let mut flag = Expr::IsNull {
-                    expr: Box::new(input.clone()),
-                    negated: true,
-                };
-                if let Some(subset) = &score.subset {
-                    flag = binary(flag, Op::And, lower::customer(subset, &names));
-                }
+                let input = lower::customer(&score.input, &names, Context::Value);
+                let mut step = base + 1;
                 if *input_column == format!("{}$input", node.name) {
-                    put(&mut steps, base + 1, Item::named(input, input_column), None);
+                    put(&mut steps, step, Item::named(input, input_column), None);
+                    step += 1;
                 }
-                put(
-                    &mut steps,
-                    base + 1,
-                    Item::named(flag, &scored).comment(format!("who `{}` scores", node.name)),
-                    None,
-                );
-                level[i] = base + 2;
-                let partition = || tree::Window {
-                    partition_by: vec![col(&scored)],
-                    order_by: Vec::new(),
-                };
+                level[i] = step;
+                // Who is scored: customers with a value (and in the subset).
+                let mut scored = Vec::new();
+                if score.input.nullable {
+                    scored.push(Expr::IsNull {
+                        expr: Box::new(col(input_column)),
+                        negated: true,
+                    });
+                }
+                if let Some(subset) = &score.subset {
+                    scored.push(lower::customer(subset, &names, Context::Condition));
+                }
+                let scored = tree::all(scored);
+                let partition: Vec<Expr> = scored.iter().cloned().collect();
                 let rank = lower::window(
                     "rank",
                     Vec::new(),
                     tree::Window {
-                        partition_by: vec![col(&scored)],
+                        partition_by: partition.clone(),
                         order_by: vec![(col(input_column), !score.higher_is_better)],
                     },
                 );
-                let count = lower::window("count", vec![Expr::Star], partition());
+                let count = lower::window(
+                    "count",
+                    vec![Expr::Star],
+                    tree::Window {
+                        partition_by: partition,
+                        order_by: Vec::new(),
+                    },
+                );
                 // floor(n * (rank - 1) / N) + 1: equal values, equal scores.
                 let bucket = binary(
                     binary(
@@ -325,16 +353,27 @@ pub fn result_query(p: &Program, layout: &Layout) -> Query {
                     Op::Add,
                     Expr::Number("1".into()),
                 );
-                let expr = Expr::Case {
-                    whens: vec![(col(&scored), bucket)],
-                    otherwise: None,
+                let expr = match scored {
+                    Some(scored) => Expr::Case {
+                        operand: None,
+                        whens: vec![(scored, bucket)],
+                        otherwise: None,
+                    },
+                    None => bucket,
                 };
-                let direction = if score.higher_is_better { "higher is better" } else { "lower is better" };
+                let direction = if score.higher_is_better {
+                    "higher is better"
+                } else {
+                    "lower is better"
+                };
                 put(
                     &mut steps,
                     level[i],
                     Item::named(expr, name),
-                    Some(format!("score {} ({} buckets, {direction})", node.name, score.buckets)),
+                    Some(format!(
+                        "score {} ({} buckets, {direction})",
+                        node.name, score.buckets
+                    )),
                 );
             }
             NodeKind::Segmentation(rules) => {
@@ -350,20 +389,36 @@ pub fn result_query(p: &Program, layout: &Layout) -> Query {
                 for rule in rules {
                     let label = Expr::Str(rule.label.clone());
                     match &rule.condition {
-                        Some(c) => whens.push((lower::customer(c, &names), label)),
+                        Some(c) => {
+                            whens.push((lower::customer(c, &names, Context::Condition), label))
+                        }
                         None => otherwise = Some(Box::new(label)),
                     }
                 }
                 let expr = if whens.is_empty() {
                     *otherwise.expect("a segmentation has rules")
                 } else {
-                    Expr::Case { whens, otherwise }
+                    Expr::Case {
+                        operand: None,
+                        whens,
+                        otherwise,
+                    }
                 };
-                put(&mut steps, level[i], Item::named(expr, name), Some(format!("segmentation {}", node.name)));
+                put(
+                    &mut steps,
+                    level[i],
+                    Item::named(expr, name),
+                    Some(format!("segmentation {}", node.name)),
+                );
             }
             NodeKind::Tag(c) => {
                 level[i] = depth(c) + 1;
-                put(&mut steps, level[i], Item::named(lower::customer(c, &names), name), Some(format!("tag {}", node.name)));
+                put(
+                    &mut steps,
+                    level[i],
+                    Item::named(lower::customer(c, &names, Context::Value), name),
+                    Some(format!("tag {}", node.name)),
+                );
             }
         }
     }
@@ -416,7 +471,9 @@ fn refs_level(e: &crate::semantic::ir::Expr, level: &[usize]) -> usize {
         | K::OnOrAfter { expr, .. }
         | K::Since { expr, .. }
         | K::Round { expr, .. } => refs_level(expr, level),
-        K::Between { expr, low, high, .. } => refs_level(expr, level)
+        K::Between {
+            expr, low, high, ..
+        } => refs_level(expr, level)
             .max(refs_level(low, level))
             .max(refs_level(high, level)),
     }

@@ -1,9 +1,13 @@
 //! Typed rule expressions → SQL expressions.
 //!
 //! Missing values follow the language, not SQL: a comparison with a missing
-//! value is false (not NULL), so `not` and `or` behave as a business user
-//! reads them. Only comparisons whose operands can be missing are wrapped in
-//! `COALESCE(..., FALSE)`; the checker's `nullable` flags say which.
+//! value is false, never NULL, so `not` behaves as a business user reads it.
+//! SQL's NULL only differs from false under a `NOT` or when the truth value
+//! is stored (a tag column). Where SQL itself treats NULL as false — the
+//! condition of a `CASE WHEN`, a `FILTER` or a `WHERE`, through any `AND`
+//! and `OR` — no wrapping is needed; elsewhere a comparison whose operands
+//! can be missing becomes `coalesce(..., FALSE)`. The checker's `nullable`
+//! flags say which operands can be missing.
 
 use jiff::civil::Date;
 
@@ -22,18 +26,28 @@ pub struct Names<'a> {
     pub as_of: Date,
 }
 
+/// Where a lowered expression is used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    /// A value that is stored or computed with: true/false must be exact.
+    Value,
+    /// The condition of a `CASE WHEN`, `FILTER` or `WHERE`: NULL counts as
+    /// false there already.
+    Condition,
+}
+
 /// Lowers an expression evaluated once per customer.
-pub fn customer(e: &ir::Expr, names: &Names) -> Expr {
+pub fn customer(e: &ir::Expr, names: &Names, context: Context) -> Expr {
     Lowering {
         names: Some(names),
         as_of: names.as_of,
     }
-    .expr(e)
+    .expr(e, context)
 }
 
-/// Lowers an expression over one fact row (an aggregate's `where`).
+/// Lowers a condition over one fact row (an aggregate's `where`).
 pub fn fact_row(e: &ir::Expr, as_of: Date) -> Expr {
-    Lowering { names: None, as_of }.expr(e)
+    Lowering { names: None, as_of }.expr(e, Context::Condition)
 }
 
 pub fn value(v: &Value) -> Expr {
@@ -61,7 +75,8 @@ struct Lowering<'a> {
 }
 
 impl Lowering<'_> {
-    fn expr(&self, e: &ir::Expr) -> Expr {
+    fn expr(&self, e: &ir::Expr, context: Context) -> Expr {
+        use Context::Value as V;
         match &e.kind {
             ExprKind::Literal(v) => value(v),
             ExprKind::Column(c) => {
@@ -69,21 +84,29 @@ impl Lowering<'_> {
                     Some(n) => (n.customer_column)(c),
                     None => c.clone(),
                 };
-                self.leaf(col(&name), e)
+                truth(col(&name), e.ty == Type::Bool && e.nullable, context)
             }
             ExprKind::Aggregate(i) => {
                 let names = self.names.expect("aggregates are per customer");
-                self.leaf(col(&names.aggregates[*i]), e)
+                truth(
+                    col(&names.aggregates[*i]),
+                    e.ty == Type::Bool && e.nullable,
+                    context,
+                )
             }
             ExprKind::Node(i) => {
                 let names = self.names.expect("nodes are per customer");
-                self.leaf(col(&names.nodes[*i]), e)
+                truth(
+                    col(&names.nodes[*i]),
+                    e.ty == Type::Bool && e.nullable,
+                    context,
+                )
             }
-            ExprKind::Not(inner) => Expr::Not(Box::new(self.expr(inner))),
-            ExprKind::Neg(inner) => Expr::Neg(Box::new(self.expr(inner))),
+            // Under `not`, NULL and false differ: everything inside is exact.
+            ExprKind::Not(inner) => Expr::Not(Box::new(self.expr(inner, V))),
+            ExprKind::Neg(inner) => Expr::Neg(Box::new(self.expr(inner, V))),
             ExprKind::Binary { left, op, right } => {
-                let (l, r) = (self.expr(left), self.expr(right));
-                let op_sql = match op {
+                let sql_op = match op {
                     BinaryOp::Or => Op::Or,
                     BinaryOp::And => Op::And,
                     BinaryOp::Eq => Op::Eq,
@@ -95,79 +118,101 @@ impl Lowering<'_> {
                     BinaryOp::Add => Op::Add,
                     BinaryOp::Sub => Op::Sub,
                     BinaryOp::Mul => Op::Mul,
-                    BinaryOp::Div => {
-                        // Division by zero gives a missing value, never an error.
-                        return binary(l, Op::Div, call("nullif", vec![r, Expr::Number("0".into())]));
-                    }
+                    BinaryOp::Div => Op::Div,
                 };
-                let comparison = !matches!(
-                    op,
-                    BinaryOp::Or | BinaryOp::And | BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul
-                );
-                let expr = binary(l, op_sql, r);
-                if comparison {
-                    two_valued(expr, left.nullable || right.nullable)
-                } else {
-                    expr
+                match op {
+                    // `and` / `or` pass the context on: NULL-as-false
+                    // survives them unchanged.
+                    BinaryOp::And | BinaryOp::Or => {
+                        binary(self.expr(left, context), sql_op, self.expr(right, context))
+                    }
+                    // Division by zero gives a missing value, never an error
+                    // (a divisor written as a number other than 0 needs no guard).
+                    BinaryOp::Div => {
+                        let divisor = self.expr(right, V);
+                        let divisor = match &right.kind {
+                            ExprKind::Literal(Value::Number(n))
+                                if n.parse::<f64>().is_ok_and(|v| v != 0.0) =>
+                            {
+                                divisor
+                            }
+                            _ => call("nullif", vec![divisor, Expr::Number("0".into())]),
+                        };
+                        binary(self.expr(left, V), Op::Div, divisor)
+                    }
+                    BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul => {
+                        binary(self.expr(left, V), sql_op, self.expr(right, V))
+                    }
+                    _ => truth(
+                        binary(self.expr(left, V), sql_op, self.expr(right, V)),
+                        left.nullable || right.nullable,
+                        context,
+                    ),
                 }
             }
             ExprKind::IsMissing { expr, negated } => Expr::IsNull {
-                expr: Box::new(self.expr(expr)),
+                expr: Box::new(self.expr(expr, V)),
                 negated: *negated,
             },
-            ExprKind::InList { expr, items, negated } => two_valued(
+            ExprKind::InList {
+                expr,
+                items,
+                negated,
+            } => truth(
                 Expr::InList {
-                    expr: Box::new(self.expr(expr)),
+                    expr: Box::new(self.expr(expr, V)),
                     items: items.iter().map(value).collect(),
                     negated: *negated,
                 },
                 expr.nullable,
+                context,
             ),
-            ExprKind::Between { expr, low, high, negated } => two_valued(
+            ExprKind::Between {
+                expr,
+                low,
+                high,
+                negated,
+            } => truth(
                 Expr::Between {
-                    expr: Box::new(self.expr(expr)),
-                    low: Box::new(self.expr(low)),
-                    high: Box::new(self.expr(high)),
+                    expr: Box::new(self.expr(expr, V)),
+                    low: Box::new(self.expr(low, V)),
+                    high: Box::new(self.expr(high, V)),
                     negated: *negated,
                 },
                 expr.nullable || low.nullable || high.nullable,
+                context,
             ),
-            ExprKind::OnOrAfter { expr, date } => {
-                two_valued(binary(self.expr(expr), Op::Ge, Expr::Date(*date)), expr.nullable)
-            }
+            ExprKind::OnOrAfter { expr, date } => truth(
+                binary(self.expr(expr, V), Op::Ge, Expr::Date(*date)),
+                expr.nullable,
+                context,
+            ),
             ExprKind::Since { unit, expr } => Expr::Since {
                 unit: *unit,
-                from: Box::new(Expr::Cast(Box::new(self.expr(expr)), "DATE")),
+                from: Box::new(Expr::Cast(Box::new(self.expr(expr, V)), "DATE")),
                 to: Box::new(Expr::Date(self.as_of)),
             },
-            ExprKind::Round { expr, digits } => {
-                call("round", vec![self.expr(expr), number(&digits.to_string())])
-            }
-            ExprKind::Abs(inner) => call("abs", vec![self.expr(inner)]),
+            ExprKind::Round { expr, digits } => call(
+                "round",
+                vec![self.expr(expr, V), number(&digits.to_string())],
+            ),
+            ExprKind::Abs(inner) => call("abs", vec![self.expr(inner, V)]),
             ExprKind::Error => unreachable!("programs with errors are never compiled"),
         }
     }
-
-    /// A true/false column that may be missing counts as false.
-    fn leaf(&self, expr: Expr, e: &ir::Expr) -> Expr {
-        if e.ty == Type::Bool && e.nullable {
-            call("coalesce", vec![expr, Expr::Bool(false)])
-        } else {
-            expr
-        }
-    }
 }
 
-/// `COALESCE(cmp, FALSE)` when an operand may be missing.
-fn two_valued(comparison: Expr, nullable: bool) -> Expr {
-    if nullable {
-        call("coalesce", vec![comparison, Expr::Bool(false)])
+/// A true/false value that may be NULL: exact (`coalesce(x, FALSE)`) where
+/// it is a value, as is where it is a condition.
+fn truth(expr: Expr, may_be_null: bool, context: Context) -> Expr {
+    if may_be_null && context == Context::Value {
+        call("coalesce", vec![expr, Expr::Bool(false)])
     } else {
-        comparison
+        expr
     }
 }
 
-/// `count(*)`-style window or aggregate call with options.
+/// A window function call.
 pub fn window(name: &'static str, args: Vec<Expr>, over: tree::Window) -> Expr {
     Expr::Call(tree::Call {
         name,

@@ -81,7 +81,12 @@ pub fn compile(program: &Program, dialect: &dyn Dialect) -> Plan {
         },
         Statement {
             title: "The long table: one row per customer and tag".into(),
-            sql: outputs::create_table_as(dialect, TAGS_TABLE, false, &outputs::tags_table(program)),
+            sql: outputs::create_table_as(
+                dialect,
+                TAGS_TABLE,
+                false,
+                &outputs::tags_table(program),
+            ),
         },
     ];
     for (i, sql) in outputs::catalogue(dialect, program).into_iter().enumerate() {
@@ -123,13 +128,24 @@ impl Plan {
             program.customers.location.describe()
         ));
         for f in &program.facts {
-            out.push_str(&format!("-- facts: {} ({})\n", f.name, f.location.describe()));
+            out.push_str(&format!(
+                "-- facts: {} ({})\n",
+                f.name,
+                f.location.describe()
+            ));
         }
         out.push('\n');
         let mut section = |title: &str, sql: &str| {
-            out.push_str(&format!("-- {}\n{};\n\n", quote::comment(title), sql.trim_end()));
+            out.push_str(&format!(
+                "-- {}\n{};\n\n",
+                quote::comment(title),
+                sql.trim_end()
+            ));
         };
-        section("Check that every customer has one unique key", &self.key_check);
+        section(
+            "Check that every customer has one unique key",
+            &self.key_check,
+        );
         for s in &self.compute {
             section(&s.title, &s.sql);
         }
@@ -138,7 +154,10 @@ impl Plan {
             section(&s.title, &s.sql);
         }
         section("The run log", &self.runs_table);
-        section("Record this run (values bound at run time)", &self.record_run);
+        section(
+            "Record this run (values bound at run time)",
+            &self.record_run,
+        );
         out.push_str("COMMIT;\n");
         out
     }

@@ -3,7 +3,10 @@
 
 use super::compute::{Layout, relation};
 use super::dialect::Dialect;
-use super::tree::{self, Body, Cte, Expr, Item, Join, Op, Printer, Query, Relation, Select, binary, call, col, qcol};
+use super::tree::{
+    self, Body, Cte, Expr, Item, Join, Op, Printer, Query, Relation, Select, binary, call, col,
+    qcol,
+};
 use super::{CATALOG_TABLE, RESULT, RESULT_TAGS, RUNS_TABLE};
 use crate::semantic::ir::{EntryKind, NodeKind, Program};
 
@@ -19,7 +22,11 @@ fn print(dialect: &dyn Dialect, f: impl FnOnce(&mut Printer)) -> String {
 /// `CREATE OR REPLACE [TEMP] TABLE name AS query`.
 pub fn create_table_as(dialect: &dyn Dialect, name: &str, temp: bool, query: &Query) -> String {
     print(dialect, |p| {
-        p.text(if temp { "CREATE OR REPLACE TEMP TABLE " } else { "CREATE OR REPLACE TABLE " });
+        p.text(if temp {
+            "CREATE OR REPLACE TEMP TABLE "
+        } else {
+            "CREATE OR REPLACE TABLE "
+        });
         p.ident(name);
         p.text(" AS\n");
         p.query(query, 0);
@@ -31,9 +38,8 @@ pub fn create_table_as(dialect: &dyn Dialect, name: &str, temp: bool, query: &Qu
 pub fn result_tags(p: &Program, layout: &Layout) -> Query {
     let key = &p.customers.key;
     let rule_tags: Vec<(usize, &str)> = p
-        .nodes
-        .iter()
-        .enumerate()
+        .declared()
+        .into_iter()
         .filter(|(_, n)| matches!(n.kind, NodeKind::Tag(_)))
         .map(|(i, n)| (i, n.name.as_str()))
         .collect();
@@ -58,12 +64,13 @@ pub fn result_tags(p: &Program, layout: &Layout) -> Query {
             Expr::Cast(Box::new(Expr::Number(LAST.into())), "INTEGER")
         } else {
             Expr::Case {
+                operand: Some(Box::new(tag.clone())),
                 whens: rule_tags
                     .iter()
                     .enumerate()
                     .map(|(i, (_, name))| {
                         (
-                            binary(tag.clone(), Op::Eq, Expr::Str(name.to_string())),
+                            Expr::Str(name.to_string()),
                             Expr::Number((i + 1).to_string()),
                         )
                     })
@@ -114,7 +121,10 @@ pub fn result_tags(p: &Program, layout: &Layout) -> Query {
     }
     Query {
         ctes: Vec::new(),
-        body: Body::Union { all: false, selects },
+        body: Body::Union {
+            all: false,
+            selects,
+        },
         order_by: Vec::new(),
     }
 }
@@ -124,7 +134,7 @@ pub fn customers_table(p: &Program, layout: &Layout) -> Query {
     let key = &p.customers.key;
     let mut items = vec![Item::new(qcol("r", key))];
     for kind in ["metric", "score", "segmentation"] {
-        for (i, node) in p.nodes.iter().enumerate() {
+        for (i, node) in p.declared() {
             if node.kind.kind_name() == kind {
                 items.push(Item::named(qcol("r", &layout.nodes[i]), &node.name));
             }
@@ -184,7 +194,11 @@ pub fn tags_table(p: &Program) -> Query {
             from: Some((Relation::Named(RESULT_TAGS.into()), None)),
             ..Select::default()
         }),
-        order_by: vec![(col(key), false), (col("position"), false), (col("tag"), false)],
+        order_by: vec![
+            (col(key), false),
+            (col("position"), false),
+            (col("tag"), false),
+        ],
     }
 }
 
@@ -447,7 +461,11 @@ pub fn key_check(dialect: &dyn Dialect, p: &Program) -> String {
                 "duplicates",
             ),
             Item::named(
-                binary(call("count", vec![Expr::Star]), Op::Sub, call("count", vec![key()])),
+                binary(
+                    call("count", vec![Expr::Star]),
+                    Op::Sub,
+                    call("count", vec![key()]),
+                ),
                 "missing",
             ),
         ],
@@ -468,7 +486,11 @@ pub fn duplicate_keys(dialect: &dyn Dialect, p: &Program) -> String {
             negated: true,
         }),
         group_by: vec![key()],
-        having: Some(binary(call("count", vec![Expr::Star]), Op::Gt, Expr::Number("1".into()))),
+        having: Some(binary(
+            call("count", vec![Expr::Star]),
+            Op::Gt,
+            Expr::Number("1".into()),
+        )),
         order_by: vec![(key(), false)],
         limit: Some(5),
         ..Select::default()
@@ -533,6 +555,10 @@ pub fn export(dialect: &dyn Dialect, table: &str, path: &str, csv: bool) -> Stri
         pr.ident(table);
         pr.text(" TO ");
         pr.text(&dialect.string(path));
-        pr.text(if csv { " (FORMAT csv, HEADER true)" } else { " (FORMAT parquet)" });
+        pr.text(if csv {
+            " (FORMAT csv, HEADER true)"
+        } else {
+            " (FORMAT parquet)"
+        });
     })
 }

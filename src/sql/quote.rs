@@ -47,7 +47,10 @@ mod tests {
     #[test]
     fn identifiers_cannot_be_broken_out_of() {
         assert_eq!(identifier("tier"), "\"tier\"");
-        assert_eq!(identifier("a\"; DROP TABLE x; --"), "\"a\"\"; DROP TABLE x; --\"");
+        assert_eq!(
+            identifier("a\"; DROP TABLE x; --"),
+            "\"a\"\"; DROP TABLE x; --\""
+        );
         assert_eq!(identifier("高价值客户"), "\"高价值客户\"");
         assert_eq!(identifier("a\0b"), "\"a\u{FFFD}b\"");
     }

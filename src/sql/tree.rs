@@ -23,7 +23,9 @@ pub enum Expr {
     Neg(Box<Expr>),
     Binary(Box<Expr>, Op, Box<Expr>),
     Call(Call),
+    /// `CASE [operand] WHEN .. THEN .. [ELSE ..] END`
     Case {
+        operand: Option<Box<Expr>>,
         whens: Vec<(Expr, Expr)>,
         otherwise: Option<Box<Expr>>,
     },
@@ -161,7 +163,10 @@ impl Item {
 pub enum Relation {
     /// A table or CTE.
     Named(String),
-    File { path: String, format: FileFormat },
+    File {
+        path: String,
+        format: FileFormat,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -197,7 +202,10 @@ pub struct Cte {
 pub enum Body {
     Select(Select),
     /// `UNION` (distinct) or `UNION ALL` of selects.
-    Union { all: bool, selects: Vec<Select> },
+    Union {
+        all: bool,
+        selects: Vec<Select>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -286,7 +294,14 @@ impl<'d> Printer<'d> {
     }
 
     pub fn select(&mut self, s: &Select, depth: usize) {
-        self.line(depth, if s.distinct { "SELECT DISTINCT" } else { "SELECT" });
+        self.line(
+            depth,
+            if s.distinct {
+                "SELECT DISTINCT"
+            } else {
+                "SELECT"
+            },
+        );
         for (i, item) in s.items.iter().enumerate() {
             self.indent(depth + 1);
             self.expr(&item.expr);
@@ -318,7 +333,8 @@ impl<'d> Printer<'d> {
         }
         for join in &s.joins {
             self.indent(depth);
-            self.out.push_str(if join.left { "LEFT JOIN " } else { "JOIN " });
+            self.out
+                .push_str(if join.left { "LEFT JOIN " } else { "JOIN " });
             self.relation(&join.relation);
             self.out.push_str(" AS ");
             self.ident(&join.alias);
@@ -471,8 +487,16 @@ impl<'d> Printer<'d> {
                 self.expr_in(r, own + 1);
             }
             Expr::Call(c) => self.call(c),
-            Expr::Case { whens, otherwise } => {
+            Expr::Case {
+                operand,
+                whens,
+                otherwise,
+            } => {
                 self.out.push_str("CASE");
+                if let Some(operand) = operand {
+                    self.out.push(' ');
+                    self.expr(operand);
+                }
                 for (cond, value) in whens {
                     self.out.push_str(" WHEN ");
                     self.expr(cond);
@@ -487,11 +511,17 @@ impl<'d> Printer<'d> {
             }
             Expr::IsNull { expr, negated } => {
                 self.expr_in(expr, own + 1);
-                self.out.push_str(if *negated { " IS NOT NULL" } else { " IS NULL" });
+                self.out
+                    .push_str(if *negated { " IS NOT NULL" } else { " IS NULL" });
             }
-            Expr::InList { expr, items, negated } => {
+            Expr::InList {
+                expr,
+                items,
+                negated,
+            } => {
                 self.expr_in(expr, own + 1);
-                self.out.push_str(if *negated { " NOT IN (" } else { " IN (" });
+                self.out
+                    .push_str(if *negated { " NOT IN (" } else { " IN (" });
                 for (i, item) in items.iter().enumerate() {
                     if i > 0 {
                         self.out.push_str(", ");
@@ -500,9 +530,18 @@ impl<'d> Printer<'d> {
                 }
                 self.out.push(')');
             }
-            Expr::Between { expr, low, high, negated } => {
+            Expr::Between {
+                expr,
+                low,
+                high,
+                negated,
+            } => {
                 self.expr_in(expr, own + 1);
-                self.out.push_str(if *negated { " NOT BETWEEN " } else { " BETWEEN " });
+                self.out.push_str(if *negated {
+                    " NOT BETWEEN "
+                } else {
+                    " BETWEEN "
+                });
                 self.expr_in(low, own + 1);
                 self.out.push_str(" AND ");
                 self.expr_in(high, own + 1);
@@ -623,14 +662,26 @@ mod tests {
         let a = || col("a");
         let b = || col("b");
         let c = || col("c");
-        assert_eq!(print(&binary(binary(a(), Op::Add, b()), Op::Mul, c())), "(\"a\" + \"b\") * \"c\"");
-        assert_eq!(print(&binary(a(), Op::Add, binary(b(), Op::Mul, c()))), "\"a\" + \"b\" * \"c\"");
-        assert_eq!(print(&binary(a(), Op::Sub, binary(b(), Op::Sub, c()))), "\"a\" - (\"b\" - \"c\")");
+        assert_eq!(
+            print(&binary(binary(a(), Op::Add, b()), Op::Mul, c())),
+            "(\"a\" + \"b\") * \"c\""
+        );
+        assert_eq!(
+            print(&binary(a(), Op::Add, binary(b(), Op::Mul, c()))),
+            "\"a\" + \"b\" * \"c\""
+        );
+        assert_eq!(
+            print(&binary(a(), Op::Sub, binary(b(), Op::Sub, c()))),
+            "\"a\" - (\"b\" - \"c\")"
+        );
         assert_eq!(
             print(&binary(binary(a(), Op::Or, b()), Op::And, c())),
             "(\"a\" OR \"b\") AND \"c\""
         );
-        assert_eq!(print(&Expr::Not(Box::new(binary(a(), Op::Gt, b())))), "NOT \"a\" > \"b\"");
+        assert_eq!(
+            print(&Expr::Not(Box::new(binary(a(), Op::Gt, b())))),
+            "NOT \"a\" > \"b\""
+        );
         assert_eq!(
             print(&Expr::Not(Box::new(binary(a(), Op::Or, b())))),
             "NOT (\"a\" OR \"b\")"

@@ -283,7 +283,10 @@ pub enum TimeUnit {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Literal {
     /// The digits as written (`0.90`), and their value.
-    Number { text: String, value: f64 },
+    Number {
+        text: String,
+        value: f64,
+    },
     Text(String),
     Date(Date),
     Bool(bool),

@@ -7,6 +7,7 @@ use super::parse::Rule;
 /// the catch-all "an operator" and "the end of the rule" last.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Rank {
+    Punctuation,
     Specific,
     Value,
     Operator,
@@ -46,11 +47,7 @@ fn phrase(rule: Rule) -> Option<(Rank, &'static str)> {
         Rule::kw_last | Rule::window => (Specific, "a time window like `last 90 days`"),
         Rule::kw_and => (Specific, "`and`"),
         Rule::kw_not | Rule::negated => (Specific, "`not`"),
-        Rule::kw_is => (Specific, "`is`"),
         Rule::kw_missing => (Specific, "`missing`"),
-        Rule::kw_in => (Specific, "`in`"),
-        Rule::kw_between => (Specific, "`between`"),
-        Rule::kw_within => (Specific, "`within`"),
         Rule::time_unit => (Specific, "`days`, `weeks`, `months` or `years`"),
         Rule::integer => (Specific, "a whole number like `90`"),
         Rule::date => (Value, "a date like `2025-06-30`"),
@@ -62,9 +59,13 @@ fn phrase(rule: Rule) -> Option<(Rank, &'static str)> {
         Rule::label => (Value, "a name or text in quotes"),
         Rule::segmentation => (Value, "a segmentation name"),
         Rule::describe_subject => (Value, "`tag <name>` or `<segmentation> <label>`"),
-        Rule::expr | Rule::bound | Rule::group | Rule::call | Rule::argument | Rule::neg | Rule::not => {
-            (Value, VALUE)
-        }
+        Rule::expr
+        | Rule::bound
+        | Rule::group
+        | Rule::call
+        | Rule::argument
+        | Rule::neg
+        | Rule::not => (Value, VALUE),
         Rule::or
         | Rule::and
         | Rule::eq
@@ -80,30 +81,51 @@ fn phrase(rule: Rule) -> Option<(Rank, &'static str)> {
         | Rule::is_missing
         | Rule::in_list
         | Rule::between
-        | Rule::within => (Operator, "an operator such as `and`, `or`, `>`, `+` or `is missing`"),
+        | Rule::within
+        | Rule::kw_is
+        | Rule::kw_in
+        | Rule::kw_between
+        | Rule::kw_within => (
+            Operator,
+            "an operator such as `and`, `or`, `>`, `+` or `is missing`",
+        ),
         Rule::EOI => (End, "the end of the rule"),
         _ => return None,
     };
     Some(p)
 }
 
-/// "`)`, `,` or an operator", from the rules and literal tokens the parser
-/// tried at the error position.
-pub fn describe(rules: &[Rule], tokens: &[String]) -> String {
+/// What the parser expected, in words, most specific first: from the rules
+/// and the literal tokens it tried at the error position.
+pub fn describe(rules: &[Rule], tokens: &[String]) -> Vec<String> {
     let mut phrases: Vec<(Rank, String)> = rules
         .iter()
         .filter_map(|&r| phrase(r))
         .map(|(rank, p)| (rank, p.to_string()))
         .collect();
-    // Punctuation is not a rule of its own, so it comes from the tokens.
-    phrases.extend(
-        tokens
-            .iter()
-            .filter(|t| matches!(t.as_str(), "(" | ")" | "," | "=" | "."))
-            .map(|t| (Rank::Specific, format!("`{t}`"))),
-    );
+    // Punctuation is not a rule of its own, so it comes from the tokens,
+    // unless a phrase already covers it: `(` starts a value, `=` is an
+    // operator, `.` belongs to a number.
+    let has = |rank| phrases.iter().any(|(r, _)| *r == rank);
+    let (has_value, has_operator) = (has(Rank::Value), has(Rank::Operator));
+    let punctuation: Vec<(Rank, String)> = tokens
+        .iter()
+        .filter(|t| match t.as_str() {
+            ")" | "," => true,
+            "(" => !has_value,
+            "=" => !has_operator,
+            _ => false,
+        })
+        .map(|t| (Rank::Punctuation, format!("`{t}`")))
+        .collect();
+    phrases.extend(punctuation);
     // Several kinds of value read better as one phrase.
-    if phrases.iter().filter(|(rank, _)| *rank == Rank::Value).count() > 1 {
+    if phrases
+        .iter()
+        .filter(|(rank, _)| *rank == Rank::Value)
+        .count()
+        > 1
+    {
         phrases.retain(|(rank, _)| *rank != Rank::Value);
         phrases.push((Rank::Value, VALUE.to_string()));
     }
@@ -114,9 +136,14 @@ pub fn describe(rules: &[Rule], tokens: &[String]) -> String {
             seen.push(p);
         }
     }
-    match seen.len() {
-        0 => "something else".to_string(),
-        1 => seen.remove(0),
-        n => format!("{} or {}", seen[..n - 1].join(", "), seen[n - 1]),
+    seen
+}
+
+/// "A, B or C".
+pub fn one_of(phrases: &[String]) -> String {
+    match phrases {
+        [] => "something else".to_string(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
     }
 }

@@ -25,11 +25,17 @@ pub fn parse(files: &SourceMap) -> (Ast, Vec<Diagnostic>) {
     };
     for (id, file) in files.iter() {
         if let Some(at) = file.invalid_utf8_at {
-            let end = file.text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+            let end = file.text[at..]
+                .chars()
+                .next()
+                .map_or(at, |c| at + c.len_utf8());
             diagnostics.push(
-                Diagnostic::new(Code::InvalidText, format!("`{}` is not UTF-8 text", file.name))
-                    .at(Span::new(id, at, end), "not UTF-8 from here")
-                    .help("save the file as UTF-8 in your editor"),
+                Diagnostic::new(
+                    Code::InvalidText,
+                    format!("`{}` is not UTF-8 text", file.name),
+                )
+                .at(Span::new(id, at, end), "not UTF-8 from here")
+                .help("save the file as UTF-8 in your editor"),
             );
         }
         let mut statements = Vec::new();
@@ -81,7 +87,10 @@ mod tests {
 
     #[test]
     fn broken_statements_still_name_what_they_define() {
-        assert_eq!(defined_name("metric monetary = sum(orders.amount"), Some("monetary".into()));
+        assert_eq!(
+            defined_name("metric monetary = sum(orders.amount"),
+            Some("monetary".into())
+        );
         assert_eq!(defined_name("tier A when x >"), Some("tier".into()));
         assert_eq!(defined_name("tag \"vip\" when"), Some("vip".into()));
         assert_eq!(defined_name("as of 2025-13-01"), None);

@@ -38,7 +38,8 @@ static PRATT: ConstPrattParser<Rule, 18> = ConstPrattParser::new_const(pest::pra
 /// Parses one statement whose text starts at byte `offset` of file `file`.
 pub fn statement(text: &str, file: FileId, offset: usize) -> Result<Statement> {
     let ctx = Ctx { file, offset };
-    let mut pairs = SegParser::parse(Rule::statement, text).map_err(|e| ctx.syntax_error(text, e))?;
+    let mut pairs =
+        SegParser::parse(Rule::statement, text).map_err(|e| ctx.syntax_error(text, e))?;
     let statement = pairs.next().expect("statement rule");
     let inner = statement
         .into_inner()
@@ -262,7 +263,12 @@ impl Ctx {
                     .filter(|p| {
                         !matches!(
                             p.as_rule(),
-                            Rule::kw_is | Rule::kw_missing | Rule::kw_in | Rule::kw_between | Rule::kw_and | Rule::kw_within
+                            Rule::kw_is
+                                | Rule::kw_missing
+                                | Rule::kw_in
+                                | Rule::kw_between
+                                | Rule::kw_and
+                                | Rule::kw_within
                         )
                     })
                     .peekable();
@@ -403,8 +409,10 @@ impl Ctx {
                 let text = pair.as_str().to_string();
                 let value: f64 = text.parse().unwrap_or(f64::INFINITY);
                 if !value.is_finite() {
-                    return Err(Diagnostic::new(Code::InvalidLiteral, "this number is too large")
-                        .at(self.span(pair), "too large"));
+                    return Err(
+                        Diagnostic::new(Code::InvalidLiteral, "this number is too large")
+                            .at(self.span(pair), "too large"),
+                    );
                 }
                 Literal::Number { text, value }
             }
@@ -440,7 +448,11 @@ impl Ctx {
             .map(|a| a.expected_tokens().iter().map(|t| t.to_string()).collect())
             .unwrap_or_default();
         let found = found_at(text, pos);
-        let at = Span::new(self.file, self.offset + pos, self.offset + pos + found.len());
+        let at = Span::new(
+            self.file,
+            self.offset + pos,
+            self.offset + pos + found.len(),
+        );
         let found_words = if found.is_empty() {
             "the end of the rule".to_string()
         } else {
@@ -457,11 +469,15 @@ impl Ctx {
                 );
         }
         let expected = expected::describe(&rules, &tokens);
+        let first = expected.first().map_or("something else", String::as_str);
         let mut diagnostic = Diagnostic::new(
             Code::Syntax,
-            format!("expected {expected}, found {found_words}"),
+            format!(
+                "expected {}, found {found_words}",
+                expected::one_of(&expected)
+            ),
         )
-        .at(at, format!("expected {}", short(&expected)));
+        .at(at, format!("expected {first}"));
         diagnostic.help = hint(text, pos, &found, &rules);
         diagnostic
     }
@@ -492,11 +508,6 @@ fn found_at(text: &str, pos: usize) -> &str {
     &rest[..len]
 }
 
-/// The label under the marked token: the first phrase only, to keep it short.
-fn short(expected: &str) -> &str {
-    expected.split(", ").next().unwrap_or(expected).split(" or ").next().unwrap_or(expected)
-}
-
 /// A help line for the mistakes business users make most.
 fn hint(text: &str, pos: usize, found: &str, rules: &[Rule]) -> Option<String> {
     let line_start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
@@ -513,6 +524,17 @@ fn hint(text: &str, pos: usize, found: &str, rules: &[Rule]) -> Option<String> {
     }
     if found == "&&" || found == "||" {
         return Some("write `and` and `or` as words".to_string());
+    }
+    let first_word = text.split_whitespace().next().unwrap_or_default();
+    const KEYWORDS: [&str; 7] = [
+        "source", "param", "metric", "score", "tag", "tags", "describe",
+    ];
+    if rules.contains(&Rule::kw_when) && !KEYWORDS.contains(&first_word) {
+        if let Some(keyword) = crate::diagnostic::did_you_mean(first_word, KEYWORDS) {
+            return Some(format!(
+                "`{first_word}` is read as the name of a segmentation; did you mean `{keyword}`?"
+            ));
+        }
     }
     if rules.contains(&Rule::kw_when) || rules.contains(&Rule::when_clause) {
         return Some(

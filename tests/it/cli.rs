@@ -22,7 +22,14 @@ macro_rules! stable {
 
 #[test]
 fn check_passes_a_clean_rule_set() {
-    assert_cmd_snapshot!(seg().args(["check", "tests/fixtures/ok/retail"]), @"");
+    assert_cmd_snapshot!(seg().args(["check", "tests/fixtures/ok/retail"]), @"
+    success: true
+    exit_code: 0
+    ----- stdout -----
+
+    ----- stderr -----
+    checked 3 files in tests/fixtures/ok/retail: 0 errors, 0 warnings
+    ");
 }
 
 #[test]
@@ -37,12 +44,31 @@ fn check_prints_json_for_editors_and_ci() {
 
 #[test]
 fn a_missing_rule_set_is_a_usage_error() {
-    assert_cmd_snapshot!(seg().args(["check", "tests/fixtures/nowhere"]), @"");
+    assert_cmd_snapshot!(seg().args(["check", "tests/fixtures/nowhere"]), @"
+    success: false
+    exit_code: 2
+    ----- stdout -----
+
+    ----- stderr -----
+    seg::usage
+
+      × cannot read `tests/fixtures/nowhere`: No such file or directory (os error 2)
+    ");
 }
 
 #[test]
 fn run_needs_a_database() {
-    assert_cmd_snapshot!(seg().args(["run", "tests/fixtures/ok/retail"]), @"");
+    assert_cmd_snapshot!(seg().args(["run", "tests/fixtures/ok/retail"]), @"
+    success: false
+    exit_code: 2
+    ----- stdout -----
+
+    ----- stderr -----
+    seg::usage
+
+      × `seg run` needs a database to write to
+      help: pass --db <file>, e.g. --db seg.duckdb (it is created if missing)
+    ");
 }
 
 #[test]
@@ -51,7 +77,30 @@ fn wrong_set_values_are_usage_errors() {
     let db = dir.path().join("seg.duckdb");
     assert_cmd_snapshot!(seg()
         .args(["run", "tests/fixtures/ok/retail", "--set", "vipspend=1", "--set", "vip_spend=many", "--db"])
-        .arg(&db), @"");
+        .arg(&db), @"
+    success: false
+    exit_code: 2
+    ----- stdout -----
+
+    ----- stderr -----
+    E401
+
+      × --set vipspend: the rules have no param `vipspend`
+      help: did you mean `vip_spend`?
+
+    E402
+
+      × --set vip_spend=many: `vip_spend` takes a number
+       ╭─[tests/fixtures/ok/retail/sources.seg:9:7]
+     8 │ as of 2025-06-30
+     9 │ param vip_spend = 150
+       ·       ────┬────
+       ·           ╰── declared here as a number
+       ╰────
+      help: give a number, like 5000 or 0.25
+
+    not run: 2 errors, 0 warnings
+    ");
     assert!(!db.exists() || std::fs::metadata(&db).unwrap().len() < 1_000_000);
 }
 
@@ -76,11 +125,23 @@ fn run_prints_json_when_asked() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("seg.duckdb");
     let output = seg()
-        .args(["run", "tests/fixtures/ok/retail", "--format", "json", "--as-of", "2025-07-01", "--db"])
+        .args([
+            "run",
+            "tests/fixtures/ok/retail",
+            "--format",
+            "json",
+            "--as-of",
+            "2025-07-01",
+            "--db",
+        ])
         .arg(&db)
         .output()
         .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let summary: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(summary["customers"], 6);
     assert_eq!(summary["as_of"], "2025-07-01");
@@ -90,7 +151,10 @@ fn run_prints_json_when_asked() {
 
 #[test]
 fn compile_prints_the_sql() {
-    let output = seg().args(["compile", "tests/fixtures/ok/retail"]).output().unwrap();
+    let output = seg()
+        .args(["compile", "tests/fixtures/ok/retail"])
+        .output()
+        .unwrap();
     assert!(output.status.success());
     let sql = String::from_utf8(output.stdout).unwrap();
     assert!(sql.starts_with("-- seg "));
@@ -99,7 +163,23 @@ fn compile_prints_the_sql() {
 
 #[test]
 fn explain_tells_what_a_code_means() {
-    assert_cmd_snapshot!(seg().args(["explain", "E302"]), @"");
+    assert_cmd_snapshot!(seg().args(["explain", "E302"]), @"
+    success: true
+    exit_code: 0
+    ----- stdout -----
+    ## E302
+
+    `cycle` · error · Definitions depend on each other in a circle.
+
+    A metric (or score, tag, segmentation) cannot depend on itself, directly or through others. The message names the whole circle.
+
+    ```seg
+    metric a = b + 1
+    metric b = a * 2
+    ```
+
+    ----- stderr -----
+    ");
 }
 
 #[test]
@@ -122,7 +202,11 @@ fn demo_runs_the_rules_and_every_label_has_members() {
         .arg(dir.path())
         .output()
         .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let summary: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(summary["customers"], 20000);
     let mut empty = Vec::new();
@@ -138,14 +222,20 @@ fn demo_runs_the_rules_and_every_label_has_members() {
             empty.push(format!("tag {}", tag["tag"]));
         }
     }
-    assert!(empty.is_empty(), "labels and tags without members: {empty:?}");
+    assert!(
+        empty.is_empty(),
+        "labels and tags without members: {empty:?}"
+    );
 
     // The shipped rule set checks cleanly against the demo data.
     let data = dir.path().join("data");
     let mut check = seg();
     check.args(["check", "rules"]);
     for table in ["customers", "orders", "events", "surveys", "crm_tags"] {
-        check.arg("--source").arg(format!("{table}={}", data.join(format!("{table}.parquet")).display()));
+        check.arg("--source").arg(format!(
+            "{table}={}",
+            data.join(format!("{table}.parquet")).display()
+        ));
     }
     let output = check.output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);

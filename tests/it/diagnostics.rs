@@ -25,6 +25,22 @@ fixture!(type_errors_name_both_sides, "types.seg");
 fixture!(structure_errors_show_every_place, "structure.seg");
 fixture!(segmentation_split_across_files, "split");
 fixture!(unreadable_sources_leave_the_rest_checked, "unreadable.seg");
+fixture!(an_indented_first_line, "indent.seg");
+
+#[test]
+fn a_file_that_is_not_utf8_is_pointed_at() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("latin1.seg");
+    std::fs::write(&path, b"tag caf\xe9 when x = 1\n").unwrap();
+    let files = seg::source::read_rule_set(&path).unwrap();
+    let checked = seg::check(&files, &seg::semantic::NoData, &settings(Mode::Check));
+    let codes: Vec<&str> = checked
+        .diagnostics
+        .iter()
+        .map(|d| d.code.as_str())
+        .collect();
+    assert!(codes.contains(&"E003"), "{codes:?}");
+}
 
 #[test]
 fn json_has_file_line_column_code_severity_message_help() {
@@ -63,7 +79,19 @@ fn a_run_needs_its_sources() {
 fn warnings_do_not_stop_a_program() {
     let (files, checked) = check_text("lifecycle active when count(orders) > 0\n");
     assert!(checked.program.is_some());
-    insta::assert_snapshot!(rendered(&files, &checked), @r"
+    insta::assert_snapshot!(rendered(&files, &checked), @"
+    W001
+
+      ⚠ `lifecycle` has no `otherwise` rule
+       ╭─[rules.seg:4:1]
+     3 │ as of 2025-06-30
+     4 │ lifecycle active when count(orders) > 0
+       · ────┬────
+       ·     ╰── customers matching no rule get no label
+       ╰────
+      help: add `lifecycle <label> otherwise` as the last rule if every customer should get a label
+
+    0 errors, 1 warning
     ");
 }
 
@@ -72,7 +100,11 @@ fn a_syntax_error_does_not_cascade_into_unknown_names() {
     let (files, checked) = check_text(
         "metric monetary = sum(orders.amount where\ntag big when monetary > 10\ntier A when monetary > 5\ntier B otherwise\ntag top when tier = \"A\"\n",
     );
-    let codes: Vec<&str> = checked.diagnostics.iter().map(|d| d.code.as_str()).collect();
+    let codes: Vec<&str> = checked
+        .diagnostics
+        .iter()
+        .map(|d| d.code.as_str())
+        .collect();
     assert_eq!(codes, ["E001"], "{}", rendered(&files, &checked));
 }
 

@@ -7,13 +7,29 @@ use seg::semantic::Mode;
 
 use crate::support::{check_fixture, rendered, settings, table};
 
-fn run_retail(db: &Path, params: &[(&str, &str)], options: &RunOptions) -> Result<RunSummary, engine::EngineError> {
+fn run_retail(
+    db: &Path,
+    params: &[(&str, &str)],
+    options: &RunOptions,
+) -> Result<RunSummary, engine::EngineError> {
     let mut s = settings(Mode::Run);
-    s.params = params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    s.params = params
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     let (files, checked) = check_fixture("ok/retail", &s);
-    let program = checked
-        .program
-        .unwrap_or_else(|| panic!("{}", rendered(&files, &seg::Checked { program: None, diagnostics: checked.diagnostics })));
+    let program = checked.program.unwrap_or_else(|| {
+        panic!(
+            "{}",
+            rendered(
+                &files,
+                &seg::Checked {
+                    program: None,
+                    diagnostics: checked.diagnostics
+                }
+            )
+        )
+    });
     let plan = seg::compile(&program);
     let engine = Engine::open(db).expect("database opens");
     engine::run(&engine, &program, &plan, options, &Silent)
@@ -44,7 +60,10 @@ fn the_facts_of_the_as_of_day_are_not_seen() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("seg.duckdb");
     run_retail(&db, &[], &RunOptions::default()).unwrap();
-    let row = table(&db, "SELECT frequency, monetary, recency FROM seg_customers WHERE customer_id = 3");
+    let row = table(
+        &db,
+        "SELECT frequency, monetary, recency FROM seg_customers WHERE customer_id = 3",
+    );
     assert_eq!(row, "frequency | monetary | recency\n2 | 120.0 | 120");
 }
 
@@ -58,7 +77,8 @@ fn a_failed_publish_leaves_the_previous_tables_whole() {
     // Break the run log so that the last statement of the next publish fails.
     {
         let conn = duckdb::Connection::open(&db).unwrap();
-        conn.execute_batch("DROP TABLE seg_runs; CREATE TABLE seg_runs (run_id VARCHAR)").unwrap();
+        conn.execute_batch("DROP TABLE seg_runs; CREATE TABLE seg_runs (run_id VARCHAR)")
+            .unwrap();
     }
     let failed = run_retail(&db, &[("vip_spend", "0")], &RunOptions::default());
     assert!(failed.is_err(), "the run should fail");
@@ -78,8 +98,24 @@ fn runs_are_numbered_and_outputs_are_byte_identical() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("seg.duckdb");
     let (out1, out2) = (dir.path().join("one"), dir.path().join("two"));
-    let first = run_retail(&db, &[], &RunOptions { out: Some(out1.clone()), csv: false }).unwrap();
-    let second = run_retail(&db, &[], &RunOptions { out: Some(out2.clone()), csv: false }).unwrap();
+    let first = run_retail(
+        &db,
+        &[],
+        &RunOptions {
+            out: Some(out1.clone()),
+            csv: false,
+        },
+    )
+    .unwrap();
+    let second = run_retail(
+        &db,
+        &[],
+        &RunOptions {
+            out: Some(out2.clone()),
+            csv: false,
+        },
+    )
+    .unwrap();
     assert_eq!((first.run_id, second.run_id), (1, 2));
     for file in ["seg_customers.parquet", "seg_customer_tags.parquet"] {
         let a = std::fs::read(out1.join(file)).unwrap();
@@ -93,7 +129,15 @@ fn csv_exports_hold_the_wide_and_long_tables() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("seg.duckdb");
     let out = dir.path().join("out");
-    run_retail(&db, &[], &RunOptions { out: Some(out.clone()), csv: true }).unwrap();
+    run_retail(
+        &db,
+        &[],
+        &RunOptions {
+            out: Some(out.clone()),
+            csv: true,
+        },
+    )
+    .unwrap();
     insta::assert_snapshot!(std::fs::read_to_string(out.join("seg_customer_tags.csv")).unwrap());
     let wide = std::fs::read_to_string(out.join("seg_customers.csv")).unwrap();
     assert_eq!(wide.lines().count(), 7, "a header and six customers");
@@ -114,8 +158,15 @@ fn duplicate_customer_keys_stop_the_run() {
     let engine = Engine::open(&dir.path().join("seg.duckdb")).unwrap();
     let checked = seg::check(&files, &engine, &settings(Mode::Run));
     let program = checked.program.unwrap();
-    let error = engine::run(&engine, &program, &seg::compile(&program), &RunOptions::default(), &Silent).unwrap_err();
-    insta::assert_snapshot!(error.to_string(), @"");
+    let error = engine::run(
+        &engine,
+        &program,
+        &seg::compile(&program),
+        &RunOptions::default(),
+        &Silent,
+    )
+    .unwrap_err();
+    insta::assert_snapshot!(error.to_string(), @"the customer key `customer_id` of `customers` is not unique: 1 keys appear more than once (for example 1)");
 }
 
 #[test]
@@ -144,11 +195,64 @@ fn an_empty_customer_table_gives_empty_outputs() {
     let db = dir.path().join("seg.duckdb");
     let engine = Engine::open(&db).unwrap();
     let checked = seg::check(&files, &engine, &settings(Mode::Run));
-    let program = checked
-        .program
-        .unwrap_or_else(|| panic!("{}", rendered(&files, &seg::Checked { program: None, diagnostics: checked.diagnostics })));
-    let summary = engine::run(&engine, &program, &seg::compile(&program), &RunOptions::default(), &Silent).unwrap();
+    let program = checked.program.unwrap_or_else(|| {
+        panic!(
+            "{}",
+            rendered(
+                &files,
+                &seg::Checked {
+                    program: None,
+                    diagnostics: checked.diagnostics
+                }
+            )
+        )
+    });
+    let summary = engine::run(
+        &engine,
+        &program,
+        &seg::compile(&program),
+        &RunOptions::default(),
+        &Silent,
+    )
+    .unwrap();
     assert_eq!(summary.customers, 0);
     drop(engine);
-    assert_eq!(table(&db, "SELECT count(*) AS n FROM seg_customers"), "n\n0");
+    assert_eq!(
+        table(&db, "SELECT count(*) AS n FROM seg_customers"),
+        "n\n0"
+    );
+}
+
+#[test]
+fn mode_ties_go_to_the_smallest_value_whatever_the_row_order() {
+    // Every customer has `a` twice, `b` twice and `c` once, in shuffled
+    // order over many row groups (so DuckDB reads them on several threads).
+    let dir = tempfile::tempdir().unwrap();
+    let conn = duckdb::Connection::open_in_memory().unwrap();
+    conn.execute_batch(&format!(
+        "COPY (SELECT range AS customer_id FROM range(20000)) TO '{0}/customers.parquet';
+         COPY (SELECT c AS customer_id, v AS channel FROM range(20000) t(c),
+                      (VALUES (1, 'b'), (2, 'a'), (3, 'b'), (4, 'a'), (5, 'c')) v(n, v)
+               ORDER BY hash(c * 5 + n))
+           TO '{0}/orders.parquet' (ROW_GROUP_SIZE 2048);",
+        dir.path().display()
+    ))
+    .unwrap();
+    let rules = dir.path().join("rules.seg");
+    std::fs::write(
+        &rules,
+        "source customers from \"customers.parquet\" key customer_id\n\
+         source orders from \"orders.parquet\" by customer_id\n\
+         metric favourite = mode(orders.channel)\n\
+         tag not_a when favourite != \"a\" or favourite is missing\n",
+    )
+    .unwrap();
+    let files = seg::source::read_rule_set(&rules).unwrap();
+    let db = dir.path().join("seg.duckdb");
+    let engine = Engine::open(&db).unwrap();
+    let program = seg::check(&files, &engine, &settings(Mode::Run)).program.unwrap();
+    let summary = engine::run(&engine, &program, &seg::compile(&program), &RunOptions::default(), &Silent).unwrap();
+    assert_eq!(summary.customers, 20000);
+    assert_eq!(summary.tags[0].tag, "not_a");
+    assert_eq!(summary.tags[0].customers, 0, "some customer's mode is not the smallest tied value");
 }

@@ -8,9 +8,18 @@ use crate::support::{check_fixture, check_text, rendered, settings};
 /// The SQL of the computation for inline rules.
 fn compute_sql(rules: &str) -> String {
     let (files, checked) = check_text(rules);
-    let program = checked
-        .program
-        .unwrap_or_else(|| panic!("{}", rendered(&files, &seg::Checked { program: None, diagnostics: checked.diagnostics })));
+    let program = checked.program.unwrap_or_else(|| {
+        panic!(
+            "{}",
+            rendered(
+                &files,
+                &seg::Checked {
+                    program: None,
+                    diagnostics: checked.diagnostics
+                }
+            )
+        )
+    });
     let plan = seg::compile(&program);
     plan.compute[0].sql.clone()
 }
@@ -30,7 +39,46 @@ fn one_aggregation_pass_per_fact_source_with_filters() {
          metric online = count(orders where channel = \"online\", last 90 days)\n\
          metric share = online / count(orders)\n\
          metric favourite = mode(orders.channel)\n"
-    ), @"");
+    ), @r#"
+    CREATE OR REPLACE TEMP TABLE "seg_result" AS
+    WITH
+    -- Aggregates over `orders`, one pass: frequency, monetary, online, agg$4, favourite
+    -- Only rows dated before the as-of date 2025-06-30.
+    "seg_orders" AS (
+        SELECT
+            "customer_id",
+            count(*) FILTER (WHERE "status" = 'paid') AS "frequency",
+            sum("amount") FILTER (WHERE "status" = 'paid') AS "monetary",
+            count(*) FILTER (WHERE "channel" = 'online' AND "ordered_at" >= DATE '2025-04-01') AS "online",
+            count(*) AS "agg$4",  -- count(orders)
+            mode("channel" ORDER BY "channel") AS "favourite"
+        FROM read_csv('orders.csv')
+        WHERE "ordered_at" < DATE '2025-06-30'
+        GROUP BY "customer_id"
+    ),
+    -- Every customer of `customers` (LEFT JOIN: customers without facts stay).
+    "seg_base" AS (
+        SELECT
+            "customers"."customer_id",
+            coalesce("orders"."frequency", 0) AS "frequency",
+            coalesce("orders"."monetary", 0) AS "monetary",
+            coalesce("orders"."online", 0) AS "online",
+            coalesce("orders"."agg$4", 0) AS "agg$4",
+            "orders"."favourite"
+        FROM read_csv('customers.csv') AS "customers"
+        LEFT JOIN "seg_orders" AS "orders" ON "orders"."customer_id" = "customers"."customer_id"
+    ),
+    -- metric share
+    "seg_step_1" AS (
+        SELECT
+            *,
+            "online" / nullif("agg$4", 0) AS "share"
+        FROM "seg_base"
+    )
+    SELECT
+        *
+    FROM "seg_step_1"
+    "#);
 }
 
 #[test]
@@ -40,7 +88,31 @@ fn comparisons_with_missing_values_are_false_not_null() {
         "tag low when not (income > 10)\n\
          tag known when income is not missing and region in (\"north\")\n\
          tag vip when is_vip\n"
-    ), @"");
+    ), @r#"
+    CREATE OR REPLACE TEMP TABLE "seg_result" AS
+    WITH
+    -- Every customer of `customers` (LEFT JOIN: customers without facts stay).
+    "seg_base" AS (
+        SELECT
+            "customers"."customer_id",
+            "customers"."income",
+            "customers"."region",
+            "customers"."is_vip"
+        FROM read_csv('customers.csv') AS "customers"
+    ),
+    -- tag low, tag known, tag vip
+    "seg_step_1" AS (
+        SELECT
+            *,
+            NOT coalesce("income" > 10, FALSE) AS "low",
+            "income" IS NOT NULL AND coalesce("region" IN ('north'), FALSE) AS "known",
+            coalesce("is_vip", FALSE) AS "vip"
+        FROM "seg_base"
+    )
+    SELECT
+        *
+    FROM "seg_step_1"
+    "#);
 }
 
 #[test]
@@ -51,7 +123,50 @@ fn scores_and_percentiles_are_window_functions() {
          score f = quintile(frequency) where frequency > 0\n\
          score m = ntile(10, monetary / 2, lower_is_better)\n\
          tag top when monetary >= percentile(monetary, 0.9)\n"
-    ), @"");
+    ), @r#"
+    CREATE OR REPLACE TEMP TABLE "seg_result" AS
+    WITH
+    -- Aggregates over `orders`, one pass: frequency, monetary
+    -- Only rows dated before the as-of date 2025-06-30.
+    "seg_orders" AS (
+        SELECT
+            "customer_id",
+            count(*) AS "frequency",
+            sum("amount") AS "monetary"
+        FROM read_csv('orders.csv')
+        WHERE "ordered_at" < DATE '2025-06-30'
+        GROUP BY "customer_id"
+    ),
+    -- Every customer of `customers` (LEFT JOIN: customers without facts stay).
+    "seg_base" AS (
+        SELECT
+            "customers"."customer_id",
+            coalesce("orders"."frequency", 0) AS "frequency",
+            coalesce("orders"."monetary", 0) AS "monetary"
+        FROM read_csv('customers.csv') AS "customers"
+        LEFT JOIN "seg_orders" AS "orders" ON "orders"."customer_id" = "customers"."customer_id"
+    ),
+    -- score f (5 buckets, higher is better), percentile(monetary, 0.9)
+    "seg_step_1" AS (
+        SELECT
+            *,
+            CASE WHEN "frequency" > 0 THEN 5 * (rank() OVER (PARTITION BY "frequency" > 0 ORDER BY "frequency") - 1) // count(*) OVER (PARTITION BY "frequency" > 0) + 1 END AS "f",
+            "monetary" / 2 AS "m$input",
+            quantile_cont("monetary", 0.9) OVER () AS "percentile$1"  -- percentile(monetary, 0.9)
+        FROM "seg_base"
+    ),
+    -- score m (10 buckets, lower is better), tag top
+    "seg_step_2" AS (
+        SELECT
+            *,
+            CASE WHEN "m$input" IS NOT NULL THEN 10 * (rank() OVER (PARTITION BY "m$input" IS NOT NULL ORDER BY "m$input" DESC) - 1) // count(*) OVER (PARTITION BY "m$input" IS NOT NULL) + 1 END AS "m",
+            coalesce("monetary" >= "percentile$1", FALSE) AS "top"
+        FROM "seg_step_1"
+    )
+    SELECT
+        *
+    FROM "seg_step_2"
+    "#);
 }
 
 #[test]
@@ -59,5 +174,25 @@ fn names_and_labels_are_quoted_so_nothing_breaks_out() {
     insta::assert_snapshot!(compute_sql(
         "tier \"A\\\"; DROP TABLE customers; --\" when region = \"north'); DROP TABLE t; --\"\n\
          tier 高价值 otherwise\n"
-    ), @"");
+    ), @r#"
+    CREATE OR REPLACE TEMP TABLE "seg_result" AS
+    WITH
+    -- Every customer of `customers` (LEFT JOIN: customers without facts stay).
+    "seg_base" AS (
+        SELECT
+            "customers"."customer_id",
+            "customers"."region"
+        FROM read_csv('customers.csv') AS "customers"
+    ),
+    -- segmentation tier
+    "seg_step_1" AS (
+        SELECT
+            *,
+            CASE WHEN "region" = 'north''); DROP TABLE t; --' THEN 'A"; DROP TABLE customers; --' ELSE '高价值' END AS "tier"
+        FROM "seg_base"
+    )
+    SELECT
+        *
+    FROM "seg_step_1"
+    "#);
 }

@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 use seg::Checked;
 use seg::diagnostic::render;
 use seg::engine::Engine;
-use seg::semantic::{Catalog, Column, Mode, Settings};
 use seg::semantic::ir::Location;
+use seg::semantic::{Catalog, Column, Mode, Settings};
 use seg::source::{SourceMap, read_rule_set};
 
 /// A path under `tests/fixtures`.
@@ -104,10 +104,17 @@ pub fn table(db: &Path, sql: &str) -> String {
     while let Some(row) = rows.next().unwrap() {
         let n = row.as_ref().column_count();
         let values: Vec<String> = (0..n)
-            .map(|i| row.get::<_, Option<String>>(i).unwrap().unwrap_or_else(|| "∅".into()))
+            .map(|i| {
+                row.get::<_, Option<String>>(i)
+                    .unwrap()
+                    .unwrap_or_else(|| "∅".into())
+            })
             .collect();
         lines.push(values.join(" | "));
     }
-    let header = rows.as_ref().map(|s| s.column_names().join(" | ")).unwrap_or_default();
+    let header = rows
+        .as_ref()
+        .map(|s| s.column_names().join(" | "))
+        .unwrap_or_default();
     format!("{header}\n{}", lines.join("\n"))
 }
