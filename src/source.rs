@@ -147,6 +147,8 @@ impl SourceMap {
 /// Why a rule set could not be read at all.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
+    #[error("there is no `{path}`")]
+    Missing { path: String },
     #[error("cannot read `{path}`: {source}")]
     Io {
         path: String,
@@ -164,6 +166,11 @@ pub fn read_rule_set(path: &Path) -> Result<SourceMap, LoadError> {
         path: path.display().to_string(),
         source: e,
     };
+    if !path.exists() {
+        return Err(LoadError::Missing {
+            path: path.display().to_string(),
+        });
+    }
     let mut paths = Vec::new();
     if path.is_dir() {
         for entry in std::fs::read_dir(path).map_err(io)? {

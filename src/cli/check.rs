@@ -44,10 +44,11 @@ pub fn open_for_reading(args: &RuleArgs) -> Result<Engine, u8> {
 pub fn load(args: &RuleArgs, mode: Mode, engine: &Engine) -> Result<(SourceMap, Checked), u8> {
     let files = read_rule_set(&args.path).map_err(|e| {
         let help = match e {
-            seg::source::LoadError::Empty { .. } => Some(
-                "pass the folder that holds the rule files, e.g. `seg check rules/`".to_string(),
+            seg::source::LoadError::Empty { .. } | seg::source::LoadError::Missing { .. } => Some(
+                "give a folder of .seg files (every .seg file in it is one rule set) or one .seg file, e.g. `seg check rules`"
+                    .to_string(),
             ),
-            _ => None,
+            seg::source::LoadError::Io { .. } => None,
         };
         output::usage(e.to_string(), help)
     })?;

@@ -334,7 +334,7 @@ impl<'a> Checker<'a> {
             Err(reason) => {
                 let (code, what) = match self.settings.mode {
                     Mode::Check => (Code::SourceNotChecked, "its columns were not checked"),
-                    Mode::Run => (Code::UnreadableSource, "the run needs it"),
+                    Mode::Run => (Code::UnreadableSource, "the run cannot start"),
                 };
                 self.report(
                     Diagnostic::new(
@@ -416,19 +416,20 @@ impl<'a> Checker<'a> {
 
     fn check_customer_source(&mut self) {
         let Some(customers) = self.customers else {
-            if !self.sources.is_empty() || !self.defs.is_empty() {
-                let span = self
-                    .sources
-                    .first()
-                    .map(|s| s.span)
-                    .or(self.defs.first().map(|d| d.span));
-                let mut d = Diagnostic::new(Code::CustomerSource, "there is no customer source")
-                    .help("declare the customers with `source customers from \"customers.csv\" key customer_id`");
-                if let Some(span) = span {
-                    d = d.at(span, "no source here has `key`");
-                }
-                self.report(d);
+            // Even an empty rule set needs its customers: without them there
+            // is nothing to run.
+            let span = self
+                .sources
+                .first()
+                .map(|s| s.span)
+                .or(self.defs.first().map(|d| d.span));
+            let mut d = Diagnostic::new(Code::CustomerSource, "there is no customer source").help(
+                "declare the customers with `source customers from \"customers.csv\" key customer_id`",
+            );
+            if let Some(span) = span {
+                d = d.at(span, "no source here has `key`");
             }
+            self.report(d);
             return;
         };
         // Fact sources join on their `by` column: it must be comparable with the key.

@@ -52,7 +52,9 @@ fn a_missing_rule_set_is_a_usage_error() {
     ----- stderr -----
     seg::usage
 
-      × cannot read `tests/fixtures/nowhere`: No such file or directory (os error 2)
+      × there is no `tests/fixtures/nowhere`
+      help: give a folder of .seg files (every .seg file in it is one rule set) or one .seg file, e.g.
+            `seg check rules`
     ");
 }
 

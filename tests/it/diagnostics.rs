@@ -124,3 +124,15 @@ fn misplaced_things_explain_where_they_belong() {
     );
     insta::assert_snapshot!(rendered(&files, &checked));
 }
+
+#[test]
+fn an_empty_rule_set_has_nothing_to_run() {
+    let files = seg::source::SourceMap::from_text("empty.seg", "# nothing yet\n");
+    let checked = seg::check(&files, &seg::semantic::NoData, &settings(Mode::Check));
+    let codes: Vec<&str> = checked
+        .diagnostics
+        .iter()
+        .map(|d| d.code.as_str())
+        .collect();
+    assert_eq!(codes, ["E307"]);
+}

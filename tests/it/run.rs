@@ -250,9 +250,21 @@ fn mode_ties_go_to_the_smallest_value_whatever_the_row_order() {
     let files = seg::source::read_rule_set(&rules).unwrap();
     let db = dir.path().join("seg.duckdb");
     let engine = Engine::open(&db).unwrap();
-    let program = seg::check(&files, &engine, &settings(Mode::Run)).program.unwrap();
-    let summary = engine::run(&engine, &program, &seg::compile(&program), &RunOptions::default(), &Silent).unwrap();
+    let program = seg::check(&files, &engine, &settings(Mode::Run))
+        .program
+        .unwrap();
+    let summary = engine::run(
+        &engine,
+        &program,
+        &seg::compile(&program),
+        &RunOptions::default(),
+        &Silent,
+    )
+    .unwrap();
     assert_eq!(summary.customers, 20000);
     assert_eq!(summary.tags[0].tag, "not_a");
-    assert_eq!(summary.tags[0].customers, 0, "some customer's mode is not the smallest tied value");
+    assert_eq!(
+        summary.tags[0].customers, 0,
+        "some customer's mode is not the smallest tied value"
+    );
 }
