@@ -9,7 +9,7 @@ use super::order::renumber_node;
 use super::{Checker, DefKind, Entry, Type};
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
 use crate::source::Span;
-use crate::syntax::ast::{Ast, Describe, DescribeItemKind, Subject, TagsFrom};
+use crate::syntax::ast::{Describe, DescribeItemKind, Subject, TagsFrom};
 
 /// Categories most rule sets use; a category close to one of these but not
 /// equal is probably a typo (W005).
@@ -31,11 +31,9 @@ const COLOUR_NAMES: &[&str] = &[
 ];
 
 impl<'a> Checker<'a> {
-    pub(super) fn finish(
-        &mut self,
-        declarations: &Declarations<'a>,
-        _ast: &Ast,
-    ) -> Option<ir::Program> {
+    /// The last whole-program checks, then the program itself when the
+    /// rules hold together.
+    pub(super) fn finish(&mut self, declarations: &Declarations<'a>) -> Option<ir::Program> {
         self.check_hidden_columns();
         let order = self.order();
         let manual_tags = self.manual_tags(&declarations.tags_from);

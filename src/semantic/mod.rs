@@ -4,11 +4,15 @@
 //! No IO happens here: the columns of the sources come through the
 //! [`Catalog`] trait, which the engine implements with DuckDB `DESCRIBE`.
 
+mod aggregate;
 mod catalogue;
 mod declare;
+mod functions;
 pub mod ir;
 mod order;
+mod percentile;
 mod resolve;
+mod score;
 pub mod types;
 
 use std::collections::HashMap;
@@ -94,8 +98,8 @@ pub fn check(ast: &Ast, files: &SourceMap, catalog: &dyn Catalog, settings: &Set
     let mut checker = Checker::new(files, catalog, settings);
     checker.unparsed = ast.unparsed_names.clone();
     let declarations = checker.declare(ast);
-    checker.resolve_all(&declarations);
-    let program = checker.finish(&declarations, ast);
+    checker.resolve_all();
+    let program = checker.finish(&declarations);
     let mut diagnostics = checker.diagnostics;
     diagnostic::sort(&mut diagnostics);
     let program = program.filter(|_| !diagnostics.iter().any(Diagnostic::is_error));

@@ -6,41 +6,21 @@
 //! resolved is a cycle, reported by `order`.
 
 use super::declare::column_help;
-use super::ir::{self, AggregateFunction, ExprKind, SinceUnit, Value};
+use super::ir::{self, ExprKind, Value};
 use super::{Checker, Def, DefKind, DefState, Entry, Type};
 use crate::diagnostic::{Code, Diagnostic, did_you_mean, list_names};
 use crate::source::Span;
-use crate::syntax::ast::{
-    self, Argument, ArgumentKind, BinaryOp, Literal, Name, Period, TimeUnit, UnaryOp,
-};
+use crate::syntax::ast::{self, BinaryOp, Literal, Name, UnaryOp};
 
 /// Where an expression is evaluated: once per customer, or once per row of
 /// a fact source (inside an aggregate's `where`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Scope {
+pub(super) enum Scope {
     Customer,
     Facts(usize),
 }
 
-const FUNCTIONS: &[&str] = &[
-    "count",
-    "sum",
-    "avg",
-    "min",
-    "max",
-    "count_distinct",
-    "mode",
-    "percentile",
-    "days_since",
-    "months_since",
-    "years_since",
-    "round",
-    "abs",
-    "quintile",
-    "ntile",
-];
-
-fn error() -> ir::Expr {
+pub(super) fn error() -> ir::Expr {
     ir::Expr {
         kind: ExprKind::Error,
         ty: Type::Unknown,
@@ -48,18 +28,18 @@ fn error() -> ir::Expr {
     }
 }
 
-fn typed(kind: ExprKind, ty: Type, nullable: bool) -> ir::Expr {
+pub(super) fn typed(kind: ExprKind, ty: Type, nullable: bool) -> ir::Expr {
     ir::Expr { kind, ty, nullable }
 }
 
 impl<'a> Checker<'a> {
-    pub(super) fn resolve_all(&mut self, _declarations: &super::declare::Declarations<'a>) {
+    pub(super) fn resolve_all(&mut self) {
         for i in 0..self.defs.len() {
             self.resolve_def(i);
         }
     }
 
-    fn resolve_def(&mut self, i: usize) {
+    pub(super) fn resolve_def(&mut self, i: usize) {
         if self.defs[i].state != DefState::Pending {
             return;
         }
@@ -112,7 +92,7 @@ impl<'a> Checker<'a> {
     }
 
     /// An expression that must be true or false.
-    fn condition(&mut self, e: &ast::Expr, scope: Scope) -> ir::Expr {
+    pub(super) fn condition(&mut self, e: &ast::Expr, scope: Scope) -> ir::Expr {
         let expr = self.expr(e, scope);
         if !expr.ty.fits(Type::Bool) {
             self.report(
@@ -128,7 +108,7 @@ impl<'a> Checker<'a> {
         expr
     }
 
-    fn expr(&mut self, e: &ast::Expr, scope: Scope) -> ir::Expr {
+    pub(super) fn expr(&mut self, e: &ast::Expr, scope: Scope) -> ir::Expr {
         match &e.kind {
             ast::ExprKind::Literal(l) => literal(l),
             ast::ExprKind::Name(n) => self.name(n, scope),
@@ -295,7 +275,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn def_ref(&mut self, d: usize, span: Span) -> ir::Expr {
+    pub(super) fn def_ref(&mut self, d: usize, span: Span) -> ir::Expr {
         self.resolve_def(d);
         if let Some(&current) = self.resolving.last() {
             self.defs[current].deps.push((d, span));
@@ -501,7 +481,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn unknown_source(&mut self, source: &Name, extra: Option<String>) {
+    pub(super) fn unknown_source(&mut self, source: &Name, extra: Option<String>) {
         let facts: Vec<&str> = self
             .sources
             .iter()
@@ -689,649 +669,6 @@ impl<'a> Checker<'a> {
         .help(help);
         self.report(d);
     }
-
-    fn call(&mut self, function: &Name, args: &[Argument], span: Span, scope: Scope) -> ir::Expr {
-        let name = function.text.as_str();
-        if let Some(f) = AggregateFunction::from_name(name) {
-            return self.aggregate(f, function, args, span, scope);
-        }
-        match name {
-            "percentile" => self.percentile(function, args, span, scope),
-            "days_since" | "months_since" | "years_since" => {
-                let Some([arg]) = self.plain_args::<1>(function, args, span) else {
-                    return error();
-                };
-                let value = self.expr(arg, scope);
-                if !value.ty.fits(Type::Date) {
-                    self.wrong_argument(function, arg.span, &value, Type::Date);
-                    return error();
-                }
-                let unit = match name {
-                    "days_since" => SinceUnit::Day,
-                    "months_since" => SinceUnit::Month,
-                    _ => SinceUnit::Year,
-                };
-                let nullable = value.nullable;
-                typed(
-                    ExprKind::Since {
-                        unit,
-                        expr: Box::new(value),
-                    },
-                    Type::Number,
-                    nullable,
-                )
-            }
-            "abs" => {
-                let Some([arg]) = self.plain_args::<1>(function, args, span) else {
-                    return error();
-                };
-                let value = self.number_argument(function, arg, scope);
-                let nullable = value.nullable;
-                typed(ExprKind::Abs(Box::new(value)), Type::Number, nullable)
-            }
-            "round" => {
-                let (value, digits) = match args.len() {
-                    1 => {
-                        let Some([arg]) = self.plain_args::<1>(function, args, span) else {
-                            return error();
-                        };
-                        (self.number_argument(function, arg, scope), 0)
-                    }
-                    _ => {
-                        let Some([arg, digits]) = self.plain_args::<2>(function, args, span) else {
-                            return error();
-                        };
-                        let value = self.number_argument(function, arg, scope);
-                        let Some(digits) = integer_literal(digits) else {
-                            self.report(
-                                Diagnostic::new(
-                                    Code::WrongArgument,
-                                    "the digits of `round` must be a whole number",
-                                )
-                                .at(digits.span, "not a whole number")
-                                .help("round(aov, 2) keeps two decimals"),
-                            );
-                            return error();
-                        };
-                        (value, digits)
-                    }
-                };
-                let nullable = value.nullable;
-                typed(
-                    ExprKind::Round {
-                        expr: Box::new(value),
-                        digits: digits.clamp(-18, 18) as i32,
-                    },
-                    Type::Number,
-                    nullable,
-                )
-            }
-            "quintile" | "ntile" => {
-                self.report(
-                    Diagnostic::new(Code::Misplaced, format!("`{name}` can only define a score"))
-                        .at(function.span, "only in `score`")
-                        .help(format!(
-                            "define a score: `score r = {}`, then use `r` here",
-                            self.text(span)
-                        )),
-                );
-                error()
-            }
-            _ => {
-                let help = match did_you_mean(name, FUNCTIONS.iter().copied()) {
-                    Some(s) => format!(
-                        "did you mean `{s}`? the functions are {}",
-                        list_names(FUNCTIONS, 20)
-                    ),
-                    None => format!("the functions are {}", list_names(FUNCTIONS, 20)),
-                };
-                self.report(
-                    Diagnostic::new(
-                        Code::UnknownFunction,
-                        format!("there is no function `{name}`"),
-                    )
-                    .at(function.span, "unknown function")
-                    .help(help),
-                );
-                error()
-            }
-        }
-    }
-
-    fn number_argument(&mut self, function: &Name, arg: &ast::Expr, scope: Scope) -> ir::Expr {
-        let value = self.expr(arg, scope);
-        if !value.ty.fits(Type::Number) {
-            self.wrong_argument(function, arg.span, &value, Type::Number);
-            return error();
-        }
-        value
-    }
-
-    fn wrong_argument(&mut self, function: &Name, span: Span, value: &ir::Expr, need: Type) {
-        self.report(
-            Diagnostic::new(
-                Code::WrongArgument,
-                format!(
-                    "`{}` needs {need}, but `{}` is {}",
-                    function.text,
-                    self.text(span),
-                    value.ty
-                ),
-            )
-            .at(span, format!("{}", value.ty)),
-        );
-    }
-
-    /// Exactly `N` plain arguments (no `where`, no time window).
-    fn plain_args<'e, const N: usize>(
-        &mut self,
-        function: &Name,
-        args: &'e [Argument],
-        span: Span,
-    ) -> Option<[&'e ast::Expr; N]> {
-        if args.len() != N {
-            let plural = if N == 1 { "value" } else { "values" };
-            self.report(
-                Diagnostic::new(
-                    Code::ArgumentCount,
-                    format!("`{}` takes {N} {plural}, not {}", function.text, args.len()),
-                )
-                .at(span, format!("{} given", args.len())),
-            );
-            return None;
-        }
-        let mut exprs = Vec::with_capacity(N);
-        for arg in args {
-            match &arg.kind {
-                ArgumentKind::Value { expr, filter: None } => exprs.push(expr),
-                _ => {
-                    self.report(
-                        Diagnostic::new(
-                            Code::Misplaced,
-                            format!("`{}` takes no `where` or time window", function.text),
-                        )
-                        .at(arg.span, "only aggregates filter rows")
-                        .help("filters and time windows go inside aggregates: count(orders where ..., last 90 days)"),
-                    );
-                    return None;
-                }
-            }
-        }
-        exprs.try_into().ok()
-    }
-
-    fn aggregate(
-        &mut self,
-        function: AggregateFunction,
-        name: &Name,
-        args: &[Argument],
-        span: Span,
-        scope: Scope,
-    ) -> ir::Expr {
-        if let Scope::Facts(_) = scope {
-            self.report(
-                Diagnostic::new(
-                    Code::Misplaced,
-                    "an aggregate cannot be used inside an aggregate's `where`",
-                )
-                .at(span, "inside another aggregate")
-                .help("define it as a metric first if you need it per customer"),
-            );
-            return error();
-        }
-        let example = if function == AggregateFunction::Count {
-            "count(orders)".to_string()
-        } else {
-            format!("{}(orders.amount)", name.text)
-        };
-        let Some((first, rest)) = args.split_first() else {
-            self.report(
-                Diagnostic::new(
-                    Code::ArgumentCount,
-                    format!("`{}` needs a source to aggregate", name.text),
-                )
-                .at(span, "nothing to aggregate")
-                .help(format!("for example {example}")),
-            );
-            return error();
-        };
-        let ArgumentKind::Value { expr, filter } = &first.kind else {
-            self.report(
-                Diagnostic::new(
-                    Code::WrongArgument,
-                    "the time window comes after what is aggregated",
-                )
-                .at(first.span, "expected a source first")
-                .help("for example count(orders, last 90 days)"),
-            );
-            return error();
-        };
-        let (source_name, column) = match &expr.kind {
-            ast::ExprKind::Name(n) => (n, None),
-            ast::ExprKind::Qualified { source, column } => (source, Some(column)),
-            _ => {
-                self.report(
-                    Diagnostic::new(
-                        Code::WrongArgument,
-                        format!("`{}` aggregates a source or one of its columns", name.text),
-                    )
-                    .at(expr.span, "not a source column")
-                    .help(format!("for example {example}; for arithmetic on metrics, write it outside: sum(orders.amount) / count(orders)")),
-                );
-                return error();
-            }
-        };
-        let source = match self.names.get(&source_name.text).copied() {
-            Some(Entry::Source(s)) if Some(s) != self.customers => s,
-            Some(Entry::Source(_)) => {
-                self.report(
-                    Diagnostic::new(
-                        Code::Misplaced,
-                        format!("`{}` is the customer source, with one row per customer", source_name.text),
-                    )
-                    .at(source_name.span, "nothing to aggregate")
-                    .help("aggregates read fact sources (declared with `by`); use customer columns by name"),
-                );
-                return error();
-            }
-            Some(Entry::Def(d)) => {
-                let what = self.def_kind_name(d);
-                self.unknown_source(
-                    source_name,
-                    Some(format!(
-                        "`{}` is a {what}, and aggregates read a fact source",
-                        source_name.text
-                    )),
-                );
-                return error();
-            }
-            _ => {
-                self.unknown_source(source_name, None);
-                return error();
-            }
-        };
-
-        // The column, and what the function needs of it.
-        let column_type = match column {
-            None => None,
-            Some(c) => {
-                let info = &self.sources[source];
-                match (info.columns.is_some(), info.column(&c.text)) {
-                    (true, None) => {
-                        let names = info.column_names();
-                        let d = Diagnostic::new(
-                            Code::UnknownColumn,
-                            format!("source `{}` has no column `{}`", info.name, c.text),
-                        )
-                        .at(c.span, format!("not a column of `{}`", info.name))
-                        .help(column_help(&c.text, &names));
-                        self.report(d);
-                        return error();
-                    }
-                    (_, ty) => Some(ty.unwrap_or(Type::Unknown)),
-                }
-            }
-        };
-        let needs_column = function != AggregateFunction::Count;
-        if needs_column && column.is_none() {
-            self.report(
-                Diagnostic::new(
-                    Code::WrongArgument,
-                    format!("`{}` needs a column of `{}`", name.text, source_name.text),
-                )
-                .at(expr.span, "which column?")
-                .help(format!(
-                    "for example {}({}.amount)",
-                    name.text, source_name.text
-                )),
-            );
-            return error();
-        }
-        if let (Some(ty), Some(c)) = (column_type, column) {
-            let allowed: &[Type] = match function {
-                AggregateFunction::Sum | AggregateFunction::Avg => &[Type::Number],
-                AggregateFunction::Min | AggregateFunction::Max => {
-                    &[Type::Number, Type::Date, Type::Text]
-                }
-                _ => &[Type::Number, Type::Date, Type::Text, Type::Bool],
-            };
-            if !allowed.iter().any(|a| ty.fits(*a)) {
-                let need = if allowed.len() == 1 {
-                    "a number column"
-                } else {
-                    "a column of numbers, dates or text"
-                };
-                self.report(
-                    Diagnostic::new(
-                        Code::WrongArgument,
-                        format!("`{}` needs {need}, but `{}.{}` is {ty}", name.text, source_name.text, c.text),
-                    )
-                    .at(c.span, format!("{ty}"))
-                    .help(match function {
-                        AggregateFunction::Sum | AggregateFunction::Avg => {
-                            "to count rows use count(...); for the most frequent value use mode(...)"
-                        }
-                        _ => "seg cannot aggregate lists, structures or binary columns",
-                    }),
-                );
-                return error();
-            }
-        }
-
-        let filter = filter
-            .as_ref()
-            .map(|f| self.condition(f, Scope::Facts(source)));
-
-        let mut since = None;
-        for arg in rest {
-            match &arg.kind {
-                ArgumentKind::Window(period) if since.is_none() => {
-                    if self.sources[source].at.is_none() {
-                        let source_name = self.sources[source].name.clone();
-                        let decl = self.sources[source].span;
-                        self.report(
-                            Diagnostic::new(
-                                Code::WindowWithoutTime,
-                                format!("`{source_name}` has no time column for `last ...`"),
-                            )
-                            .at(period.span, "needs a time column")
-                            .also(decl, "declared without `at`")
-                            .help(format!(
-                                "declare the time column: `source {source_name} ... at <date column>`"
-                            )),
-                        );
-                        return error();
-                    }
-                    since = self.window_start(period);
-                }
-                _ => {
-                    self.report(
-                        Diagnostic::new(
-                            Code::ArgumentCount,
-                            format!("`{}` takes a source and an optional time window", name.text),
-                        )
-                        .at(arg.span, "one too many")
-                        .help(format!(
-                            "filter with `where` and limit time with `last`: {}({} where ..., last 90 days)",
-                            name.text,
-                            column.map_or(source_name.text.clone(), |c| format!("{}.{}", source_name.text, c.text))
-                        )),
-                    );
-                    return error();
-                }
-            }
-        }
-
-        let ty = match function {
-            AggregateFunction::Count | AggregateFunction::CountDistinct => Type::Number,
-            AggregateFunction::Sum | AggregateFunction::Avg => Type::Number,
-            _ => column_type.unwrap_or(Type::Unknown),
-        };
-        let aggregate = ir::Aggregate {
-            source,
-            function,
-            column: column.map(|c| c.text.clone()),
-            filter,
-            since,
-            ty,
-            text: self.text(span),
-        };
-        // The same aggregate written twice (even spelt differently) is one.
-        let key = format!(
-            "{:?}",
-            ir::Aggregate {
-                text: String::new(),
-                ..aggregate.clone()
-            }
-        );
-        let index = match self.aggregate_index.get(&key) {
-            Some(&i) => i,
-            None => {
-                self.aggregates.push(aggregate);
-                self.aggregate_index.insert(key, self.aggregates.len() - 1);
-                self.aggregates.len() - 1
-            }
-        };
-        typed(ExprKind::Aggregate(index), ty, !function.zero_when_empty())
-    }
-
-    /// The first day of `last N days` / `within N days`: the as-of date
-    /// minus the period.
-    fn window_start(&mut self, period: &Period) -> Option<jiff::civil::Date> {
-        let n = i64::from(period.amount);
-        let span = match period.unit {
-            TimeUnit::Day => jiff::Span::new().try_days(n),
-            TimeUnit::Week => jiff::Span::new().try_weeks(n),
-            TimeUnit::Month => jiff::Span::new().try_months(n),
-            TimeUnit::Year => jiff::Span::new().try_years(n),
-        };
-        match span.ok().and_then(|s| self.as_of.checked_sub(s).ok()) {
-            Some(date) => Some(date),
-            None => {
-                self.report(
-                    Diagnostic::new(
-                        Code::InvalidLiteral,
-                        "this period reaches before the calendar starts",
-                    )
-                    .at(period.span, "too long"),
-                );
-                None
-            }
-        }
-    }
-
-    fn percentile(
-        &mut self,
-        function: &Name,
-        args: &[Argument],
-        span: Span,
-        scope: Scope,
-    ) -> ir::Expr {
-        if scope != Scope::Customer {
-            self.report(
-                Diagnostic::new(
-                    Code::Misplaced,
-                    "`percentile` cannot be used inside an aggregate's `where`",
-                )
-                .at(span, "a value over all customers"),
-            );
-            return error();
-        }
-        if self
-            .resolving
-            .last()
-            .is_some_and(|&d| matches!(self.defs[d].kind, DefKind::Dataset))
-        {
-            self.report(
-                Diagnostic::new(
-                    Code::Misplaced,
-                    "`percentile` cannot be nested in another `percentile`",
-                )
-                .at(span, "nested")
-                .help("define the inner value as a metric first"),
-            );
-            return error();
-        }
-        let Some([value, fraction]) = self.plain_args::<2>(function, args, span) else {
-            return error();
-        };
-        let fraction_value = match &fraction.kind {
-            ast::ExprKind::Literal(Literal::Number { value, .. }) => Some(*value),
-            ast::ExprKind::Name(n) => match self.names.get(&n.text) {
-                Some(Entry::Param(p)) => match &self.params[*p].value {
-                    Value::Number(text) => text.parse::<f64>().ok(),
-                    _ => None,
-                },
-                _ => None,
-            },
-            _ => None,
-        };
-        let Some(fraction_value) = fraction_value.filter(|f| (0.0..=1.0).contains(f)) else {
-            self.report(
-                Diagnostic::new(
-                    Code::InvalidValue,
-                    "the fraction of `percentile` must be a number from 0 to 1",
-                )
-                .at(fraction.span, "not between 0 and 1")
-                .help("percentile(monetary, 0.9) is the value 90% of customers are at or below"),
-            );
-            return error();
-        };
-
-        let name = self.text(span);
-        let index = match self.datasets.get(&name).copied() {
-            Some(d) => d,
-            None => {
-                let index = self.defs.len();
-                self.defs.push(Def {
-                    name: name.clone(),
-                    span,
-                    kind: DefKind::Dataset,
-                    state: DefState::Resolving,
-                    resolved: None,
-                    ty: Type::Number,
-                    nullable: true,
-                    deps: Vec::new(),
-                });
-                self.datasets.insert(name, index);
-                self.resolving.push(index);
-                let input = self.number_argument(function, value, Scope::Customer);
-                self.resolving.pop();
-                let def = &mut self.defs[index];
-                def.resolved = Some(ir::NodeKind::DatasetValue {
-                    input,
-                    fraction: fraction_value,
-                });
-                def.state = DefState::Done;
-                index
-            }
-        };
-        self.def_ref(index, span)
-    }
-
-    fn score(&mut self, decl: &ast::ScoreDecl) -> Option<ir::Score> {
-        let shape_help = "a score is quintile(<value>) or ntile(<buckets>, <value>), optionally with `lower_is_better`: score r = quintile(recency, lower_is_better)";
-        let ast::ExprKind::Call { function, args } = &decl.expr.kind else {
-            self.report(
-                Diagnostic::new(
-                    Code::WrongArgument,
-                    "a score must be `quintile(...)` or `ntile(...)`",
-                )
-                .at(decl.expr.span, "not a score function")
-                .help(shape_help),
-            );
-            return None;
-        };
-        let (buckets, rest) = match function.text.as_str() {
-            "quintile" => (5, &args[..]),
-            "ntile" => {
-                let buckets = match args.first().map(|a| &a.kind) {
-                    Some(ArgumentKind::Value { expr, filter: None }) => integer_literal(expr),
-                    _ => None,
-                };
-                match buckets {
-                    Some(n) if (2..=1000).contains(&n) => (n as u32, &args[1..]),
-                    _ => {
-                        let at = args.first().map_or(decl.expr.span, |a| a.span);
-                        self.report(
-                            Diagnostic::new(
-                                Code::InvalidValue,
-                                "`ntile` needs a number of buckets from 2 to 1000 first",
-                            )
-                            .at(at, "the number of buckets")
-                            .help("ntile(10, monetary) scores in deciles"),
-                        );
-                        return None;
-                    }
-                }
-            }
-            other => {
-                let help = match did_you_mean(other, ["quintile", "ntile"]) {
-                    Some(s) => format!("did you mean `{s}`? {shape_help}"),
-                    None => shape_help.to_string(),
-                };
-                self.report(
-                    Diagnostic::new(
-                        Code::WrongArgument,
-                        "a score must be `quintile(...)` or `ntile(...)`",
-                    )
-                    .at(function.span, "not a score function")
-                    .help(help),
-                );
-                return None;
-            }
-        };
-        let (value, direction) = match rest {
-            [value] => (value, None),
-            [value, direction] => (value, Some(direction)),
-            _ => {
-                self.report(
-                    Diagnostic::new(
-                        Code::ArgumentCount,
-                        format!(
-                            "`{}` takes a value and an optional direction",
-                            function.text
-                        ),
-                    )
-                    .at(decl.expr.span, format!("{} values given", args.len()))
-                    .help(shape_help),
-                );
-                return None;
-            }
-        };
-        let ArgumentKind::Value {
-            expr: value,
-            filter: None,
-        } = &value.kind
-        else {
-            self.report(
-                Diagnostic::new(Code::Misplaced, "a score's value takes no `where` or time window")
-                    .at(value.span, "here")
-                    .help("to score only some customers, add `where` after the score: score f = quintile(frequency) where frequency > 0"),
-            );
-            return None;
-        };
-        let higher_is_better = match direction.map(|d| &d.kind) {
-            None => true,
-            Some(ArgumentKind::Value {
-                expr:
-                    ast::Expr {
-                        kind: ast::ExprKind::Name(n),
-                        ..
-                    },
-                filter: None,
-            }) if n.text == "higher_is_better" || n.text == "lower_is_better" => {
-                n.text == "higher_is_better"
-            }
-            Some(_) => {
-                let d = direction.expect("direction given");
-                let text = self.text(d.span);
-                let help = match did_you_mean(&text, ["higher_is_better", "lower_is_better"]) {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => {
-                        "write `higher_is_better` (the default) or `lower_is_better`".to_string()
-                    }
-                };
-                self.report(
-                    Diagnostic::new(Code::InvalidValue, format!("`{text}` is not a direction"))
-                        .at(d.span, "expected higher_is_better or lower_is_better")
-                        .help(help),
-                );
-                return None;
-            }
-        };
-        let input = self.number_argument(function, value, Scope::Customer);
-        let subset = decl
-            .subset
-            .as_ref()
-            .map(|s| self.condition(s, Scope::Customer));
-        Some(ir::Score {
-            input,
-            buckets,
-            higher_is_better,
-            subset,
-        })
-    }
 }
 
 fn literal(l: &Literal) -> ir::Expr {
@@ -1353,7 +690,7 @@ fn value_expr(v: &Value) -> ir::Expr {
 }
 
 /// A whole number written literally (`10`, `-2`).
-fn integer_literal(e: &ast::Expr) -> Option<i64> {
+pub(super) fn integer_literal(e: &ast::Expr) -> Option<i64> {
     match &e.kind {
         ast::ExprKind::Literal(Literal::Number { text, .. }) => text.parse().ok(),
         ast::ExprKind::Unary {

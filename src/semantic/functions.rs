@@ -1,0 +1,211 @@
+//! Calls: scalar functions (`days_since`, `round` ...) and the checks
+//! every function shares (argument count, plain arguments, number
+//! arguments). Aggregates, percentiles and scores have their own modules.
+
+use super::ir::{self, AggregateFunction, ExprKind, SinceUnit};
+use super::resolve::{Scope, error, integer_literal, typed};
+use super::{Checker, Type};
+use crate::diagnostic::{Code, Diagnostic, did_you_mean, list_names};
+use crate::source::Span;
+use crate::syntax::ast::{self, Argument, ArgumentKind, Name};
+
+const FUNCTIONS: &[&str] = &[
+    "count",
+    "sum",
+    "avg",
+    "min",
+    "max",
+    "count_distinct",
+    "mode",
+    "percentile",
+    "days_since",
+    "months_since",
+    "years_since",
+    "round",
+    "abs",
+    "quintile",
+    "ntile",
+];
+
+impl Checker<'_> {
+    pub(super) fn call(
+        &mut self,
+        function: &Name,
+        args: &[Argument],
+        span: Span,
+        scope: Scope,
+    ) -> ir::Expr {
+        let name = function.text.as_str();
+        if let Some(f) = AggregateFunction::from_name(name) {
+            return self.aggregate(f, function, args, span, scope);
+        }
+        match name {
+            "percentile" => self.percentile(function, args, span, scope),
+            "days_since" | "months_since" | "years_since" => {
+                let Some([arg]) = self.plain_args::<1>(function, args, span) else {
+                    return error();
+                };
+                let value = self.expr(arg, scope);
+                if !value.ty.fits(Type::Date) {
+                    self.wrong_argument(function, arg.span, &value, Type::Date);
+                    return error();
+                }
+                let unit = match name {
+                    "days_since" => SinceUnit::Day,
+                    "months_since" => SinceUnit::Month,
+                    _ => SinceUnit::Year,
+                };
+                let nullable = value.nullable;
+                typed(
+                    ExprKind::Since {
+                        unit,
+                        expr: Box::new(value),
+                    },
+                    Type::Number,
+                    nullable,
+                )
+            }
+            "abs" => {
+                let Some([arg]) = self.plain_args::<1>(function, args, span) else {
+                    return error();
+                };
+                let value = self.number_argument(function, arg, scope);
+                let nullable = value.nullable;
+                typed(ExprKind::Abs(Box::new(value)), Type::Number, nullable)
+            }
+            "round" => {
+                let (value, digits) = match args.len() {
+                    1 => {
+                        let Some([arg]) = self.plain_args::<1>(function, args, span) else {
+                            return error();
+                        };
+                        (self.number_argument(function, arg, scope), 0)
+                    }
+                    _ => {
+                        let Some([arg, digits]) = self.plain_args::<2>(function, args, span) else {
+                            return error();
+                        };
+                        let value = self.number_argument(function, arg, scope);
+                        let Some(digits) = integer_literal(digits) else {
+                            self.report(
+                                Diagnostic::new(
+                                    Code::WrongArgument,
+                                    "the digits of `round` must be a whole number",
+                                )
+                                .at(digits.span, "not a whole number")
+                                .help("round(aov, 2) keeps two decimals"),
+                            );
+                            return error();
+                        };
+                        (value, digits)
+                    }
+                };
+                let nullable = value.nullable;
+                typed(
+                    ExprKind::Round {
+                        expr: Box::new(value),
+                        digits: digits.clamp(-18, 18) as i32,
+                    },
+                    Type::Number,
+                    nullable,
+                )
+            }
+            "quintile" | "ntile" => {
+                self.report(
+                    Diagnostic::new(Code::Misplaced, format!("`{name}` can only define a score"))
+                        .at(function.span, "only in `score`")
+                        .help(format!(
+                            "define a score: `score r = {}`, then use `r` here",
+                            self.text(span)
+                        )),
+                );
+                error()
+            }
+            _ => {
+                let help = match did_you_mean(name, FUNCTIONS.iter().copied()) {
+                    Some(s) => format!(
+                        "did you mean `{s}`? the functions are {}",
+                        list_names(FUNCTIONS, 20)
+                    ),
+                    None => format!("the functions are {}", list_names(FUNCTIONS, 20)),
+                };
+                self.report(
+                    Diagnostic::new(
+                        Code::UnknownFunction,
+                        format!("there is no function `{name}`"),
+                    )
+                    .at(function.span, "unknown function")
+                    .help(help),
+                );
+                error()
+            }
+        }
+    }
+
+    pub(super) fn number_argument(
+        &mut self,
+        function: &Name,
+        arg: &ast::Expr,
+        scope: Scope,
+    ) -> ir::Expr {
+        let value = self.expr(arg, scope);
+        if !value.ty.fits(Type::Number) {
+            self.wrong_argument(function, arg.span, &value, Type::Number);
+            return error();
+        }
+        value
+    }
+
+    fn wrong_argument(&mut self, function: &Name, span: Span, value: &ir::Expr, need: Type) {
+        self.report(
+            Diagnostic::new(
+                Code::WrongArgument,
+                format!(
+                    "`{}` needs {need}, but `{}` is {}",
+                    function.text,
+                    self.text(span),
+                    value.ty
+                ),
+            )
+            .at(span, format!("{}", value.ty)),
+        );
+    }
+
+    /// Exactly `N` plain arguments (no `where`, no time window).
+    pub(super) fn plain_args<'e, const N: usize>(
+        &mut self,
+        function: &Name,
+        args: &'e [Argument],
+        span: Span,
+    ) -> Option<[&'e ast::Expr; N]> {
+        if args.len() != N {
+            let plural = if N == 1 { "value" } else { "values" };
+            self.report(
+                Diagnostic::new(
+                    Code::ArgumentCount,
+                    format!("`{}` takes {N} {plural}, not {}", function.text, args.len()),
+                )
+                .at(span, format!("{} given", args.len())),
+            );
+            return None;
+        }
+        let mut exprs = Vec::with_capacity(N);
+        for arg in args {
+            match &arg.kind {
+                ArgumentKind::Value { expr, filter: None } => exprs.push(expr),
+                _ => {
+                    self.report(
+                        Diagnostic::new(
+                            Code::Misplaced,
+                            format!("`{}` takes no `where` or time window", function.text),
+                        )
+                        .at(arg.span, "only aggregates filter rows")
+                        .help("filters and time windows go inside aggregates: count(orders where ..., last 90 days)"),
+                    );
+                    return None;
+                }
+            }
+        }
+        exprs.try_into().ok()
+    }
+}

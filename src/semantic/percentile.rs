@@ -1,0 +1,100 @@
+//! Dataset-level values: `percentile(monetary, 0.9)`, one value over all
+//! customers, computed once per distinct call.
+
+use super::ir::{self, Value};
+use super::resolve::{Scope, error};
+use super::{Checker, Def, DefKind, DefState, Entry, Type};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::Span;
+use crate::syntax::ast::{self, Argument, Literal, Name};
+
+impl Checker<'_> {
+    pub(super) fn percentile(
+        &mut self,
+        function: &Name,
+        args: &[Argument],
+        span: Span,
+        scope: Scope,
+    ) -> ir::Expr {
+        if scope != Scope::Customer {
+            self.report(
+                Diagnostic::new(
+                    Code::Misplaced,
+                    "`percentile` cannot be used inside an aggregate's `where`",
+                )
+                .at(span, "a value over all customers"),
+            );
+            return error();
+        }
+        if self
+            .resolving
+            .last()
+            .is_some_and(|&d| matches!(self.defs[d].kind, DefKind::Dataset))
+        {
+            self.report(
+                Diagnostic::new(
+                    Code::Misplaced,
+                    "`percentile` cannot be nested in another `percentile`",
+                )
+                .at(span, "nested")
+                .help("define the inner value as a metric first"),
+            );
+            return error();
+        }
+        let Some([value, fraction]) = self.plain_args::<2>(function, args, span) else {
+            return error();
+        };
+        let fraction_value = match &fraction.kind {
+            ast::ExprKind::Literal(Literal::Number { value, .. }) => Some(*value),
+            ast::ExprKind::Name(n) => match self.names.get(&n.text) {
+                Some(Entry::Param(p)) => match &self.params[*p].value {
+                    Value::Number(text) => text.parse::<f64>().ok(),
+                    _ => None,
+                },
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some(fraction_value) = fraction_value.filter(|f| (0.0..=1.0).contains(f)) else {
+            self.report(
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    "the fraction of `percentile` must be a number from 0 to 1",
+                )
+                .at(fraction.span, "not between 0 and 1")
+                .help("percentile(monetary, 0.9) is the value 90% of customers are at or below"),
+            );
+            return error();
+        };
+
+        let name = self.text(span);
+        let index = match self.datasets.get(&name).copied() {
+            Some(d) => d,
+            None => {
+                let index = self.defs.len();
+                self.defs.push(Def {
+                    name: name.clone(),
+                    span,
+                    kind: DefKind::Dataset,
+                    state: DefState::Resolving,
+                    resolved: None,
+                    ty: Type::Number,
+                    nullable: true,
+                    deps: Vec::new(),
+                });
+                self.datasets.insert(name, index);
+                self.resolving.push(index);
+                let input = self.number_argument(function, value, Scope::Customer);
+                self.resolving.pop();
+                let def = &mut self.defs[index];
+                def.resolved = Some(ir::NodeKind::DatasetValue {
+                    input,
+                    fraction: fraction_value,
+                });
+                def.state = DefState::Done;
+                index
+            }
+        };
+        self.def_ref(index, span)
+    }
+}

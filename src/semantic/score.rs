@@ -1,0 +1,134 @@
+//! Scores: `quintile(x[, lower_is_better])` and `ntile(n, x[, ...])`, with
+//! an optional `where` for who is scored.
+
+use super::Checker;
+use super::ir;
+use super::resolve::{Scope, integer_literal};
+use crate::diagnostic::{Code, Diagnostic, did_you_mean};
+use crate::syntax::ast::{self, ArgumentKind};
+
+impl Checker<'_> {
+    pub(super) fn score(&mut self, decl: &ast::ScoreDecl) -> Option<ir::Score> {
+        let shape_help = "a score is quintile(<value>) or ntile(<buckets>, <value>), optionally with `lower_is_better`: score r = quintile(recency, lower_is_better)";
+        let ast::ExprKind::Call { function, args } = &decl.expr.kind else {
+            self.report(
+                Diagnostic::new(
+                    Code::WrongArgument,
+                    "a score must be `quintile(...)` or `ntile(...)`",
+                )
+                .at(decl.expr.span, "not a score function")
+                .help(shape_help),
+            );
+            return None;
+        };
+        let (buckets, rest) = match function.text.as_str() {
+            "quintile" => (5, &args[..]),
+            "ntile" => {
+                let buckets = match args.first().map(|a| &a.kind) {
+                    Some(ArgumentKind::Value { expr, filter: None }) => integer_literal(expr),
+                    _ => None,
+                };
+                match buckets {
+                    Some(n) if (2..=1000).contains(&n) => (n as u32, &args[1..]),
+                    _ => {
+                        let at = args.first().map_or(decl.expr.span, |a| a.span);
+                        self.report(
+                            Diagnostic::new(
+                                Code::InvalidValue,
+                                "`ntile` needs a number of buckets from 2 to 1000 first",
+                            )
+                            .at(at, "the number of buckets")
+                            .help("ntile(10, monetary) scores in deciles"),
+                        );
+                        return None;
+                    }
+                }
+            }
+            other => {
+                let help = match did_you_mean(other, ["quintile", "ntile"]) {
+                    Some(s) => format!("did you mean `{s}`? {shape_help}"),
+                    None => shape_help.to_string(),
+                };
+                self.report(
+                    Diagnostic::new(
+                        Code::WrongArgument,
+                        "a score must be `quintile(...)` or `ntile(...)`",
+                    )
+                    .at(function.span, "not a score function")
+                    .help(help),
+                );
+                return None;
+            }
+        };
+        let (value, direction) = match rest {
+            [value] => (value, None),
+            [value, direction] => (value, Some(direction)),
+            _ => {
+                self.report(
+                    Diagnostic::new(
+                        Code::ArgumentCount,
+                        format!(
+                            "`{}` takes a value and an optional direction",
+                            function.text
+                        ),
+                    )
+                    .at(decl.expr.span, format!("{} values given", args.len()))
+                    .help(shape_help),
+                );
+                return None;
+            }
+        };
+        let ArgumentKind::Value {
+            expr: value,
+            filter: None,
+        } = &value.kind
+        else {
+            self.report(
+                Diagnostic::new(Code::Misplaced, "a score's value takes no `where` or time window")
+                    .at(value.span, "here")
+                    .help("to score only some customers, add `where` after the score: score f = quintile(frequency) where frequency > 0"),
+            );
+            return None;
+        };
+        let higher_is_better = match direction.map(|d| &d.kind) {
+            None => true,
+            Some(ArgumentKind::Value {
+                expr:
+                    ast::Expr {
+                        kind: ast::ExprKind::Name(n),
+                        ..
+                    },
+                filter: None,
+            }) if n.text == "higher_is_better" || n.text == "lower_is_better" => {
+                n.text == "higher_is_better"
+            }
+            Some(_) => {
+                let d = direction.expect("direction given");
+                let text = self.text(d.span);
+                let help = match did_you_mean(&text, ["higher_is_better", "lower_is_better"]) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => {
+                        "write `higher_is_better` (the default) or `lower_is_better`".to_string()
+                    }
+                };
+                self.report(
+                    Diagnostic::new(Code::InvalidValue, format!("`{text}` is not a direction"))
+                        .at(d.span, "expected higher_is_better or lower_is_better")
+                        .help(help),
+                );
+                return None;
+            }
+        };
+        let input = self.number_argument(function, value, Scope::Customer);
+        let subset = decl
+            .subset
+            .as_ref()
+            .map(|s| self.condition(s, Scope::Customer));
+        Some(ir::Score {
+            input,
+            buckets,
+            higher_is_better,
+            subset,
+        })
+    }
+}
