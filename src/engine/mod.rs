@@ -138,7 +138,7 @@ impl Engine {
     }
 
     /// Runs a query and returns its rows, every value as text (`None` for NULL).
-    pub fn query_text(&self, sql: &str) -> Result<Vec<Vec<Option<String>>>, EngineError> {
+    pub(crate) fn query_text(&self, sql: &str) -> Result<Vec<Vec<Option<String>>>, EngineError> {
         let mut statement = self
             .conn
             .prepare(sql)

@@ -224,6 +224,7 @@ impl Checker<'_> {
             filter,
             since,
             ty,
+            float: column.is_some_and(|c| self.sources[source].floats.contains(&c.text)),
             text: self.text(span),
         };
         // The same aggregate written twice (even spelt differently) is one.

@@ -196,6 +196,26 @@ impl<'a> Checker<'a> {
                 seen.insert(folded, (def.name.clone(), def.span));
             }
         }
+        // Sources name relations in the SQL, where case does not count either.
+        for (i, source) in self.sources.iter().enumerate() {
+            if let Some(first) = self.sources[..i]
+                .iter()
+                .find(|s| s.name.to_lowercase() == source.name.to_lowercase())
+            {
+                found.push(
+                    Diagnostic::new(
+                        Code::OutputNameClash,
+                        format!(
+                            "sources `{}` and `{}` differ only in upper and lower case",
+                            source.name, first.name
+                        ),
+                    )
+                    .at(source.span, "this source")
+                    .also(first.span, "and this one")
+                    .help("SQL compares names without case; rename one of them"),
+                );
+            }
+        }
         self.diagnostics.extend(found);
     }
 

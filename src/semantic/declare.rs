@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use super::ir::{FileFormat, Location, Value};
-use super::{Checker, Def, DefKind, DefState, Entry, Mode, ParamInfo, SourceInfo, Type};
+use super::{Checker, Def, DefKind, DefState, Entry, Mode, ParamInfo, SourceInfo, Type, types};
 use crate::diagnostic::{Code, Diagnostic, did_you_mean, list_names};
 use crate::source::Span;
 use crate::syntax::ast::{
@@ -317,15 +317,32 @@ impl<'a> Checker<'a> {
             (None, None) => Location::Table(name.text.clone()),
         };
 
+        if let Location::Table(table) = &location
+            && table.to_lowercase().starts_with("seg_")
+        {
+            self.report(
+                Diagnostic::new(
+                    Code::SourceShape,
+                    format!("source `{}` would read the table `{table}`, and tables named seg_... are seg's own", name.text),
+                )
+                .at(name.span, "reads a table seg writes or uses")
+                .help("rename the table in the database, or read the data from a file with `from \"...\"`"),
+            );
+        }
+
         let index = self.sources.len();
         if !self.define(name, Entry::Source(index)) {
             return;
         }
+        let mut floats = Vec::new();
         let columns = match self.catalog.columns(&location) {
             Ok(columns) => Some(
                 columns
                     .into_iter()
                     .map(|c| {
+                        if types::is_float(&c.sql_type) {
+                            floats.push(c.name.clone());
+                        }
                         let ty = Type::from_sql(&c.sql_type);
                         (c.name, ty)
                     })
@@ -355,6 +372,7 @@ impl<'a> Checker<'a> {
             by: by.map(|b| b.text.clone()),
             at: at.map(|a| a.text.clone()),
             columns,
+            floats,
         };
         // The key, by and at columns must exist, and `at` must be a time.
         for (clause, column) in [("key", key), ("by", by), ("at", at)] {

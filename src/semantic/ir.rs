@@ -117,6 +117,9 @@ pub struct Aggregate {
     /// Only rows whose time is on or after this date (`last 90 days`).
     pub since: Option<Date>,
     pub ty: Type,
+    /// The column holds floating-point numbers: a sum must be made exact to
+    /// give the same result on every run.
+    pub float: bool,
     /// The call as first written, for comments in the SQL.
     pub text: String,
 }

@@ -184,6 +184,9 @@ struct SourceInfo {
     at: Option<String>,
     /// `None` when the source could not be read.
     columns: Option<Vec<(String, Type)>>,
+    /// Columns of floating-point numbers, whose sums depend on the order of
+    /// addition.
+    floats: Vec<String>,
 }
 
 impl SourceInfo {

@@ -49,6 +49,15 @@ impl Type {
     }
 }
 
+/// Floating-point columns: summing them in a different order (as parallel
+/// aggregation does) can change the last digits.
+pub fn is_float(sql_type: &str) -> bool {
+    matches!(
+        sql_type.trim().to_ascii_uppercase().as_str(),
+        "DOUBLE" | "FLOAT" | "REAL" | "FLOAT4" | "FLOAT8"
+    )
+}
+
 /// "a number", "text", ...: how messages name a type.
 impl fmt::Display for Type {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

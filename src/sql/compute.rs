@@ -49,6 +49,9 @@ pub fn layout(p: &Program) -> Layout {
                 datasets += 1;
                 format!("percentile${datasets}")
             }
+            // Tag names may be quoted and hold any character; the prefix
+            // keeps them apart from every other column.
+            NodeKind::Tag(_) => format!("tag:{}", n.name),
             _ => n.name.clone(),
         })
         .collect();
@@ -107,9 +110,14 @@ fn customer_columns_of(columns: &HashMap<String, String>, c: &str) -> String {
     columns.get(c).cloned().unwrap_or_else(|| c.to_string())
 }
 
-/// The CTE name of a fact source's aggregation.
+/// Decimals exact enough for money and counts alike (28 digits before the
+/// point, 10 after), used to sum floating-point columns in a fixed way.
+const EXACT: &str = "DECIMAL(38, 10)";
+
+/// The CTE name of a fact source's aggregation (distinct from `seg_base`
+/// and `seg_step_N` whatever the source is called).
 fn facts_cte(source: &Source) -> String {
-    format!("seg_{}", source.name)
+    format!("seg_facts_{}", source.name)
 }
 
 pub fn result_query(p: &Program, layout: &Layout) -> Query {
@@ -166,14 +174,30 @@ pub fn result_query(p: &Program, layout: &Layout) -> Query {
                         AggregateFunction::Max => "max",
                         AggregateFunction::Mode => unreachable!(),
                     };
-                    Expr::Call(tree::Call {
+                    // Floating-point sums depend on the order of addition,
+                    // which parallel aggregation does not fix: add them as
+                    // exact decimals, so every run gives the same digits.
+                    let exact = aggregate.float
+                        && matches!(function, AggregateFunction::Sum | AggregateFunction::Avg);
+                    let argument = column.unwrap_or(Expr::Star);
+                    let argument = if exact {
+                        Expr::Cast(Box::new(argument), EXACT)
+                    } else {
+                        argument
+                    };
+                    let call = Expr::Call(tree::Call {
                         name,
-                        args: vec![column.unwrap_or(Expr::Star)],
+                        args: vec![argument],
                         distinct: function == AggregateFunction::CountDistinct,
                         order_within: Vec::new(),
                         filter,
                         over: None,
-                    })
+                    });
+                    if exact {
+                        Expr::Cast(Box::new(call), "DOUBLE")
+                    } else {
+                        call
+                    }
                 }
             };
             let name = &layout.aggregates[a];
@@ -283,14 +307,18 @@ pub fn result_query(p: &Program, layout: &Layout) -> Query {
                 put(
                     &mut steps,
                     level[i],
-                    Item::named(lower::customer(e, &names, Context::Value), name),
+                    Item::named(lower::customer(e, &names, Context::Operand), name),
                     Some(format!("metric {}", node.name)),
                 );
             }
             NodeKind::DatasetValue { input, fraction } => {
                 level[i] = depth(input) + 1;
+                // As a double: a percentile of decimals interpolates too.
                 let expr = Expr::PercentileOverAll {
-                    input: Box::new(lower::customer(input, &names, Context::Value)),
+                    input: Box::new(Expr::Cast(
+                        Box::new(lower::customer(input, &names, Context::Operand)),
+                        "DOUBLE",
+                    )),
                     fraction: fraction.to_string(),
                 };
                 put(
@@ -303,7 +331,7 @@ pub fn result_query(p: &Program, layout: &Layout) -> Query {
             NodeKind::Score(score) => {
                 let base = depth(&score.input).max(score.subset.as_ref().map_or(0, depth));
                 let input_column = &layout.score_inputs[&i];
-                let input = lower::customer(&score.input, &names, Context::Value);
+                let input = lower::customer(&score.input, &names, Context::Operand);
                 let mut step = base + 1;
                 if *input_column == format!("{}$input", node.name) {
                     put(&mut steps, step, Item::named(input, input_column), None);
@@ -416,7 +444,7 @@ pub fn result_query(p: &Program, layout: &Layout) -> Query {
                 put(
                     &mut steps,
                     level[i],
-                    Item::named(lower::customer(c, &names, Context::Value), name),
+                    Item::named(lower::customer(c, &names, Context::Truth), name),
                     Some(format!("tag {}", node.name)),
                 );
             }

@@ -1,13 +1,15 @@
 //! Typed rule expressions → SQL expressions.
 //!
 //! Missing values follow the language, not SQL: a comparison with a missing
-//! value is false, never NULL, so `not` behaves as a business user reads it.
+//! value is false, never NULL, and a missing true/false value counts as
+//! false in a condition, so `not` behaves as a business user reads it.
 //! SQL's NULL only differs from false under a `NOT` or when the truth value
 //! is stored (a tag column). Where SQL itself treats NULL as false — the
 //! condition of a `CASE WHEN`, a `FILTER` or a `WHERE`, through any `AND`
 //! and `OR` — no wrapping is needed; elsewhere a comparison whose operands
-//! can be missing becomes `coalesce(..., FALSE)`. The checker's `nullable`
-//! flags say which operands can be missing.
+//! can be missing becomes `coalesce(..., FALSE)`. Operands themselves are
+//! never wrapped, so `flag is missing` still sees the missing value. The
+//! checker's `nullable` flags say what can be missing.
 
 use jiff::civil::Date;
 
@@ -29,8 +31,11 @@ pub struct Names<'a> {
 /// Where a lowered expression is used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Context {
-    /// A value that is stored or computed with: true/false must be exact.
-    Value,
+    /// A value as it is: an operand, a metric. A missing value stays
+    /// missing; a comparison is still true or false.
+    Operand,
+    /// A truth value that is stored or negated: never NULL.
+    Truth,
     /// The condition of a `CASE WHEN`, `FILTER` or `WHERE`: NULL counts as
     /// false there already.
     Condition,
@@ -76,7 +81,20 @@ struct Lowering<'a> {
 
 impl Lowering<'_> {
     fn expr(&self, e: &ir::Expr, context: Context) -> Expr {
-        use Context::Value as V;
+        use Context::Operand as O;
+        // A missing true/false value used as a truth value counts as false.
+        let leaf = |expr: Expr| match context {
+            Context::Truth if e.ty == Type::Bool && e.nullable => {
+                call("coalesce", vec![expr, Expr::Bool(false)])
+            }
+            _ => expr,
+        };
+        // `and` / `or` keep NULL-as-false where SQL gives it, and are exact
+        // everywhere else.
+        let connective = match context {
+            Context::Condition => Context::Condition,
+            _ => Context::Truth,
+        };
         match &e.kind {
             ExprKind::Literal(v) => value(v),
             ExprKind::Column(c) => {
@@ -84,27 +102,19 @@ impl Lowering<'_> {
                     Some(n) => (n.customer_column)(c),
                     None => c.clone(),
                 };
-                truth(col(&name), e.ty == Type::Bool && e.nullable, context)
+                leaf(col(&name))
             }
             ExprKind::Aggregate(i) => {
                 let names = self.names.expect("aggregates are per customer");
-                truth(
-                    col(&names.aggregates[*i]),
-                    e.ty == Type::Bool && e.nullable,
-                    context,
-                )
+                leaf(col(&names.aggregates[*i]))
             }
             ExprKind::Node(i) => {
                 let names = self.names.expect("nodes are per customer");
-                truth(
-                    col(&names.nodes[*i]),
-                    e.ty == Type::Bool && e.nullable,
-                    context,
-                )
+                leaf(col(&names.nodes[*i]))
             }
-            // Under `not`, NULL and false differ: everything inside is exact.
-            ExprKind::Not(inner) => Expr::Not(Box::new(self.expr(inner, V))),
-            ExprKind::Neg(inner) => Expr::Neg(Box::new(self.expr(inner, V))),
+            // Under `not`, NULL and false differ: what is negated is exact.
+            ExprKind::Not(inner) => Expr::Not(Box::new(self.expr(inner, Context::Truth))),
+            ExprKind::Neg(inner) => Expr::Neg(Box::new(self.expr(inner, O))),
             ExprKind::Binary { left, op, right } => {
                 let sql_op = match op {
                     BinaryOp::Or => Op::Or,
@@ -121,15 +131,15 @@ impl Lowering<'_> {
                     BinaryOp::Div => Op::Div,
                 };
                 match op {
-                    // `and` / `or` pass the context on: NULL-as-false
-                    // survives them unchanged.
-                    BinaryOp::And | BinaryOp::Or => {
-                        binary(self.expr(left, context), sql_op, self.expr(right, context))
-                    }
+                    BinaryOp::And | BinaryOp::Or => binary(
+                        self.expr(left, connective),
+                        sql_op,
+                        self.expr(right, connective),
+                    ),
                     // Division by zero gives a missing value, never an error
                     // (a divisor written as a number other than 0 needs no guard).
                     BinaryOp::Div => {
-                        let divisor = self.expr(right, V);
+                        let divisor = self.expr(right, O);
                         let divisor = match &right.kind {
                             ExprKind::Literal(Value::Number(n))
                                 if n.parse::<f64>().is_ok_and(|v| v != 0.0) =>
@@ -138,29 +148,29 @@ impl Lowering<'_> {
                             }
                             _ => call("nullif", vec![divisor, Expr::Number("0".into())]),
                         };
-                        binary(self.expr(left, V), Op::Div, divisor)
+                        binary(self.expr(left, O), Op::Div, divisor)
                     }
                     BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul => {
-                        binary(self.expr(left, V), sql_op, self.expr(right, V))
+                        binary(self.expr(left, O), sql_op, self.expr(right, O))
                     }
-                    _ => truth(
-                        binary(self.expr(left, V), sql_op, self.expr(right, V)),
+                    _ => comparison(
+                        binary(self.expr(left, O), sql_op, self.expr(right, O)),
                         left.nullable || right.nullable,
                         context,
                     ),
                 }
             }
             ExprKind::IsMissing { expr, negated } => Expr::IsNull {
-                expr: Box::new(self.expr(expr, V)),
+                expr: Box::new(self.expr(expr, O)),
                 negated: *negated,
             },
             ExprKind::InList {
                 expr,
                 items,
                 negated,
-            } => truth(
+            } => comparison(
                 Expr::InList {
-                    expr: Box::new(self.expr(expr, V)),
+                    expr: Box::new(self.expr(expr, O)),
                     items: items.iter().map(value).collect(),
                     negated: *negated,
                 },
@@ -172,40 +182,40 @@ impl Lowering<'_> {
                 low,
                 high,
                 negated,
-            } => truth(
+            } => comparison(
                 Expr::Between {
-                    expr: Box::new(self.expr(expr, V)),
-                    low: Box::new(self.expr(low, V)),
-                    high: Box::new(self.expr(high, V)),
+                    expr: Box::new(self.expr(expr, O)),
+                    low: Box::new(self.expr(low, O)),
+                    high: Box::new(self.expr(high, O)),
                     negated: *negated,
                 },
                 expr.nullable || low.nullable || high.nullable,
                 context,
             ),
-            ExprKind::OnOrAfter { expr, date } => truth(
-                binary(self.expr(expr, V), Op::Ge, Expr::Date(*date)),
+            ExprKind::OnOrAfter { expr, date } => comparison(
+                binary(self.expr(expr, O), Op::Ge, Expr::Date(*date)),
                 expr.nullable,
                 context,
             ),
             ExprKind::Since { unit, expr } => Expr::Since {
                 unit: *unit,
-                from: Box::new(Expr::Cast(Box::new(self.expr(expr, V)), "DATE")),
+                from: Box::new(Expr::Cast(Box::new(self.expr(expr, O)), "DATE")),
                 to: Box::new(Expr::Date(self.as_of)),
             },
             ExprKind::Round { expr, digits } => call(
                 "round",
-                vec![self.expr(expr, V), number(&digits.to_string())],
+                vec![self.expr(expr, O), number(&digits.to_string())],
             ),
-            ExprKind::Abs(inner) => call("abs", vec![self.expr(inner, V)]),
+            ExprKind::Abs(inner) => call("abs", vec![self.expr(inner, O)]),
             ExprKind::Error => unreachable!("programs with errors are never compiled"),
         }
     }
 }
 
-/// A true/false value that may be NULL: exact (`coalesce(x, FALSE)`) where
-/// it is a value, as is where it is a condition.
-fn truth(expr: Expr, may_be_null: bool, context: Context) -> Expr {
-    if may_be_null && context == Context::Value {
+/// A comparison with a missing operand is false: `coalesce(cmp, FALSE)`,
+/// except where SQL already counts NULL as false.
+fn comparison(expr: Expr, may_be_null: bool, context: Context) -> Expr {
+    if may_be_null && context != Context::Condition {
         call("coalesce", vec![expr, Expr::Bool(false)])
     } else {
         expr

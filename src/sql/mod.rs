@@ -122,17 +122,16 @@ impl Plan {
             &program.rules_hash[..12],
             program.as_of
         ));
-        out.push_str(&format!(
-            "-- customers: {} ({})\n",
-            program.customers.name,
-            program.customers.location.describe()
-        ));
+        // Paths can hold any character: comments stay on their line.
+        let source = |what: &str, s: &crate::semantic::ir::Source| {
+            format!(
+                "-- {}\n",
+                quote::comment(&format!("{what}: {} ({})", s.name, s.location.describe()))
+            )
+        };
+        out.push_str(&source("customers", &program.customers));
         for f in &program.facts {
-            out.push_str(&format!(
-                "-- facts: {} ({})\n",
-                f.name,
-                f.location.describe()
-            ));
+            out.push_str(&source("facts", f));
         }
         out.push('\n');
         let mut section = |title: &str, sql: &str| {

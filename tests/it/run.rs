@@ -268,3 +268,120 @@ fn mode_ties_go_to_the_smallest_value_whatever_the_row_order() {
         "some customer's mode is not the smallest tied value"
     );
 }
+
+/// Writes files with DuckDB, for tests that need exact types or many rows.
+fn write_data(dir: &Path, sql: &str) {
+    let conn = duckdb::Connection::open_in_memory().unwrap();
+    conn.execute_batch(&sql.replace("{dir}", &dir.display().to_string()))
+        .unwrap();
+}
+
+fn run_rules(dir: &Path, rules: &str) -> (RunSummary, std::path::PathBuf) {
+    let path = dir.join("rules.seg");
+    std::fs::write(&path, rules).unwrap();
+    let files = seg::source::read_rule_set(&path).unwrap();
+    let db = dir.join("seg.duckdb");
+    let engine = Engine::open(&db).unwrap();
+    let checked = seg::check(&files, &engine, &settings(Mode::Run));
+    let program = checked.program.unwrap_or_else(|| {
+        panic!(
+            "{}",
+            rendered(
+                &files,
+                &seg::Checked {
+                    program: None,
+                    diagnostics: checked.diagnostics
+                }
+            )
+        )
+    });
+    let summary = engine::run(
+        &engine,
+        &program,
+        &seg::compile(&program),
+        &RunOptions::default(),
+        &Silent,
+    )
+    .unwrap();
+    (summary, db)
+}
+
+#[test]
+fn sums_of_floating_point_numbers_are_the_same_on_every_run() {
+    // Two customers with the same 300,000 amounts in different orders, over
+    // many row groups: parallel float addition would give them different
+    // last digits, and so different scores.
+    let dir = tempfile::tempdir().unwrap();
+    write_data(
+        dir.path(),
+        "COPY (SELECT * FROM (VALUES (1), (2)) c(customer_id)) TO '{dir}/customers.parquet';
+         COPY (SELECT c AS customer_id, (i * 0.37 + 1 / 3) ::DOUBLE AS amount
+               FROM range(300000) r(i), (VALUES (1), (2)) c(c) ORDER BY hash(i, c))
+           TO '{dir}/orders.parquet' (ROW_GROUP_SIZE 4096);",
+    );
+    let (_, db) = run_rules(
+        dir.path(),
+        "source customers from \"customers.parquet\" key customer_id\n\
+         source orders from \"orders.parquet\" by customer_id\n\
+         metric total = sum(orders.amount)\n\
+         metric mean = avg(orders.amount)\n\
+         score half = ntile(2, total)\n",
+    );
+    let rows = table(&db, "SELECT total, mean, half FROM seg_customers");
+    let mut lines = rows.lines().skip(1);
+    assert_eq!(lines.next(), lines.next(), "{rows}");
+}
+
+#[test]
+fn percentiles_of_decimals_interpolate() {
+    let dir = tempfile::tempdir().unwrap();
+    write_data(
+        dir.path(),
+        "COPY (SELECT * FROM (VALUES (1), (2), (3), (4)) c(customer_id)) TO '{dir}/customers.parquet';
+         COPY (SELECT * FROM (VALUES (1, 10.00::DECIMAL(10,2)), (2, 10.01), (3, 10.00), (4, 10.01)) o(customer_id, amount))
+           TO '{dir}/orders.parquet';",
+    );
+    let (summary, _) = run_rules(
+        dir.path(),
+        "source customers from \"customers.parquet\" key customer_id\n\
+         source orders from \"orders.parquet\" by customer_id\n\
+         metric spend = sum(orders.amount)\n\
+         tag top when spend >= percentile(spend, 0.6)\n",
+    );
+    let p = summary.dataset_values[0].value.unwrap();
+    assert!((p - 10.008).abs() < 1e-9, "percentile was {p}");
+    assert_eq!(summary.tags[0].customers, 2);
+}
+
+#[test]
+fn quoted_tag_names_and_source_names_cannot_collide_with_seg_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    write_data(
+        dir.path(),
+        "COPY (SELECT * FROM (VALUES (1, 1), (2, 2), (3, 3)) c(customer_id, v)) TO '{dir}/customers.parquet';
+         COPY (SELECT * FROM (VALUES (1, 5.0), (2, 5.0), (3, 0.5)) o(customer_id, amount)) TO '{dir}/base.parquet';",
+    );
+    let (summary, _) = run_rules(
+        dir.path(),
+        "source customers from \"customers.parquet\" key customer_id\n\
+         source base from \"base.parquet\" by customer_id\n\
+         metric m = count(base where amount > 1) + 0\n\
+         score r = quintile(v + 1)\n\
+         tag \"agg$1\" when v = 3\n\
+         tag \"r$input\" when v = 3\n\
+         tag \"percentile$1\" when v >= percentile(v, 0.5)\n",
+    );
+    let counts: Vec<(String, i64)> = summary
+        .tags
+        .iter()
+        .map(|t| (t.tag.clone(), t.customers))
+        .collect();
+    assert_eq!(
+        counts,
+        [
+            ("agg$1".to_string(), 1),
+            ("r$input".to_string(), 1),
+            ("percentile$1".to_string(), 2)
+        ]
+    );
+}

@@ -44,7 +44,7 @@ fn one_aggregation_pass_per_fact_source_with_filters() {
     WITH
     -- Aggregates over `orders`, one pass: frequency, monetary, online, agg$4, favourite
     -- Only rows dated before the as-of date 2025-06-30.
-    "seg_orders" AS (
+    "seg_facts_orders" AS (
         SELECT
             "customer_id",
             count(*) FILTER (WHERE "status" = 'paid') AS "frequency",
@@ -66,7 +66,7 @@ fn one_aggregation_pass_per_fact_source_with_filters() {
             coalesce("orders"."agg$4", 0) AS "agg$4",
             "orders"."favourite"
         FROM read_csv('customers.csv') AS "customers"
-        LEFT JOIN "seg_orders" AS "orders" ON "orders"."customer_id" = "customers"."customer_id"
+        LEFT JOIN "seg_facts_orders" AS "orders" ON "orders"."customer_id" = "customers"."customer_id"
     ),
     -- metric share
     "seg_step_1" AS (
@@ -104,9 +104,9 @@ fn comparisons_with_missing_values_are_false_not_null() {
     "seg_step_1" AS (
         SELECT
             *,
-            NOT coalesce("income" > 10, FALSE) AS "low",
-            "income" IS NOT NULL AND coalesce("region" IN ('north'), FALSE) AS "known",
-            coalesce("is_vip", FALSE) AS "vip"
+            NOT coalesce("income" > 10, FALSE) AS "tag:low",
+            "income" IS NOT NULL AND coalesce("region" IN ('north'), FALSE) AS "tag:known",
+            coalesce("is_vip", FALSE) AS "tag:vip"
         FROM "seg_base"
     )
     SELECT
@@ -128,7 +128,7 @@ fn scores_and_percentiles_are_window_functions() {
     WITH
     -- Aggregates over `orders`, one pass: frequency, monetary
     -- Only rows dated before the as-of date 2025-06-30.
-    "seg_orders" AS (
+    "seg_facts_orders" AS (
         SELECT
             "customer_id",
             count(*) AS "frequency",
@@ -144,7 +144,7 @@ fn scores_and_percentiles_are_window_functions() {
             coalesce("orders"."frequency", 0) AS "frequency",
             coalesce("orders"."monetary", 0) AS "monetary"
         FROM read_csv('customers.csv') AS "customers"
-        LEFT JOIN "seg_orders" AS "orders" ON "orders"."customer_id" = "customers"."customer_id"
+        LEFT JOIN "seg_facts_orders" AS "orders" ON "orders"."customer_id" = "customers"."customer_id"
     ),
     -- score f (5 buckets, higher is better), percentile(monetary, 0.9)
     "seg_step_1" AS (
@@ -152,7 +152,7 @@ fn scores_and_percentiles_are_window_functions() {
             *,
             CASE WHEN "frequency" > 0 THEN 5 * (rank() OVER (PARTITION BY "frequency" > 0 ORDER BY "frequency") - 1) // count(*) OVER (PARTITION BY "frequency" > 0) + 1 END AS "f",
             "monetary" / 2 AS "m$input",
-            quantile_cont("monetary", 0.9) OVER () AS "percentile$1"  -- percentile(monetary, 0.9)
+            quantile_cont(CAST("monetary" AS DOUBLE), 0.9) OVER () AS "percentile$1"  -- percentile(monetary, 0.9)
         FROM "seg_base"
     ),
     -- score m (10 buckets, lower is better), tag top
@@ -160,7 +160,7 @@ fn scores_and_percentiles_are_window_functions() {
         SELECT
             *,
             CASE WHEN "m$input" IS NOT NULL THEN 10 * (rank() OVER (PARTITION BY "m$input" IS NOT NULL ORDER BY "m$input" DESC) - 1) // count(*) OVER (PARTITION BY "m$input" IS NOT NULL) + 1 END AS "m",
-            coalesce("monetary" >= "percentile$1", FALSE) AS "top"
+            coalesce("monetary" >= "percentile$1", FALSE) AS "tag:top"
         FROM "seg_step_1"
     )
     SELECT
