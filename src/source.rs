@@ -157,6 +157,8 @@ pub enum LoadError {
     },
     #[error("`{path}` holds no .seg files")]
     Empty { path: String },
+    #[error("`{path}` is not a .seg file")]
+    NotRules { path: String },
 }
 
 /// Reads a rule set: every `.seg` file directly in `path` when it is a
@@ -185,8 +187,12 @@ pub fn read_rule_set(path: &Path) -> Result<SourceMap, LoadError> {
                 path: path.display().to_string(),
             });
         }
-    } else {
+    } else if path.extension().is_some_and(|e| e == "seg") {
         paths.push(path.to_path_buf());
+    } else {
+        return Err(LoadError::NotRules {
+            path: path.display().to_string(),
+        });
     }
 
     let mut map = SourceMap::new();
@@ -210,6 +216,10 @@ fn decode(path: &Path, bytes: Vec<u8>) -> SourceFile {
     };
     let name = path.display().to_string();
     match String::from_utf8(bytes) {
+        // Old Mac files end lines with a lone carriage return.
+        Ok(text) if text.contains('\r') && !text.contains('\n') => {
+            SourceFile::new(name, path, text.replace('\r', "\n"))
+        }
         Ok(text) => SourceFile::new(name, path, text),
         Err(e) => {
             let at = e.utf8_error().valid_up_to();

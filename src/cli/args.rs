@@ -77,8 +77,8 @@ pub struct RunArgs {
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
-    /// How many customers to generate.
-    #[arg(long, default_value_t = 100_000)]
+    /// How many customers to generate (up to 100,000,000).
+    #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
     pub customers: u64,
     /// The seed of the generator: the same seed gives the same data.
     #[arg(long, default_value_t = 42)]
@@ -124,7 +124,11 @@ fn name_value(s: &str) -> Result<(String, String), String> {
     }
 }
 
+/// Exactly `YYYY-MM-DD`, as in rule files (no time of day).
 fn date(s: &str) -> Result<Date, String> {
-    s.parse::<Date>()
-        .map_err(|_| format!("expected a date like 2025-06-30, got `{s}`"))
+    let well_formed = s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-';
+    well_formed
+        .then(|| s.parse::<Date>().ok())
+        .flatten()
+        .ok_or_else(|| format!("expected a date like 2025-06-30, got `{s}`"))
 }

@@ -44,7 +44,9 @@ pub fn open_for_reading(args: &RuleArgs) -> Result<Engine, u8> {
 pub fn load(args: &RuleArgs, mode: Mode, engine: &Engine) -> Result<(SourceMap, Checked), u8> {
     let files = read_rule_set(&args.path).map_err(|e| {
         let help = match e {
-            seg::source::LoadError::Empty { .. } | seg::source::LoadError::Missing { .. } => Some(
+            seg::source::LoadError::Empty { .. }
+            | seg::source::LoadError::Missing { .. }
+            | seg::source::LoadError::NotRules { .. } => Some(
                 "give a folder of .seg files (every .seg file in it is one rule set) or one .seg file, e.g. `seg check rules`"
                     .to_string(),
             ),

@@ -12,6 +12,12 @@ use super::progress::Progress;
 use super::run;
 
 pub fn run(args: DemoArgs) -> u8 {
+    if !args.rules.exists() {
+        return output::usage(
+            format!("there is no rule set `{}` to run", args.rules.display()),
+            Some("run the demo from the folder that holds `rules/`, or name the rule set with --rules <folder>".into()),
+        );
+    }
     let clock = Instant::now();
     let data_dir = args.dir.join("data");
     let progress = Progress::new();
@@ -63,10 +69,17 @@ pub fn run(args: DemoArgs) -> u8 {
     let db = args.dir.join("seg.duckdb");
     let status = run::execute(&rules, &db, &RunOptions::default(), args.format);
     if status == 0 && args.format == Format::Human {
+        // The same run by hand: the rule set's own `from` paths may point
+        // elsewhere, so name the generated files.
+        let sources: String = rules
+            .sources
+            .iter()
+            .map(|(name, path)| format!(" \\\n    --source {name}={path}"))
+            .collect();
         output::stdout(&format!(
-            "\nnext: seg check {rules} · seg compile {rules} --as-of {AS_OF} · seg run {rules} --db {db} --as-of {AS_OF}\n",
-            rules = args.rules.display(),
-            db = db.display()
+            "\nto run it again by hand:\n  seg run {} --db {} --as-of {AS_OF}{sources}\n",
+            args.rules.display(),
+            db.display()
         ));
     }
     status

@@ -10,10 +10,18 @@ use unicode_width::UnicodeWidthStr;
 use super::args::Format;
 use super::{CLEAN, FAILURE, RULE_ERRORS};
 
-/// Prints to stdout, ignoring a closed pipe.
+/// Prints to stdout. A closed pipe (`seg compile | head`) just ends the
+/// output; any other failure (a full disk) is an error: exit status 2.
 pub fn stdout(text: &str) {
     let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(e) => {
+            stderr(&format!("seg: cannot write the output: {e}\n"));
+            std::process::exit(i32::from(FAILURE));
+        }
+    }
 }
 
 /// Prints to stderr.

@@ -21,21 +21,39 @@ pub fn run(args: RunArgs) -> u8 {
         out: args.out.clone(),
         csv: args.out_format == OutFormat::Csv,
     };
+    if let Some(out) = &options.out
+        && let Err(e) = engine::check_out_dir(out, options.csv)
+    {
+        return output::failure(&e);
+    }
     execute(&args.rules, &db, &options, args.format)
 }
 
 /// Checks, compiles and runs; prints the summary. Shared with `seg demo`.
 pub fn execute(rules: &RuleArgs, db: &Path, options: &RunOptions, format: Format) -> u8 {
+    let created = !db.exists();
     let engine = match Engine::open(db) {
         Ok(e) => e,
         Err(e) => return output::failure(&e),
     };
+    // A run that never starts leaves no empty database behind.
+    let discard = |engine: Engine| {
+        drop(engine);
+        if created {
+            let _ = std::fs::remove_file(db);
+            let _ = std::fs::remove_file(format!("{}.wal", db.display()));
+        }
+    };
     let (files, checked) = match check::load(rules, Mode::Run, &engine) {
         Ok(x) => x,
-        Err(status) => return status,
+        Err(status) => {
+            discard(engine);
+            return status;
+        }
     };
     output::diagnostics(&checked.diagnostics, &files, Format::Human);
     let Some(program) = checked.program else {
+        discard(engine);
         output::stderr(&format!(
             "not run: {}\n",
             output::totals(&checked.diagnostics)

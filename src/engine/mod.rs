@@ -8,14 +8,14 @@ mod run;
 pub use demo::{DemoData, generate_demo};
 pub use run::{
     DatasetValue, LabelCount, Observer, ParamValue, RunOptions, RunSummary, ScoreEdge,
-    SegmentationCounts, Silent, SourceRecord, TagCount, run,
+    SegmentationCounts, Silent, SourceRecord, TagCount, check_out_dir, run,
 };
 
 use std::path::{Path, PathBuf};
 
 use duckdb::{AccessMode, Config, Connection};
 
-use crate::semantic::ir::Location;
+use crate::semantic::ir::{FileFormat, Location};
 use crate::semantic::{Catalog, Column};
 use crate::sql::{self, DuckDb};
 
@@ -101,16 +101,19 @@ impl Engine {
 
     fn connect(path: Option<&Path>, mode: AccessMode) -> Result<Engine, EngineError> {
         let shown = path.map_or_else(|| ":memory:".to_string(), |p| p.display().to_string());
+        if let Some(p) = path {
+            check_database_file(p)?;
+        }
         let open_error = |e: duckdb::Error| {
-            let message = e.to_string();
-            if message.contains("Could not set lock") || message.contains("Conflicting lock") {
+            let text = e.to_string();
+            if text.contains("Could not set lock") || text.contains("Conflicting lock") {
                 EngineError::Locked {
                     path: shown.clone(),
                 }
             } else {
                 EngineError::Open {
                     path: shown.clone(),
-                    message: first_line(&message),
+                    message: message(&text),
                 }
             }
         };
@@ -180,12 +183,14 @@ impl Catalog for Engine {
             }
             Location::Table(_) => {}
         }
-        let sql = sql::describe(&DuckDb, location);
-        let rows = self.query_text(&sql).map_err(|e| match e {
+        let reason = |e: EngineError| match e {
             EngineError::Query { message, .. } => message,
             other => other.to_string(),
-        })?;
-        Ok(rows
+        };
+        let rows = self
+            .query_text(&sql::describe(&DuckDb, location))
+            .map_err(reason)?;
+        let columns: Vec<Column> = rows
             .into_iter()
             .filter_map(|row| {
                 let mut row = row.into_iter();
@@ -194,20 +199,92 @@ impl Catalog for Engine {
                     sql_type: row.next()??,
                 })
             })
-            .collect())
+            .collect();
+        if let Location::File { format, .. } = location
+            && !matches!(format, FileFormat::Parquet)
+        {
+            text_file_sanity(&columns)?;
+            // Text files have no types of their own: DuckDB reads them off
+            // the rows, and with no rows every column would look like text.
+            let rows = self
+                .query_text(&sql::first_row(&DuckDb, location))
+                .map_err(reason)?;
+            if rows.is_empty() {
+                return Err(
+                    "it has no rows, so the types of its columns cannot be told; \
+                     add the rows, or write the data as Parquet, which keeps its types"
+                        .to_string(),
+                );
+            }
+        }
+        Ok(columns)
     }
+}
+
+/// A CSV whose columns DuckDB had to name itself (`column0`, `column1` ...)
+/// has no header line, or is not CSV at all: rules name columns, so say so.
+fn text_file_sanity(columns: &[Column]) -> Result<(), String> {
+    let unnamed = columns.iter().all(|c| {
+        c.name
+            .strip_prefix("column")
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    });
+    if unnamed {
+        return Err(
+            "no header line was found (or the file could not be read as CSV): \
+             seg finds columns by name, so the first line must name them"
+                .to_string(),
+        );
+    }
+    Ok(())
+}
+
+/// `--db` must name a DuckDB database, or a file that does not exist yet.
+/// DuckDB would open a CSV or Parquet file given as a database as an
+/// empty in-memory one, and every result would be lost.
+fn check_database_file(path: &Path) -> Result<(), EngineError> {
+    let refuse = |message: String| EngineError::Open {
+        path: path.display().to_string(),
+        message,
+    };
+    let name = path.to_string_lossy();
+    if crate::semantic::ir::FileFormat::from_path(&name).is_some() {
+        return Err(refuse(
+            "this is the name of a data file; --db names the DuckDB database seg reads tables from and writes to, e.g. seg.duckdb"
+                .into(),
+        ));
+    }
+    if path.is_dir() {
+        return Err(refuse("this is a folder, not a database file".into()));
+    }
+    if let Ok(mut file) = std::fs::File::open(path) {
+        use std::io::Read;
+        // A DuckDB file says `DUCK` at byte 8; an empty file is fine too.
+        let mut head = [0u8; 12];
+        let read = file.read(&mut head).unwrap_or(0);
+        if read > 0 && (read < 12 || &head[8..12] != b"DUCK") {
+            return Err(refuse("this file is not a DuckDB database".into()));
+        }
+    }
+    Ok(())
 }
 
 fn query_error(what: &str, e: duckdb::Error) -> EngineError {
     EngineError::Query {
         what: what.to_string(),
-        message: first_line(&e.to_string()),
+        message: message(&e.to_string()),
     }
 }
 
-/// DuckDB messages can run to several lines of context; the first says it.
-fn first_line(message: &str) -> String {
-    message.lines().next().unwrap_or(message).trim().to_string()
+/// A DuckDB message without the SQL it quotes: the lines that say what
+/// went wrong (which file, line, column, value), not the generated query.
+fn message(text: &str) -> String {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("LINE ") && !l.starts_with('^'))
+        .take(8)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn value_text(value: duckdb::types::Value) -> Option<String> {

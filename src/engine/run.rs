@@ -474,23 +474,62 @@ fn json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "[]".to_string())
 }
 
-/// Writes the wide and long tables next to each other; each file appears
-/// whole or not at all (written under a temporary name, then renamed).
+/// The files `--out` writes, for a folder and a format.
+fn export_paths(dir: &Path, csv: bool) -> Vec<(&'static str, PathBuf)> {
+    let extension = if csv { "csv" } else { "parquet" };
+    [CUSTOMERS_TABLE, TAGS_TABLE]
+        .into_iter()
+        .map(|table| (table, dir.join(format!("{table}.{extension}"))))
+        .collect()
+}
+
+/// Checks before a run that `--out` can be written, so that a bad folder
+/// fails the run before anything is published rather than after.
+pub fn check_out_dir(dir: &Path, csv: bool) -> Result<(), EngineError> {
+    let refuse = |path: &Path, message: &str| EngineError::Write {
+        path: path.display().to_string(),
+        message: message.to_string(),
+    };
+    if dir.exists() && !dir.is_dir() {
+        return Err(refuse(dir, "it is a file, not a folder"));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| refuse(dir, &e.to_string()))?;
+    for (_, path) in export_paths(dir, csv) {
+        if path.is_dir() {
+            return Err(refuse(&path, "a folder of that name is in the way"));
+        }
+    }
+    let probe = dir.join(".seg-write-check");
+    std::fs::write(&probe, b"").map_err(|e| refuse(dir, &e.to_string()))?;
+    let _ = std::fs::remove_file(probe);
+    Ok(())
+}
+
+/// Writes the wide and long tables as a pair: both under temporary names
+/// first, then renamed, so a failure never leaves a new file beside an old
+/// one.
 fn export(engine: &Engine, dir: &Path, csv: bool) -> Result<Vec<String>, EngineError> {
     let write_error = |path: &Path, e: &dyn std::fmt::Display| EngineError::Write {
         path: path.display().to_string(),
         message: e.to_string(),
     };
-    std::fs::create_dir_all(dir).map_err(|e| write_error(dir, &e))?;
-    let extension = if csv { "csv" } else { "parquet" };
-    let mut written = Vec::new();
-    for table in [CUSTOMERS_TABLE, TAGS_TABLE] {
-        let path = dir.join(format!("{table}.{extension}"));
-        let temporary = dir.join(format!(".{table}.{extension}.partial"));
-        let sql = sql::export(&DuckDb, table, &temporary.to_string_lossy(), csv);
-        engine.execute(&format!("writing {}", path.display()), &sql)?;
-        std::fs::rename(&temporary, &path).map_err(|e| write_error(&path, &e))?;
-        written.push(path.display().to_string());
+    check_out_dir(dir, csv)?;
+    let files = export_paths(dir, csv);
+    let partial = |path: &Path| {
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        dir.join(format!(".{name}.partial"))
+    };
+    for (table, path) in &files {
+        let sql = sql::export(&DuckDb, table, &partial(path).to_string_lossy(), csv);
+        if let Err(e) = engine.execute(&format!("writing {}", path.display()), &sql) {
+            for (_, p) in &files {
+                let _ = std::fs::remove_file(partial(p));
+            }
+            return Err(e);
+        }
     }
-    Ok(written)
+    for (_, path) in &files {
+        std::fs::rename(partial(path), path).map_err(|e| write_error(path, &e))?;
+    }
+    Ok(files.iter().map(|(_, p)| p.display().to_string()).collect())
 }

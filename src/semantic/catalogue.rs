@@ -73,6 +73,7 @@ impl<'a> Checker<'a> {
             location: s.location.clone(),
             key: s.key.clone().or(s.by.clone()).unwrap_or_default(),
             at: s.at.clone(),
+            zoned: s.zoned.clone(),
         };
         let facts = (0..self.sources.len())
             .filter(|&s| s != customers)

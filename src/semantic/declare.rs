@@ -235,6 +235,7 @@ impl<'a> Checker<'a> {
     fn declare_source(&mut self, decl: &SourceDecl, statement: Span) {
         let name = &decl.name;
         let mut location: Option<(Location, Span)> = None;
+        let mut unusable = false;
         let (mut key, mut by, mut at): (Option<&Name>, Option<&Name>, Option<&Name>) =
             (None, None, None);
         for option in &decl.options {
@@ -256,8 +257,11 @@ impl<'a> Checker<'a> {
                         SourceOptionKind::Table(t) => Some(Location::Table(t.text.clone())),
                         _ => self.file_location(path, statement, option.span),
                     };
-                    if let Some(loc) = loc {
-                        location = Some((loc, option.span));
+                    match loc {
+                        Some(loc) => location = Some((loc, option.span)),
+                        // E308 says why; reading something else instead
+                        // would only add noise.
+                        None => unusable = true,
                     }
                 }
                 SourceOptionKind::Key(n) if key.is_none() => key = Some(n),
@@ -334,8 +338,14 @@ impl<'a> Checker<'a> {
         if !self.define(name, Entry::Source(index)) {
             return;
         }
-        let mut floats = Vec::new();
-        let columns = match self.catalog.columns(&location) {
+        let (mut floats, mut zoned) = (Vec::new(), Vec::new());
+        let has_override = self.settings.sources.iter().any(|(n, _)| *n == name.text);
+        let described = if unusable && !has_override {
+            Err(None)
+        } else {
+            self.catalog.columns(&location).map_err(Some)
+        };
+        let columns = match described {
             Ok(columns) => Some(
                 columns
                     .into_iter()
@@ -343,12 +353,16 @@ impl<'a> Checker<'a> {
                         if types::is_float(&c.sql_type) {
                             floats.push(c.name.clone());
                         }
+                        if types::is_zoned(&c.sql_type) {
+                            zoned.push(c.name.clone());
+                        }
                         let ty = Type::from_sql(&c.sql_type);
                         (c.name, ty)
                     })
                     .collect(),
             ),
-            Err(reason) => {
+            Err(None) => None,
+            Err(Some(reason)) => {
                 let (code, what) = match self.settings.mode {
                     Mode::Check => (Code::SourceNotChecked, "its columns were not checked"),
                     Mode::Run => (Code::UnreadableSource, "the run cannot start"),
@@ -373,6 +387,7 @@ impl<'a> Checker<'a> {
             at: at.map(|a| a.text.clone()),
             columns,
             floats,
+            zoned,
         };
         // The key, by and at columns must exist, and `at` must be a time.
         for (clause, column) in [("key", key), ("by", by), ("at", at)] {
@@ -564,7 +579,8 @@ fn parse_value(raw: &str, ty: Type) -> Option<Value> {
                 && raw.parse::<f64>().is_ok_and(f64::is_finite);
             valid.then(|| Value::Number(raw.to_string()))
         }
-        Type::Date => raw.parse().ok().map(Value::Date),
+        Type::Date if raw.len() == 10 => raw.parse().ok().map(Value::Date),
+        Type::Date => None,
         Type::Bool => match raw {
             "true" => Some(Value::Bool(true)),
             "false" => Some(Value::Bool(false)),

@@ -56,6 +56,8 @@ pub struct Source {
     pub key: String,
     /// The time column (`at`) of a fact source.
     pub at: Option<String>,
+    /// Columns of timestamps with a time zone, read as UTC timestamps.
+    pub zoned: Vec<String>,
 }
 
 /// Where a source's rows come from.

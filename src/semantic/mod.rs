@@ -187,6 +187,8 @@ struct SourceInfo {
     /// Columns of floating-point numbers, whose sums depend on the order of
     /// addition.
     floats: Vec<String>,
+    /// Timestamps with a time zone, read as UTC timestamps.
+    zoned: Vec<String>,
 }
 
 impl SourceInfo {

@@ -12,6 +12,10 @@ use crate::diagnostic::{Code, Diagnostic, did_you_mean, list_names};
 use crate::source::Span;
 use crate::syntax::ast::{self, BinaryOp, Literal, Name, UnaryOp};
 
+/// Stack left before recursion moves to a new segment, and its size.
+const RED_ZONE: usize = 256 << 10;
+const STACK_SEGMENT: usize = 4 << 20;
+
 /// Where an expression is evaluated: once per customer, or once per row of
 /// a fact source (inside an aggregate's `where`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +44,12 @@ impl<'a> Checker<'a> {
     }
 
     pub(super) fn resolve_def(&mut self, i: usize) {
+        // Definitions resolve those they use first: a long chain of metrics
+        // recurses that deep, so the stack grows as needed.
+        stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || self.resolve_def_here(i));
+    }
+
+    fn resolve_def_here(&mut self, i: usize) {
         if self.defs[i].state != DefState::Pending {
             return;
         }

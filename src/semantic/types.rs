@@ -39,9 +39,14 @@ impl Type {
             | "USMALLINT" | "UINTEGER" | "UBIGINT" | "UHUGEINT" | "FLOAT" | "DOUBLE"
             | "DECIMAL" | "REAL" | "INT" => Type::Number,
             "VARCHAR" | "TEXT" | "STRING" | "UUID" | "ENUM" => Type::Text,
-            "DATE" | "TIMESTAMP" | "TIMESTAMP_S" | "TIMESTAMP_MS" | "TIMESTAMP_NS" | "DATETIME" => {
-                Type::Date
-            }
+            "DATE"
+            | "TIMESTAMP"
+            | "TIMESTAMP_S"
+            | "TIMESTAMP_MS"
+            | "TIMESTAMP_NS"
+            | "DATETIME"
+            | "TIMESTAMPTZ"
+            | "TIMESTAMP WITH TIME ZONE" => Type::Date,
             "BOOLEAN" | "BOOL" => Type::Bool,
             _ if base.starts_with("ENUM") => Type::Text,
             _ => Type::Unsupported,
@@ -55,6 +60,15 @@ pub fn is_float(sql_type: &str) -> bool {
     matches!(
         sql_type.trim().to_ascii_uppercase().as_str(),
         "DOUBLE" | "FLOAT" | "REAL" | "FLOAT4" | "FLOAT8"
+    )
+}
+
+/// Timestamps with a time zone: seg reads them as UTC timestamps (the
+/// bundled DuckDB has no time zone support to do more with them).
+pub fn is_zoned(sql_type: &str) -> bool {
+    matches!(
+        sql_type.trim().to_ascii_uppercase().as_str(),
+        "TIMESTAMPTZ" | "TIMESTAMP WITH TIME ZONE"
     )
 }
 
@@ -83,6 +97,7 @@ mod tests {
         assert_eq!(Type::from_sql("VARCHAR"), Type::Text);
         assert_eq!(Type::from_sql("TIMESTAMP"), Type::Date);
         assert_eq!(Type::from_sql("DATE"), Type::Date);
+        assert_eq!(Type::from_sql("TIMESTAMP WITH TIME ZONE"), Type::Date);
         assert_eq!(Type::from_sql("BOOLEAN"), Type::Bool);
         assert_eq!(Type::from_sql("INTEGER[]"), Type::Unsupported);
         assert_eq!(Type::from_sql("STRUCT(a INTEGER)"), Type::Unsupported);

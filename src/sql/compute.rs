@@ -39,6 +39,20 @@ pub fn relation(location: &Location) -> Relation {
     }
 }
 
+/// A source's rows as the rules see them: timestamps with a time zone are
+/// read as UTC timestamps.
+pub fn source_relation(source: &Source) -> Relation {
+    let base = relation(&source.location);
+    if source.zoned.is_empty() {
+        base
+    } else {
+        Relation::WithoutZones {
+            base: Box::new(base),
+            columns: source.zoned.clone(),
+        }
+    }
+}
+
 pub fn layout(p: &Program) -> Layout {
     let mut datasets = 0;
     let nodes: Vec<String> = p
@@ -239,7 +253,7 @@ pub fn result_query(p: &Program, layout: &Layout) -> Query {
             comments,
             body: Body::Select(Select {
                 items,
-                from: Some((relation(&source.location), None)),
+                from: Some((source_relation(source), None)),
                 filter,
                 group_by: vec![col(&source.key)],
                 ..Select::default()
@@ -267,7 +281,7 @@ pub fn result_query(p: &Program, layout: &Layout) -> Query {
         body: Body::Select(Select {
             items: base_items,
             from: Some((
-                relation(&p.customers.location),
+                source_relation(&p.customers),
                 Some(p.customers.name.clone()),
             )),
             joins,

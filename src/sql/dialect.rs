@@ -36,6 +36,10 @@ pub trait Dialect {
         format!("percentile_cont({fraction}) WITHIN GROUP (ORDER BY {input}) OVER ()")
     }
 
+    /// A relation with its timestamp-with-time-zone `columns` (quoted
+    /// already) turned into plain UTC timestamps.
+    fn without_zones(&self, relation: &str, columns: &[String]) -> String;
+
     /// An empty list of text values.
     fn empty_text_list(&self) -> &'static str;
 
@@ -53,12 +57,19 @@ impl Dialect for DuckDb {
     }
 
     fn read_file(&self, path: &str, format: FileFormat) -> String {
+        // Files matched by a glob may differ in their columns: match them
+        // up by name, a column missing from a file reading as NULL.
+        let options = if path.contains(['*', '?', '[']) {
+            ", union_by_name = true"
+        } else {
+            ""
+        };
         let path = quote::string(path);
         match format {
-            FileFormat::Csv => format!("read_csv({path})"),
-            FileFormat::Tsv => format!("read_csv({path}, delim = '\\t')"),
-            FileFormat::Parquet => format!("read_parquet({path})"),
-            FileFormat::Json => format!("read_json({path})"),
+            FileFormat::Csv => format!("read_csv({path}{options})"),
+            FileFormat::Tsv => format!("read_csv({path}, delim = '\\t'{options})"),
+            FileFormat::Parquet => format!("read_parquet({path}{options})"),
+            FileFormat::Json => format!("read_json({path}{options})"),
         }
     }
 
@@ -78,6 +89,14 @@ impl Dialect for DuckDb {
 
     fn percentile_over_all(&self, input: &str, fraction: &str) -> String {
         format!("quantile_cont({input}, {fraction}) OVER ()")
+    }
+
+    fn without_zones(&self, relation: &str, columns: &[String]) -> String {
+        let casts: Vec<String> = columns
+            .iter()
+            .map(|c| format!("CAST({c} AS TIMESTAMP) AS {c}"))
+            .collect();
+        format!("(SELECT * REPLACE ({}) FROM {relation})", casts.join(", "))
     }
 
     fn empty_text_list(&self) -> &'static str {

@@ -65,11 +65,23 @@ pub fn value(v: &Value) -> Expr {
 }
 
 /// A number as written; a negative one is printed as a negation so that
-/// `a - -1` stays valid SQL.
+/// `a - -1` stays valid SQL. Integers too long for SQL's integer types are
+/// given as doubles.
 fn number(text: &str) -> Expr {
-    match text.strip_prefix('-') {
-        Some(positive) => Expr::Neg(Box::new(Expr::Number(positive.to_string()))),
-        None => Expr::Number(text.to_string()),
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(positive) => (true, positive),
+        None => (false, text),
+    };
+    let whole = digits.split('.').next().unwrap_or(digits);
+    let literal = if whole.len() > 18 {
+        Expr::Cast(Box::new(Expr::Str(digits.to_string())), "DOUBLE")
+    } else {
+        Expr::Number(digits.to_string())
+    };
+    if negative {
+        Expr::Neg(Box::new(literal))
+    } else {
+        literal
     }
 }
 

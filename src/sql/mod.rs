@@ -166,10 +166,16 @@ impl Plan {
 pub fn describe(dialect: &dyn Dialect, location: &Location) -> String {
     let mut p = tree::Printer::new(dialect);
     p.text("DESCRIBE SELECT * FROM ");
-    match compute::relation(location) {
-        tree::Relation::Named(name) => p.ident(&name),
-        tree::Relation::File { path, format } => p.text(&dialect.read_file(&path, format)),
-    }
+    p.relation(&compute::relation(location));
+    p.finish()
+}
+
+/// Whether a source has any row at all.
+pub fn first_row(dialect: &dyn Dialect, location: &Location) -> String {
+    let mut p = tree::Printer::new(dialect);
+    p.text("SELECT 1 FROM ");
+    p.relation(&compute::relation(location));
+    p.text(" LIMIT 1");
     p.finish()
 }
 

@@ -1,7 +1,7 @@
 //! The SQL around the computation: the tag list, the published tables, the
 //! summary queries, the run record and file exports.
 
-use super::compute::{Layout, relation};
+use super::compute::{Layout, relation, source_relation};
 use super::dialect::Dialect;
 use super::tree::{
     self, Body, Cte, Expr, Item, Join, Op, Printer, Query, Relation, Select, binary, call, col,
@@ -59,7 +59,11 @@ pub fn result_tags(p: &Program, layout: &Layout) -> Query {
         .collect();
     for manual in &p.manual_tags {
         let source = &p.facts[manual.source];
-        let tag = Expr::Cast(Box::new(qcol("m", &manual.column)), "VARCHAR");
+        // Stray spaces typed into a CRM field do not make another tag.
+        let tag = call(
+            "trim",
+            vec![Expr::Cast(Box::new(qcol("m", &manual.column)), "VARCHAR")],
+        );
         let position = if rule_tags.is_empty() {
             Expr::Cast(Box::new(Expr::Number(LAST.into())), "INTEGER")
         } else {
@@ -95,7 +99,7 @@ pub fn result_tags(p: &Program, layout: &Layout) -> Query {
                 Item::named(tag, "tag"),
                 Item::named(position, "position"),
             ],
-            from: Some((relation(&source.location), Some("m".into()))),
+            from: Some((source_relation(source), Some("m".into()))),
             joins: vec![Join {
                 left: false,
                 relation: Relation::Named(RESULT.into()),

@@ -167,6 +167,12 @@ pub enum Relation {
         path: String,
         format: FileFormat,
     },
+    /// `base` with these timestamp-with-time-zone columns as plain (UTC)
+    /// timestamps.
+    WithoutZones {
+        base: Box<Relation>,
+        columns: Vec<String>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -377,11 +383,19 @@ impl<'d> Printer<'d> {
         }
     }
 
-    fn relation(&mut self, r: &Relation) {
+    pub fn relation(&mut self, r: &Relation) {
         match r {
             Relation::Named(name) => self.ident(name),
             Relation::File { path, format } => {
                 let text = self.dialect.read_file(path, *format);
+                self.out.push_str(&text);
+            }
+            Relation::WithoutZones { base, columns } => {
+                let mut inner = Printer::new(self.dialect);
+                inner.relation(base);
+                let columns: Vec<String> =
+                    columns.iter().map(|c| self.dialect.identifier(c)).collect();
+                let text = self.dialect.without_zones(&inner.out, &columns);
                 self.out.push_str(&text);
             }
         }

@@ -305,3 +305,54 @@ impl Ast {
             .collect()
     }
 }
+
+impl Expr {
+    /// The expressions directly inside this one.
+    pub fn children(&self) -> Vec<&Expr> {
+        match &self.kind {
+            ExprKind::Literal(_) | ExprKind::Name(_) | ExprKind::Qualified { .. } => Vec::new(),
+            ExprKind::Unary { expr, .. }
+            | ExprKind::IsMissing { expr, .. }
+            | ExprKind::Within { expr, .. } => vec![expr],
+            ExprKind::Binary { left, right, .. } => vec![left, right],
+            ExprKind::InList { expr, items, .. } => std::iter::once(&**expr).chain(items).collect(),
+            ExprKind::Between {
+                expr, low, high, ..
+            } => vec![expr, low, high],
+            ExprKind::Call { args, .. } => args
+                .iter()
+                .flat_map(|a| match &a.kind {
+                    ArgumentKind::Value { expr, filter } => {
+                        std::iter::once(expr).chain(filter).collect()
+                    }
+                    ArgumentKind::Window(_) => Vec::new(),
+                })
+                .collect(),
+        }
+    }
+
+    /// How deeply the expression nests, counted without recursion (so an
+    /// absurdly deep one cannot exhaust the stack here).
+    pub fn depth(&self) -> usize {
+        let mut deepest = 0;
+        let mut stack = vec![(self, 1)];
+        while let Some((e, d)) = stack.pop() {
+            deepest = deepest.max(d);
+            stack.extend(e.children().into_iter().map(|c| (c, d + 1)));
+        }
+        deepest
+    }
+}
+
+impl StatementKind {
+    /// The expressions a statement holds.
+    pub fn expressions(&self) -> Vec<&Expr> {
+        match self {
+            StatementKind::Metric(m) => vec![&m.expr],
+            StatementKind::Score(s) => std::iter::once(&s.expr).chain(&s.subset).collect(),
+            StatementKind::Tag(t) => vec![&t.condition],
+            StatementKind::Rule(r) => r.condition.iter().collect(),
+            _ => Vec::new(),
+        }
+    }
+}

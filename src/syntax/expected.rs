@@ -20,9 +20,8 @@ fn phrase(rule: Rule) -> Option<(Rank, &'static str)> {
     use Rank::*;
     let p = match rule {
         Rule::kw_source => (Specific, "`source`"),
-        Rule::kw_from | Rule::from_file | Rule::from_table => {
-            (Specific, "`from \"file\"` or `from table name`")
-        }
+        Rule::kw_from => (Specific, "`from`"),
+        Rule::from_file | Rule::from_table => (Specific, "`from \"file\"` or `from table name`"),
         Rule::kw_table => (Specific, "`table`"),
         Rule::kw_key | Rule::key_clause => (Specific, "`key <column>`"),
         Rule::kw_by | Rule::by_clause => (Specific, "`by <column>`"),
@@ -112,7 +111,7 @@ pub fn describe(rules: &[Rule], tokens: &[String]) -> Vec<String> {
         .iter()
         .filter(|t| match t.as_str() {
             ")" | "," => true,
-            "(" => !has_value,
+            "(" => !has_value && !has_operator,
             "=" => !has_operator,
             _ => false,
         })

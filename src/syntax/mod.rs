@@ -49,7 +49,10 @@ pub fn parse(files: &SourceMap) -> (Ast, Vec<Diagnostic>) {
                         .help("an indented line continues the rule above it; start rules at the beginning of the line"),
                 );
             }
-            match parse::statement(text, id, chunk.start) {
+            // Parsing recurses as deeply as the rule nests: on a stack of its
+            // own, an absurd rule is an error (below), never a crash.
+            let parsed = stacker::grow(PARSE_STACK, || parse::statement(text, id, chunk.start));
+            match parsed.and_then(within_depth) {
                 Ok(statement) => statements.push(statement),
                 Err(d) => {
                     diagnostics.push(d);
@@ -64,6 +67,33 @@ pub fn parse(files: &SourceMap) -> (Ast, Vec<Diagnostic>) {
         });
     }
     (ast, diagnostics)
+}
+
+/// The stack one statement is parsed on (reserved, not used, unless a rule
+/// nests deeply).
+const PARSE_STACK: usize = 64 << 20;
+
+/// How deeply an expression may nest. Deeper ones are almost certainly
+/// generated or broken, and every later stage walks expressions recursively.
+pub const MAX_DEPTH: usize = 256;
+
+fn within_depth(statement: ast::Statement) -> Result<ast::Statement, Diagnostic> {
+    let depth = statement
+        .kind
+        .expressions()
+        .iter()
+        .map(|e| e.depth())
+        .max()
+        .unwrap_or(0);
+    if depth > MAX_DEPTH {
+        return Err(Diagnostic::new(
+            Code::Syntax,
+            format!("this rule nests {depth} levels deep; seg reads at most {MAX_DEPTH}"),
+        )
+        .at(statement.span, "too deep")
+        .help("split it into metrics that build on each other, or list values with `in (...)`"));
+    }
+    Ok(statement)
 }
 
 /// The name a statement that did not parse seems to define: `metric x ...`

@@ -455,6 +455,8 @@ impl Ctx {
         );
         let found_words = if found.is_empty() {
             "the end of the rule".to_string()
+        } else if let Some(c) = invisible(found) {
+            format!("an invisible character (U+{:04X})", u32::from(c))
         } else {
             format!("`{found}`")
         };
@@ -508,8 +510,74 @@ fn found_at(text: &str, pos: usize) -> &str {
     &rest[..len]
 }
 
+/// A character that shows as nothing (or as a plain space) but is not
+/// whitespace to the parser: a zero-width or no-break space, a BOM.
+fn invisible(found: &str) -> Option<char> {
+    let c = found.chars().next()?;
+    matches!(
+        c,
+        '\u{00A0}' | '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}' | '\u{202F}'
+    )
+    .then_some(c)
+}
+
+/// The words of the language, which are written in lower case.
+const WORDS: &[&str] = &[
+    "source",
+    "from",
+    "table",
+    "key",
+    "by",
+    "at",
+    "as",
+    "of",
+    "param",
+    "metric",
+    "score",
+    "tags",
+    "tag",
+    "describe",
+    "category",
+    "colour",
+    "color",
+    "when",
+    "otherwise",
+    "where",
+    "last",
+    "and",
+    "or",
+    "not",
+    "in",
+    "between",
+    "is",
+    "missing",
+    "within",
+    "true",
+    "false",
+];
+
 /// A help line for the mistakes business users make most.
 fn hint(text: &str, pos: usize, found: &str, rules: &[Rule]) -> Option<String> {
+    if invisible(found).is_some() {
+        return Some(
+            "delete it: such characters often come along when text is copied from a web page \
+             or a document"
+                .to_string(),
+        );
+    }
+    let lower = found.to_lowercase();
+    if lower != found && WORDS.contains(&lower.as_str()) {
+        return Some(format!(
+            "the words of the language are written in lower case: `{lower}`"
+        ));
+    }
+    if found.starts_with('"') || found.starts_with('\'') {
+        return Some(
+            "text in quotes ends on the same line with the same quote; inside it, write \\\" \
+             for a double quote and \\\\ for a backslash"
+                .to_string(),
+        );
+    }
     let line_start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
     let before = text[line_start..pos].trim();
     if line_start > 0 && before.is_empty() {
@@ -536,7 +604,8 @@ fn hint(text: &str, pos: usize, found: &str, rules: &[Rule]) -> Option<String> {
             ));
         }
     }
-    if rules.contains(&Rule::kw_when) || rules.contains(&Rule::when_clause) {
+    let is_rule = !KEYWORDS.contains(&first_word);
+    if is_rule && (rules.contains(&Rule::kw_when) || rules.contains(&Rule::when_clause)) {
         return Some(
             "a segmentation rule reads `<segmentation> <label> when <condition>` or \
              `<segmentation> <label> otherwise`; quote labels with spaces: \"Need Attention\""

@@ -244,3 +244,53 @@ fn demo_runs_the_rules_and_every_label_has_members() {
     assert!(output.status.success(), "{stderr}");
     assert!(stderr.contains(": 0 errors, 0 warnings"), "{stderr}");
 }
+
+#[test]
+fn a_data_file_is_not_taken_for_the_database() {
+    let output = seg()
+        .args([
+            "run",
+            "tests/fixtures/ok/retail",
+            "--db",
+            "tests/fixtures/data/orders.csv",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("this is the name of a data file"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_bad_out_folder_stops_the_run_before_anything_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("seg.duckdb");
+    let out = dir.path().join("a_file");
+    std::fs::write(&out, "").unwrap();
+    let output = seg()
+        .args(["run", "tests/fixtures/ok/retail", "--db"])
+        .arg(&db)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("it is a file, not a folder"));
+    assert!(!db.exists(), "nothing was run, so no database was made");
+}
+
+#[test]
+fn a_run_that_never_starts_leaves_no_database_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("seg.duckdb");
+    let output = seg()
+        .args(["run", "tests/fixtures/err/types.seg", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(!db.exists());
+}

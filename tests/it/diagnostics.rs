@@ -136,3 +136,30 @@ fn an_empty_rule_set_has_nothing_to_run() {
         .collect();
     assert_eq!(codes, ["E307"]);
 }
+
+fixture!(typing_slips_get_their_own_hints, "typing.seg");
+
+#[test]
+fn absurdly_deep_rules_are_an_error_not_a_crash() {
+    let deep = format!("tag t when {}income > 1\n", "not ".repeat(2000));
+    let (files, checked) = check_text(&deep);
+    let codes: Vec<&str> = checked
+        .diagnostics
+        .iter()
+        .map(|d| d.code.as_str())
+        .collect();
+    assert_eq!(codes, ["E001"], "{}", rendered(&files, &checked));
+}
+
+#[test]
+fn rules_as_deep_as_allowed_go_through_every_stage() {
+    let deep = format!(
+        "tag t when {}income > 1\nmetric m = {}1\n",
+        "not ".repeat(seg::syntax::MAX_DEPTH - 2),
+        "1 + ".repeat(seg::syntax::MAX_DEPTH - 2)
+    );
+    let (files, checked) = check_text(&deep);
+    assert!(!checked.has_errors(), "{}", rendered(&files, &checked));
+    let plan = seg::compile(checked.program.as_ref().unwrap());
+    assert!(plan.compute[0].sql.contains("NOT NOT NOT"));
+}

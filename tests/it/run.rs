@@ -385,3 +385,38 @@ fn quoted_tag_names_and_source_names_cannot_collide_with_seg_columns() {
         ]
     );
 }
+
+#[test]
+fn time_zones_globs_and_long_numbers_are_read() {
+    // Timestamps with a time zone (as Spark and pandas write them) read as
+    // UTC; files matched by a glob may differ in their columns; a number too
+    // long for an integer still compares.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("orders")).unwrap();
+    write_data(
+        dir.path(),
+        "COPY (SELECT * FROM (VALUES (1), (2)) c(customer_id)) TO '{dir}/customers.parquet';
+         COPY (SELECT 1 AS customer_id, CAST(TIMESTAMP '2025-05-30 23:00:00' AS TIMESTAMPTZ) AS at, 10.0 AS amount)
+           TO '{dir}/orders/a.parquet';
+         COPY (SELECT 2 AS customer_id, CAST(TIMESTAMP '2025-01-01 10:00:00' AS TIMESTAMPTZ) AS at, 5.0 AS amount, 'x' AS coupon)
+           TO '{dir}/orders/b.parquet';",
+    );
+    let (summary, db) = run_rules(
+        dir.path(),
+        "source customers from \"customers.parquet\" key customer_id\n\
+         source orders from \"orders/*.parquet\" by customer_id at at\n\
+         as of 2025-06-01\n\
+         metric recency = days_since(max(orders.at))\n\
+         metric coupons = count(orders.coupon)\n\
+         tag recent when recency <= 30\n\
+         tag rich when sum(orders.amount) > 99999999999999999999999\n",
+    );
+    assert_eq!(summary.customers, 2);
+    assert_eq!(
+        table(
+            &db,
+            "SELECT customer_id, recency, coupons, tags FROM seg_customers"
+        ),
+        "customer_id | recency | coupons | tags\n1 | 2 | 0 | [recent]\n2 | 151 | 1 | []"
+    );
+}
