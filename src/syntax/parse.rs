@@ -435,18 +435,28 @@ impl Ctx {
     }
 
     fn syntax_error(&self, text: &str, error: pest::error::Error<Rule>) -> Diagnostic {
-        let pos = match error.location {
+        let mut pos = match error.location {
             pest::error::InputLocation::Pos(p) => p,
             pest::error::InputLocation::Span((s, _)) => s,
         };
-        let rules = match &error.variant {
+        let mut rules = match &error.variant {
             pest::error::ErrorVariant::ParsingError { positives, .. } => positives.clone(),
             pest::error::ErrorVariant::CustomError { .. } => Vec::new(),
         };
-        let tokens: Vec<String> = error
-            .parse_attempts()
+        let attempts = error.parse_attempts();
+        let tokens: Vec<String> = attempts
+            .as_ref()
             .map(|a| a.expected_tokens().iter().map(|t| t.to_string()).collect())
             .unwrap_or_default();
+        // pest places the error where a rule last failed; a literal such as
+        // `=` can fail further on (`metric x-y = 1`), and that is the place.
+        if let Some(a) = &attempts
+            && a.max_position > pos
+            && !tokens.is_empty()
+        {
+            pos = a.max_position;
+            rules.clear();
+        }
         let found = found_at(text, pos);
         let at = Span::new(
             self.file,
@@ -603,6 +613,13 @@ fn hint(text: &str, pos: usize, found: &str, rules: &[Rule]) -> Option<String> {
                 "`{first_word}` is read as the name of a segmentation; did you mean `{keyword}`?"
             ));
         }
+    }
+    if first_word == "tags" && rules.contains(&Rule::kw_from) {
+        return Some(
+            "a rule-made tag is written `tag <name> when <condition>`; `tags from <source>.<column>` \
+             reads hand-assigned tags"
+                .to_string(),
+        );
     }
     let is_rule = !KEYWORDS.contains(&first_word);
     if is_rule && (rules.contains(&Rule::kw_when) || rules.contains(&Rule::when_clause)) {
