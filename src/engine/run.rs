@@ -331,8 +331,7 @@ fn summarise(engine: &Engine, program: &Program, plan: &Plan) -> Result<RunSumma
             .find(|n| n.name == name)
             .map(|n| n.declared)
     };
-    score_edges
-        .sort_by(|a, b| (score_order(&a.score), a.bucket).cmp(&(score_order(&b.score), b.bucket)));
+    score_edges.sort_by_key(|e| (score_order(&e.score), e.bucket));
 
     let dataset_values = match &plan.summary.dataset_values {
         Some(sql) => engine

@@ -12,7 +12,7 @@ mod tree;
 
 pub use compute::Layout;
 pub use dialect::{Dialect, DuckDb};
-pub use outputs::{CATALOG_COLUMNS, SummaryQueries};
+pub use outputs::SummaryQueries;
 
 use crate::semantic::Program;
 use crate::semantic::ir::Location;

@@ -204,6 +204,8 @@ pub struct Cte {
     pub body: Body,
 }
 
+// A handful of bodies per query: their size does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Body {
     Select(Select),

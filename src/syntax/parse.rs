@@ -490,7 +490,7 @@ impl Ctx {
             ),
         )
         .at(at, format!("expected {first}"));
-        diagnostic.help = hint(text, pos, &found, &rules);
+        diagnostic.help = hint(text, pos, found, &rules);
         diagnostic
     }
 }
@@ -607,12 +607,13 @@ fn hint(text: &str, pos: usize, found: &str, rules: &[Rule]) -> Option<String> {
     const KEYWORDS: [&str; 7] = [
         "source", "param", "metric", "score", "tag", "tags", "describe",
     ];
-    if rules.contains(&Rule::kw_when) && !KEYWORDS.contains(&first_word) {
-        if let Some(keyword) = crate::diagnostic::did_you_mean(first_word, KEYWORDS) {
-            return Some(format!(
-                "`{first_word}` is read as the name of a segmentation; did you mean `{keyword}`?"
-            ));
-        }
+    if rules.contains(&Rule::kw_when)
+        && !KEYWORDS.contains(&first_word)
+        && let Some(keyword) = crate::diagnostic::did_you_mean(first_word, KEYWORDS)
+    {
+        return Some(format!(
+            "`{first_word}` is read as the name of a segmentation; did you mean `{keyword}`?"
+        ));
     }
     if first_word == "tags" && rules.contains(&Rule::kw_from) {
         return Some(
