@@ -448,9 +448,11 @@ impl Ctx {
             .as_ref()
             .map(|a| a.expected_tokens().iter().map(|t| t.to_string()).collect())
             .unwrap_or_default();
-        // pest places the error where a rule last failed; a literal such as
-        // `=` can fail further on (`metric x-y = 1`), and that is the place.
+        // pest places the error where a rule last failed, which can be the
+        // start of the statement when only a literal such as `=` failed
+        // further on (`metric x-y = 1`): that further place is the one.
         if let Some(a) = &attempts
+            && pos == 0
             && a.max_position > pos
             && !tokens.is_empty()
         {
