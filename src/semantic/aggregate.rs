@@ -1,7 +1,6 @@
 //! Aggregates over fact sources: `count(orders where ..., last 90 days)`.
 //! Each distinct aggregate is computed once however often it is written.
 
-use super::declare::column_help;
 use super::ir::{self, AggregateFunction, ExprKind};
 use super::resolve::{Scope, error, typed};
 use super::{Checker, Entry, Type};
@@ -108,13 +107,7 @@ impl Checker<'_> {
                 let info = &self.sources[source];
                 match (info.columns.is_some(), info.column(&c.text)) {
                     (true, None) => {
-                        let names = info.column_names();
-                        let d = Diagnostic::new(
-                            Code::UnknownColumn,
-                            format!("source `{}` has no column `{}`", info.name, c.text),
-                        )
-                        .at(c.span, format!("not a column of `{}`", info.name))
-                        .help(column_help(&c.text, &names));
+                        let d = info.unknown_column(c);
                         self.report(d);
                         return error();
                     }

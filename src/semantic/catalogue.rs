@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::declare::{Declarations, column_help};
+use super::declare::Declarations;
 use super::ir::{self, CatalogueEntry, EntryKind};
 use super::order::renumber_node;
 use super::{Checker, DefKind, Entry, Type};
@@ -241,13 +241,7 @@ impl<'a> Checker<'a> {
             let info = &self.sources[source];
             match (info.columns.is_some(), info.column(&t.column.text)) {
                 (true, None) => {
-                    let names = info.column_names();
-                    let d = Diagnostic::new(
-                        Code::UnknownColumn,
-                        format!("source `{}` has no column `{}`", info.name, t.column.text),
-                    )
-                    .at(t.column.span, format!("not a column of `{}`", info.name))
-                    .help(column_help(&t.column.text, &names));
+                    let d = info.unknown_column(&t.column);
                     self.report(d);
                     continue;
                 }

@@ -394,15 +394,7 @@ impl<'a> Checker<'a> {
             let Some(column) = column else { continue };
             match (info.columns.is_some(), info.column(&column.text)) {
                 (true, None) => {
-                    let names = info.column_names();
-                    self.report(
-                        Diagnostic::new(
-                            Code::UnknownColumn,
-                            format!("source `{}` has no column `{}`", name.text, column.text),
-                        )
-                        .at(column.span, format!("not a column of `{}`", name.text))
-                        .help(column_help(&column.text, &names)),
-                    );
+                    self.report(info.unknown_column(column));
                 }
                 (true, Some(ty)) if clause == "at" && !ty.fits(Type::Date) => self.report(
                     Diagnostic::new(

@@ -207,6 +207,16 @@ impl SourceInfo {
             .map(|(c, _)| c.as_str())
             .collect()
     }
+
+    /// E103 for a column this source does not have, with the real ones.
+    fn unknown_column(&self, column: &crate::syntax::ast::Name) -> Diagnostic {
+        Diagnostic::new(
+            crate::diagnostic::Code::UnknownColumn,
+            format!("source `{}` has no column `{}`", self.name, column.text),
+        )
+        .at(column.span, format!("not a column of `{}`", self.name))
+        .help(declare::column_help(&column.text, &self.column_names()))
+    }
 }
 
 struct ParamInfo {

@@ -431,12 +431,7 @@ impl<'a> Checker<'a> {
                 column_help(&n.text, &names)
             ))
         } else {
-            Diagnostic::new(
-                Code::UnknownColumn,
-                format!("source `{source_name}` has no column `{}`", n.text),
-            )
-            .at(n.span, format!("not a column of `{source_name}`"))
-            .help(column_help(&n.text, &names))
+            info.unknown_column(n)
         };
         self.report(d);
         error()
@@ -447,13 +442,7 @@ impl<'a> Checker<'a> {
             Some(Entry::Source(s)) if Some(s) == self.customers && scope == Scope::Customer => {
                 let info = &self.sources[s];
                 if info.columns.is_some() && info.column(&column.text).is_none() {
-                    let names = info.column_names();
-                    let d = Diagnostic::new(
-                        Code::UnknownColumn,
-                        format!("source `{}` has no column `{}`", source.text, column.text),
-                    )
-                    .at(column.span, format!("not a column of `{}`", source.text))
-                    .help(column_help(&column.text, &names));
+                    let d = info.unknown_column(column);
                     self.report(d);
                     return error();
                 }

@@ -1,11 +1,11 @@
 //! Runs on real DuckDB over the fixture files: what the tables hold.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use seg::engine::{self, Engine, RunOptions, RunSummary, Silent};
 use seg::semantic::Mode;
 
-use crate::support::{check_fixture, rendered, settings, table};
+use crate::support::{check_fixture, program_of, settings, table};
 
 fn run_retail(
     db: &Path,
@@ -18,18 +18,7 @@ fn run_retail(
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
     let (files, checked) = check_fixture("ok/retail", &s);
-    let program = checked.program.unwrap_or_else(|| {
-        panic!(
-            "{}",
-            rendered(
-                &files,
-                &seg::Checked {
-                    program: None,
-                    diagnostics: checked.diagnostics
-                }
-            )
-        )
-    });
+    let program = program_of(&files, checked);
     let plan = seg::compile(&program);
     let engine = Engine::open(db).expect("database opens");
     engine::run(&engine, &program, &plan, options, &Silent)
@@ -148,22 +137,9 @@ fn duplicate_customer_keys_stop_the_run() {
     let dir = tempfile::tempdir().unwrap();
     let customers = dir.path().join("customers.csv");
     std::fs::write(&customers, "customer_id,region\n1,north\n2,south\n1,east\n").unwrap();
-    let rules = dir.path().join("rules.seg");
-    std::fs::write(
-        &rules,
+    let error = try_run_rules(
+        dir.path(),
         "source customers from \"customers.csv\" key customer_id\ntier all otherwise\n",
-    )
-    .unwrap();
-    let files = seg::source::read_rule_set(&rules).unwrap();
-    let engine = Engine::open(&dir.path().join("seg.duckdb")).unwrap();
-    let checked = seg::check(&files, &engine, &settings(Mode::Run));
-    let program = checked.program.unwrap();
-    let error = engine::run(
-        &engine,
-        &program,
-        &seg::compile(&program),
-        &RunOptions::default(),
-        &Silent,
     )
     .unwrap_err();
     insta::assert_snapshot!(error.to_string(), @"the customer key `customer_id` of `customers` is not unique: 1 keys appear more than once (for example 1)");
@@ -171,52 +147,24 @@ fn duplicate_customer_keys_stop_the_run() {
 
 #[test]
 fn an_empty_customer_table_gives_empty_outputs() {
-    let dir = tempfile::tempdir().unwrap();
     // Typed but empty files, as an export of an empty table would be.
-    let conn = duckdb::Connection::open_in_memory().unwrap();
-    conn.execute_batch(&format!(
-        "COPY (SELECT 1::BIGINT AS customer_id, 'x' AS region WHERE false) TO '{0}/customers.parquet';
-         COPY (SELECT 1::BIGINT AS customer_id, TIMESTAMP '2025-01-01' AS ordered_at, 1.5 AS amount WHERE false) TO '{0}/orders.parquet';",
-        dir.path().display()
-    ))
-    .unwrap();
-    let rules = dir.path().join("rules.seg");
-    std::fs::write(
-        &rules,
+    let dir = tempfile::tempdir().unwrap();
+    write_data(
+        dir.path(),
+        "COPY (SELECT 1::BIGINT AS customer_id, 'x' AS region WHERE false) TO '{dir}/customers.parquet';
+         COPY (SELECT 1::BIGINT AS customer_id, TIMESTAMP '2025-01-01' AS ordered_at, 1.5 AS amount WHERE false)
+           TO '{dir}/orders.parquet';",
+    );
+    let (summary, db) = run_rules(
+        dir.path(),
         "source customers from \"customers.parquet\" key customer_id\n\
          source orders from \"orders.parquet\" by customer_id at ordered_at\n\
          metric monetary = sum(orders.amount)\n\
          score m = quintile(monetary)\n\
          tag top when monetary >= percentile(monetary, 0.9)\n\
          tier all otherwise\n",
-    )
-    .unwrap();
-    let files = seg::source::read_rule_set(&rules).unwrap();
-    let db = dir.path().join("seg.duckdb");
-    let engine = Engine::open(&db).unwrap();
-    let checked = seg::check(&files, &engine, &settings(Mode::Run));
-    let program = checked.program.unwrap_or_else(|| {
-        panic!(
-            "{}",
-            rendered(
-                &files,
-                &seg::Checked {
-                    program: None,
-                    diagnostics: checked.diagnostics
-                }
-            )
-        )
-    });
-    let summary = engine::run(
-        &engine,
-        &program,
-        &seg::compile(&program),
-        &RunOptions::default(),
-        &Silent,
-    )
-    .unwrap();
+    );
     assert_eq!(summary.customers, 0);
-    drop(engine);
     assert_eq!(
         table(&db, "SELECT count(*) AS n FROM seg_customers"),
         "n\n0"
@@ -228,39 +176,21 @@ fn mode_ties_go_to_the_smallest_value_whatever_the_row_order() {
     // Every customer has `a` twice, `b` twice and `c` once, in shuffled
     // order over many row groups (so DuckDB reads them on several threads).
     let dir = tempfile::tempdir().unwrap();
-    let conn = duckdb::Connection::open_in_memory().unwrap();
-    conn.execute_batch(&format!(
-        "COPY (SELECT range AS customer_id FROM range(20000)) TO '{0}/customers.parquet';
+    write_data(
+        dir.path(),
+        "COPY (SELECT range AS customer_id FROM range(20000)) TO '{dir}/customers.parquet';
          COPY (SELECT c AS customer_id, v AS channel FROM range(20000) t(c),
                       (VALUES (1, 'b'), (2, 'a'), (3, 'b'), (4, 'a'), (5, 'c')) v(n, v)
                ORDER BY hash(c * 5 + n))
-           TO '{0}/orders.parquet' (ROW_GROUP_SIZE 2048);",
-        dir.path().display()
-    ))
-    .unwrap();
-    let rules = dir.path().join("rules.seg");
-    std::fs::write(
-        &rules,
+           TO '{dir}/orders.parquet' (ROW_GROUP_SIZE 2048);",
+    );
+    let (summary, _) = run_rules(
+        dir.path(),
         "source customers from \"customers.parquet\" key customer_id\n\
          source orders from \"orders.parquet\" by customer_id\n\
          metric favourite = mode(orders.channel)\n\
          tag not_a when favourite != \"a\" or favourite is missing\n",
-    )
-    .unwrap();
-    let files = seg::source::read_rule_set(&rules).unwrap();
-    let db = dir.path().join("seg.duckdb");
-    let engine = Engine::open(&db).unwrap();
-    let program = seg::check(&files, &engine, &settings(Mode::Run))
-        .program
-        .unwrap();
-    let summary = engine::run(
-        &engine,
-        &program,
-        &seg::compile(&program),
-        &RunOptions::default(),
-        &Silent,
-    )
-    .unwrap();
+    );
     assert_eq!(summary.customers, 20000);
     assert_eq!(summary.tags[0].tag, "not_a");
     assert_eq!(
@@ -276,34 +206,21 @@ fn write_data(dir: &Path, sql: &str) {
         .unwrap();
 }
 
-fn run_rules(dir: &Path, rules: &str) -> (RunSummary, std::path::PathBuf) {
+/// Writes `rules` into `dir` and runs them into `dir/seg.duckdb`.
+fn try_run_rules(dir: &Path, rules: &str) -> Result<(RunSummary, PathBuf), engine::EngineError> {
     let path = dir.join("rules.seg");
     std::fs::write(&path, rules).unwrap();
     let files = seg::source::read_rule_set(&path).unwrap();
     let db = dir.join("seg.duckdb");
     let engine = Engine::open(&db).unwrap();
-    let checked = seg::check(&files, &engine, &settings(Mode::Run));
-    let program = checked.program.unwrap_or_else(|| {
-        panic!(
-            "{}",
-            rendered(
-                &files,
-                &seg::Checked {
-                    program: None,
-                    diagnostics: checked.diagnostics
-                }
-            )
-        )
-    });
-    let summary = engine::run(
-        &engine,
-        &program,
-        &seg::compile(&program),
-        &RunOptions::default(),
-        &Silent,
-    )
-    .unwrap();
-    (summary, db)
+    let program = program_of(&files, seg::check(&files, &engine, &settings(Mode::Run)));
+    let plan = seg::compile(&program);
+    let summary = engine::run(&engine, &program, &plan, &RunOptions::default(), &Silent)?;
+    Ok((summary, db))
+}
+
+fn run_rules(dir: &Path, rules: &str) -> (RunSummary, PathBuf) {
+    try_run_rules(dir, rules).unwrap()
 }
 
 #[test]

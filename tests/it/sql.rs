@@ -3,24 +3,12 @@
 
 use seg::semantic::Mode;
 
-use crate::support::{check_fixture, check_text, rendered, settings};
+use crate::support::{check_fixture, check_text, program_of, settings};
 
 /// The SQL of the computation for inline rules.
 fn compute_sql(rules: &str) -> String {
     let (files, checked) = check_text(rules);
-    let program = checked.program.unwrap_or_else(|| {
-        panic!(
-            "{}",
-            rendered(
-                &files,
-                &seg::Checked {
-                    program: None,
-                    diagnostics: checked.diagnostics
-                }
-            )
-        )
-    });
-    let plan = seg::compile(&program);
+    let plan = seg::compile(&program_of(&files, checked));
     plan.compute[0].sql.clone()
 }
 

@@ -30,6 +30,15 @@ pub fn check_fixture(path: &str, settings: &Settings) -> (SourceMap, Checked) {
     (files, checked)
 }
 
+/// The program of a rule set that must check cleanly; the diagnostics,
+/// rendered, as the failure message otherwise.
+pub fn program_of(files: &SourceMap, checked: Checked) -> seg::semantic::Program {
+    if checked.has_errors() {
+        panic!("{}", rendered(files, &checked));
+    }
+    checked.program.expect("no errors, so a program")
+}
+
 /// Diagnostics as a user sees them, without colour, at a fixed width.
 pub fn rendered(files: &SourceMap, checked: &Checked) -> String {
     let mut out = render::human(&checked.diagnostics, files, render::Style::PLAIN);
