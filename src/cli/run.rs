@@ -83,9 +83,10 @@ pub fn execute(rules: &RuleArgs, db: &Path, options: &RunOptions, format: Format
 pub fn human(s: &RunSummary, db: &Path) -> String {
     let mut out = String::new();
     out.push_str(&format!(
-        "run {} · {} customers · as of {} · {:.2} s\n",
+        "run {} · {} customer{} · as of {} · {:.2} s\n",
         s.run_id,
         thousands(s.customers),
+        if s.customers == 1 { "" } else { "s" },
         s.as_of,
         s.duration_ms as f64 / 1000.0
     ));

@@ -322,7 +322,10 @@ impl<'a> Checker<'a> {
         };
 
         if let Location::Table(table) = &location
-            && table.to_lowercase().starts_with("seg_")
+            && table
+                .rsplit('.')
+                .next()
+                .is_some_and(|t| t.to_lowercase().starts_with("seg_"))
         {
             self.report(
                 Diagnostic::new(

@@ -67,7 +67,8 @@ pub enum Location {
         path: PathBuf,
         format: FileFormat,
     },
-    /// A table in the database given with `--db`.
+    /// A table in the database given with `--db`, maybe schema-qualified
+    /// (`crm.orders`).
     Table(String),
 }
 

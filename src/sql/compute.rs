@@ -35,7 +35,7 @@ pub fn relation(location: &Location) -> Relation {
             path: path.display().to_string(),
             format: *format,
         },
-        Location::Table(t) => Relation::Named(t.clone()),
+        Location::Table(t) => Relation::Table(t.split('.').map(String::from).collect()),
     }
 }
 

@@ -161,8 +161,10 @@ impl Item {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Relation {
-    /// A table or CTE.
+    /// A CTE or one of seg's own tables.
     Named(String),
+    /// A table of the database, maybe schema-qualified (`crm.orders`).
+    Table(Vec<String>),
     File {
         path: String,
         format: FileFormat,
@@ -388,6 +390,14 @@ impl<'d> Printer<'d> {
     pub fn relation(&mut self, r: &Relation) {
         match r {
             Relation::Named(name) => self.ident(name),
+            Relation::Table(parts) => {
+                for (i, part) in parts.iter().enumerate() {
+                    if i > 0 {
+                        self.out.push('.');
+                    }
+                    self.ident(part);
+                }
+            }
             Relation::File { path, format } => {
                 let text = self.dialect.read_file(path, *format);
                 self.out.push_str(&text);

@@ -337,3 +337,30 @@ fn time_zones_globs_and_long_numbers_are_read() {
         "customer_id | recency | coupons | tags\n1 | 2 | 0 | [recent]\n2 | 151 | 1 | []"
     );
 }
+
+#[test]
+fn sources_can_be_tables_of_the_database_in_a_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("seg.duckdb");
+    {
+        let conn = duckdb::Connection::open(&db).unwrap();
+        conn.execute_batch(
+            "CREATE SCHEMA crm;
+             CREATE TABLE crm.people AS SELECT * FROM (VALUES (1, 'north'), (2, 'south')) t(customer_id, region);
+             CREATE TABLE orders AS SELECT * FROM (VALUES (1, 10.0), (1, 5.0)) t(customer_id, amount);",
+        )
+        .unwrap();
+    }
+    let (summary, db) = run_rules(
+        dir.path(),
+        "source customers from table crm.people key customer_id\n\
+         source orders by customer_id\n\
+         metric spend = sum(orders.amount)\n\
+         tag north when region = \"north\"\n",
+    );
+    assert_eq!(summary.customers, 2);
+    assert_eq!(
+        table(&db, "SELECT customer_id, spend, tags FROM seg_customers"),
+        "customer_id | spend | tags\n1 | 15.0 | [north]\n2 | 0.0 | []"
+    );
+}
