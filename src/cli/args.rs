@@ -37,7 +37,7 @@ pub struct RuleArgs {
     /// A folder of .seg files (every .seg file in it), or one .seg file.
     #[arg(default_value = ".")]
     pub path: PathBuf,
-    /// A DuckDB database: tables named by sources are read from it.
+    /// The DuckDB database: sources that are tables are read from it, and `seg run` writes its tables to it.
     #[arg(long, value_name = "FILE")]
     pub db: Option<PathBuf>,
     /// Override a param: --set vip_spend=8000 (checked against its type).
