@@ -4,7 +4,7 @@
 use seg::diagnostic::render;
 use seg::semantic::Mode;
 
-use crate::support::{check_fixture, check_text, rendered, settings};
+use crate::support::{check_fixture, check_text, codes, rendered, settings};
 
 /// One error fixture (a file or folder under tests/fixtures/err), all its
 /// diagnostics in one snapshot.
@@ -34,11 +34,7 @@ fn a_file_that_is_not_utf8_is_pointed_at() {
     std::fs::write(&path, b"tag caf\xe9 when x = 1\n").unwrap();
     let files = seg::source::read_rule_set(&path).unwrap();
     let checked = seg::check(&files, &seg::semantic::NoData, &settings(Mode::Check));
-    let codes: Vec<&str> = checked
-        .diagnostics
-        .iter()
-        .map(|d| d.code.as_str())
-        .collect();
+    let codes = codes(&checked);
     assert!(codes.contains(&"E003"), "{codes:?}");
 }
 
@@ -100,11 +96,7 @@ fn a_syntax_error_does_not_cascade_into_unknown_names() {
     let (files, checked) = check_text(
         "metric monetary = sum(orders.amount where\ntag big when monetary > 10\ntier A when monetary > 5\ntier B otherwise\ntag top when tier = \"A\"\n",
     );
-    let codes: Vec<&str> = checked
-        .diagnostics
-        .iter()
-        .map(|d| d.code.as_str())
-        .collect();
+    let codes = codes(&checked);
     assert_eq!(codes, ["E001"], "{}", rendered(&files, &checked));
 }
 
@@ -129,11 +121,7 @@ fn misplaced_things_explain_where_they_belong() {
 fn an_empty_rule_set_has_nothing_to_run() {
     let files = seg::source::SourceMap::from_text("empty.seg", "# nothing yet\n");
     let checked = seg::check(&files, &seg::semantic::NoData, &settings(Mode::Check));
-    let codes: Vec<&str> = checked
-        .diagnostics
-        .iter()
-        .map(|d| d.code.as_str())
-        .collect();
+    let codes = codes(&checked);
     assert_eq!(codes, ["E307"]);
 }
 
@@ -143,11 +131,7 @@ fixture!(typing_slips_get_their_own_hints, "typing.seg");
 fn absurdly_deep_rules_are_an_error_not_a_crash() {
     let deep = format!("tag t when {}income > 1\n", "not ".repeat(2000));
     let (files, checked) = check_text(&deep);
-    let codes: Vec<&str> = checked
-        .diagnostics
-        .iter()
-        .map(|d| d.code.as_str())
-        .collect();
+    let codes = codes(&checked);
     assert_eq!(codes, ["E001"], "{}", rendered(&files, &checked));
 }
 

@@ -39,6 +39,15 @@ pub fn program_of(files: &SourceMap, checked: Checked) -> seg::semantic::Program
     checked.program.expect("no errors, so a program")
 }
 
+/// The codes of the diagnostics, in order.
+pub fn codes(checked: &Checked) -> Vec<&'static str> {
+    checked
+        .diagnostics
+        .iter()
+        .map(|d| d.code.as_str())
+        .collect()
+}
+
 /// Diagnostics as a user sees them, without colour, at a fixed width.
 pub fn rendered(files: &SourceMap, checked: &Checked) -> String {
     let mut out = render::human(&checked.diagnostics, files, render::Style::PLAIN);
