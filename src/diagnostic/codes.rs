@@ -186,7 +186,9 @@ tag big when orders.amount > 100    # which order? use max(orders.amount) > 100
     InvalidValue = "E206", "invalid-value", Error,
         "A value outside what is allowed here.",
         "For example a colour that is neither `#rrggbb` nor a known colour name, \
-`ntile` with fewer than 2 buckets, or a percentile outside 0..1.";
+`ntile` with fewer than 2 buckets, a percentile outside 0..1, or a time window \
+(`last 5000 years`, `within 999999 days`) reaching back more than 1000 years from the \
+as-of date (or before the year 1).";
 
     DuplicateDefinition = "E301", "duplicate-definition", Error,
         "The same name is defined twice.",
@@ -242,7 +244,16 @@ extension: `.csv`, `.tsv`, `.parquet`, `.json`, `.jsonl` or `.ndjson` (optionall
     OutputNameClash = "E309", "output-name-clash", Error,
         "A name would give two columns of the same name in the output table.",
         "The wide output table has the customer key, every metric, score and \
-segmentation, and a `tags` column. A definition cannot use the key's name or `tags`.";
+segmentation, and a `tags` column; SQL compares their names without ASCII case (`Big` \
+and `big` are one column, `Ä` and `ä` two). So a metric, score or segmentation cannot \
+take the key's name or `tags`, or differ from another one only in case. Tags are rows of \
+the long table, not columns, and may take any name. Sources name relations in the SQL, so \
+they too must differ in more than case.
+
+```seg
+metric spend = sum(orders.amount)
+score SPEND = quintile(spend)     # the same column as `spend`
+```";
 
     UnreadableSource = "E310", "unreadable-source", Error,
         "A source cannot be read, so the run cannot start.",
@@ -296,6 +307,21 @@ customer source's name) to reach the column.";
         "Categories are free text, but the standard ones are behaviour, interest, \
 activity, intent, satisfaction, value, lifecycle and risk. A category close to one of \
 them is probably a typo.";
+
+    // Codes from the semantic hardening.
+
+    UnknownManualTag = "W006", "unknown-manual-tag", Warning,
+        "`describe tag` names a tag that neither a rule nor the hand-assigned tag data has.",
+        "With a `tags from` line, a `describe tag` that no rule makes is taken to describe a \
+hand-assigned tag. When the tag data can be read and holds no tag of that name, the name is \
+most likely misspelt; the help suggests the closest tag that exists. It stays a warning \
+because the tag may only appear in later data.
+
+```seg
+source crm_tags from \"crm_tags.csv\" by customer_id
+tags from crm_tags.tag
+describe tag newsleter as \"Subscribed to the newsletter\"   # the data has `newsletter`
+```";
 }
 
 impl Code {

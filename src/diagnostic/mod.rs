@@ -73,14 +73,6 @@ impl Diagnostic {
         self
     }
 
-    /// Adds a help line only when there is something to say.
-    pub fn maybe_help(mut self, help: Option<String>) -> Self {
-        if help.is_some() {
-            self.help = help;
-        }
-        self
-    }
-
     pub fn is_error(&self) -> bool {
         self.severity() == Severity::Error
     }

@@ -219,6 +219,25 @@ impl Catalog for Engine {
         }
         Ok(columns)
     }
+
+    fn distinct_values(
+        &self,
+        location: &Location,
+        column: &str,
+        limit: usize,
+    ) -> Result<Vec<String>, String> {
+        if let Location::Table(t) = location
+            && self.db.is_none()
+        {
+            return Err(format!("`{t}` is a table, and no database was given"));
+        }
+        let sql = sql::distinct_values(&DuckDb, location, column, limit as u64);
+        let rows = self.query_text(&sql).map_err(|e| e.to_string())?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|row| row.into_iter().next().flatten())
+            .collect())
+    }
 }
 
 /// A CSV whose columns DuckDB had to name itself (`column0`, `column1` ...)

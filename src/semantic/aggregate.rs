@@ -1,12 +1,46 @@
 //! Aggregates over fact sources: `count(orders where ..., last 90 days)`.
 //! Each distinct aggregate is computed once however often it is written.
+//!
+//! Checking one is a row of steps, each reporting what is wrong with its
+//! part and giving up (`None`) on the first error: where it stands, what it
+//! aggregates, the column, the filter, the time window.
+
+use jiff::civil::Date;
 
 use super::ir::{self, AggregateFunction, ExprKind};
 use super::resolve::{Scope, error, typed};
 use super::{Checker, Entry, Type};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::Span;
-use crate::syntax::ast::{self, Argument, ArgumentKind, Name, Period, TimeUnit};
+use crate::syntax::ast::{self, Argument, ArgumentKind, Name};
+
+/// One aggregate call as written: the function and its arguments.
+struct Call<'c> {
+    function: AggregateFunction,
+    name: &'c Name,
+    args: &'c [Argument],
+    span: Span,
+}
+
+impl Call<'_> {
+    /// A call of this function as a help text shows it.
+    fn example(&self) -> String {
+        if self.function == AggregateFunction::Count {
+            "count(orders)".to_string()
+        } else {
+            format!("{}(orders.amount)", self.name.text)
+        }
+    }
+}
+
+/// What is aggregated: `orders` (rows) or `orders.amount` (a column).
+struct Subject<'c> {
+    source: usize,
+    source_name: &'c Name,
+    column: Option<&'c Name>,
+    /// The whole first argument.
+    span: Span,
+}
 
 impl Checker<'_> {
     pub(super) fn aggregate(
@@ -17,34 +51,89 @@ impl Checker<'_> {
         span: Span,
         scope: Scope,
     ) -> ir::Expr {
+        let call = Call {
+            function,
+            name,
+            args,
+            span,
+        };
+        self.check_aggregate(&call, scope).unwrap_or_else(error)
+    }
+
+    fn check_aggregate(&mut self, call: &Call, scope: Scope) -> Option<ir::Expr> {
+        self.not_in_facts(call, scope)?;
+        let (first, rest) = self.aggregated_argument(call)?;
+        let ArgumentKind::Value { expr, filter } = &first.kind else {
+            unreachable!("aggregated_argument returns a value");
+        };
+        let subject = self.aggregated_subject(call, expr)?;
+        let column_type = self.aggregated_column(call, &subject)?;
+        let filter = filter
+            .as_ref()
+            .map(|f| self.condition(f, Scope::Facts(subject.source)));
+        let since = self.aggregate_window(call, &subject, rest)?;
+
+        let function = call.function;
+        let ty = match function {
+            AggregateFunction::Count | AggregateFunction::CountDistinct => Type::Number,
+            AggregateFunction::Sum | AggregateFunction::Avg => Type::Number,
+            _ => column_type.unwrap_or(Type::Unknown),
+        };
+        let column = subject.column.map(|c| c.text.clone());
+        let float = column
+            .as_ref()
+            .is_some_and(|c| self.sources[subject.source].floats.contains(c));
+        let index = self.intern_aggregate(ir::Aggregate {
+            source: subject.source,
+            function,
+            column,
+            filter,
+            since,
+            ty,
+            float,
+            text: self.text(call.span),
+        });
+        Some(typed(
+            ExprKind::Aggregate(index),
+            ty,
+            !function.zero_when_empty(),
+        ))
+    }
+
+    /// An aggregate reads rows of a fact source, so it cannot stand inside
+    /// another aggregate's `where`, which looks at one row.
+    fn not_in_facts(&mut self, call: &Call, scope: Scope) -> Option<()> {
         if let Scope::Facts(_) = scope {
             self.report(
                 Diagnostic::new(
                     Code::Misplaced,
                     "an aggregate cannot be used inside an aggregate's `where`",
                 )
-                .at(span, "inside another aggregate")
+                .at(call.span, "inside another aggregate")
                 .help("define it as a metric first if you need it per customer"),
             );
-            return error();
+            return None;
         }
-        let example = if function == AggregateFunction::Count {
-            "count(orders)".to_string()
-        } else {
-            format!("{}(orders.amount)", name.text)
-        };
-        let Some((first, rest)) = args.split_first() else {
+        Some(())
+    }
+
+    /// The first argument, which must say what is aggregated, and the rest.
+    fn aggregated_argument<'c>(
+        &mut self,
+        call: &Call<'c>,
+    ) -> Option<(&'c Argument, &'c [Argument])> {
+        let Some((first, rest)) = call.args.split_first() else {
             self.report(
                 Diagnostic::new(
                     Code::ArgumentCount,
-                    format!("`{}` needs a source to aggregate", name.text),
+                    format!("`{}` needs a source to aggregate", call.name.text),
                 )
-                .at(span, "nothing to aggregate")
-                .help(format!("for example {example}")),
+                .at(call.span, "nothing to aggregate")
+                .help(format!("for example {}", call.example())),
             );
-            return error();
+            return None;
         };
-        let ArgumentKind::Value { expr, filter } = &first.kind else {
+        if let ArgumentKind::Window(_) = first.kind {
             self.report(
                 Diagnostic::new(
                     Code::WrongArgument,
@@ -53,8 +142,13 @@ impl Checker<'_> {
                 .at(first.span, "expected a source first")
                 .help("for example count(orders, last 90 days)"),
             );
-            return error();
-        };
+            return None;
+        }
+        Some((first, rest))
+    }
+
+    /// `orders` or `orders.amount`, with `orders` a fact source.
+    fn aggregated_subject<'c>(&mut self, call: &Call, expr: &'c ast::Expr) -> Option<Subject<'c>> {
         let (source_name, column) = match &expr.kind {
             ast::ExprKind::Name(n) => (n, None),
             ast::ExprKind::Qualified { source, column } => (source, Some(column)),
@@ -62,165 +156,188 @@ impl Checker<'_> {
                 self.report(
                     Diagnostic::new(
                         Code::WrongArgument,
-                        format!("`{}` aggregates a source or one of its columns", name.text),
+                        format!("`{}` aggregates a source or one of its columns", call.name.text),
                     )
                     .at(expr.span, "not a source column")
-                    .help(format!("for example {example}; for arithmetic on metrics, write it outside: sum(orders.amount) / count(orders)")),
+                    .help(format!("for example {}; for arithmetic on metrics, write it outside: sum(orders.amount) / count(orders)", call.example())),
                 );
-                return error();
+                return None;
             }
         };
-        let source = match self.names.get(&source_name.text).copied() {
-            Some(Entry::Source(s)) if Some(s) != self.customers => s,
+        let source = self.fact_source(source_name)?;
+        Some(Subject {
+            source,
+            source_name,
+            column,
+            span: expr.span,
+        })
+    }
+
+    /// The fact source a name stands for, or why it is none.
+    fn fact_source(&mut self, name: &Name) -> Option<usize> {
+        match self.names.get(&name.text).copied() {
+            Some(Entry::Source(s)) if Some(s) != self.customers => Some(s),
             Some(Entry::Source(_)) => {
                 self.report(
                     Diagnostic::new(
                         Code::Misplaced,
-                        format!("`{}` is the customer source, with one row per customer", source_name.text),
+                        format!("`{}` is the customer source, with one row per customer", name.text),
                     )
-                    .at(source_name.span, "nothing to aggregate")
+                    .at(name.span, "nothing to aggregate")
                     .help("aggregates read fact sources (declared with `by`); use customer columns by name"),
                 );
-                return error();
+                None
             }
             Some(Entry::Def(d)) => {
                 let what = self.def_kind_name(d);
                 self.unknown_source(
-                    source_name,
+                    name,
                     Some(format!(
                         "`{}` is a {what}, and aggregates read a fact source",
-                        source_name.text
+                        name.text
                     )),
                 );
-                return error();
+                None
             }
             _ => {
-                self.unknown_source(source_name, None);
-                return error();
+                self.unknown_source(name, None);
+                None
             }
-        };
+        }
+    }
 
-        // The column, and what the function needs of it.
-        let column_type = match column {
-            None => None,
-            Some(c) => {
-                let info = &self.sources[source];
-                match (info.columns.is_some(), info.column(&c.text)) {
-                    (true, None) => {
-                        let d = info.unknown_column(c);
-                        self.report(d);
-                        return error();
-                    }
-                    (_, ty) => Some(ty.unwrap_or(Type::Unknown)),
-                }
+    /// The type of the aggregated column (`Some(None)` for rows), checked
+    /// against what the function needs.
+    fn aggregated_column(&mut self, call: &Call, subject: &Subject) -> Option<Option<Type>> {
+        let Some(column) = subject.column else {
+            if call.function == AggregateFunction::Count {
+                return Some(None);
             }
-        };
-        let needs_column = function != AggregateFunction::Count;
-        if needs_column && column.is_none() {
+            let source = &subject.source_name.text;
             self.report(
                 Diagnostic::new(
                     Code::WrongArgument,
-                    format!("`{}` needs a column of `{}`", name.text, source_name.text),
+                    format!("`{}` needs a column of `{source}`", call.name.text),
                 )
-                .at(expr.span, "which column?")
+                .at(subject.span, "which column?")
+                .help(format!("for example {}({source}.amount)", call.name.text)),
+            );
+            return None;
+        };
+        let info = &self.sources[subject.source];
+        let ty = match (info.columns.is_some(), info.column(&column.text)) {
+            (true, None) => {
+                let d = info.unknown_column(column);
+                self.report(d);
+                return None;
+            }
+            (_, ty) => ty.unwrap_or(Type::Unknown),
+        };
+        let allowed: &[Type] = match call.function {
+            AggregateFunction::Sum | AggregateFunction::Avg => &[Type::Number],
+            AggregateFunction::Min | AggregateFunction::Max => {
+                &[Type::Number, Type::Date, Type::Text]
+            }
+            _ => &[Type::Number, Type::Date, Type::Text, Type::Bool],
+        };
+        if allowed.iter().any(|a| ty.fits(*a)) {
+            return Some(Some(ty));
+        }
+        let need = if allowed.len() == 1 {
+            "a number column"
+        } else {
+            "a column of numbers, dates or text"
+        };
+        self.report(
+            Diagnostic::new(
+                Code::WrongArgument,
+                format!(
+                    "`{}` needs {need}, but `{}.{}` is {ty}",
+                    call.name.text, subject.source_name.text, column.text
+                ),
+            )
+            .at(column.span, format!("{ty}"))
+            .help(match call.function {
+                AggregateFunction::Sum | AggregateFunction::Avg => {
+                    "to count rows use count(...); for the most frequent value use mode(...)"
+                }
+                _ => "seg cannot aggregate lists, structures or binary columns",
+            }),
+        );
+        None
+    }
+
+    /// The first day of the optional `last N days` after the subject
+    /// (`Some(None)` without one); anything else there is an error.
+    fn aggregate_window(
+        &mut self,
+        call: &Call,
+        subject: &Subject,
+        rest: &[Argument],
+    ) -> Option<Option<Date>> {
+        let (window, extra) = match rest.split_first() {
+            None => return Some(None),
+            Some((
+                Argument {
+                    kind: ArgumentKind::Window(period),
+                    ..
+                },
+                more,
+            )) => (Some(period), more.first()),
+            Some((first, _)) => (None, Some(first)),
+        };
+        if let Some(period) = window {
+            self.source_has_time(subject.source, period.span)?;
+        }
+        if let Some(extra) = extra {
+            let what = subject
+                .column
+                .map_or(subject.source_name.text.clone(), |c| {
+                    format!("{}.{}", subject.source_name.text, c.text)
+                });
+            self.report(
+                Diagnostic::new(
+                    Code::ArgumentCount,
+                    format!("`{}` takes a source and an optional time window", call.name.text),
+                )
+                .at(extra.span, "one too many")
                 .help(format!(
-                    "for example {}({}.amount)",
-                    name.text, source_name.text
+                    "filter with `where` and limit time with `last`: {}({what} where ..., last 90 days)",
+                    call.name.text
                 )),
             );
-            return error();
+            return None;
         }
-        if let (Some(ty), Some(c)) = (column_type, column) {
-            let allowed: &[Type] = match function {
-                AggregateFunction::Sum | AggregateFunction::Avg => &[Type::Number],
-                AggregateFunction::Min | AggregateFunction::Max => {
-                    &[Type::Number, Type::Date, Type::Text]
-                }
-                _ => &[Type::Number, Type::Date, Type::Text, Type::Bool],
-            };
-            if !allowed.iter().any(|a| ty.fits(*a)) {
-                let need = if allowed.len() == 1 {
-                    "a number column"
-                } else {
-                    "a column of numbers, dates or text"
-                };
-                self.report(
-                    Diagnostic::new(
-                        Code::WrongArgument,
-                        format!("`{}` needs {need}, but `{}.{}` is {ty}", name.text, source_name.text, c.text),
-                    )
-                    .at(c.span, format!("{ty}"))
-                    .help(match function {
-                        AggregateFunction::Sum | AggregateFunction::Avg => {
-                            "to count rows use count(...); for the most frequent value use mode(...)"
-                        }
-                        _ => "seg cannot aggregate lists, structures or binary columns",
-                    }),
-                );
-                return error();
-            }
+        match window {
+            None => Some(None),
+            Some(period) => self.window_start(period).map(Some),
         }
+    }
 
-        let filter = filter
-            .as_ref()
-            .map(|f| self.condition(f, Scope::Facts(source)));
-
-        let mut since = None;
-        for arg in rest {
-            match &arg.kind {
-                ArgumentKind::Window(period) if since.is_none() => {
-                    if self.sources[source].at.is_none() {
-                        let source_name = self.sources[source].name.clone();
-                        let decl = self.sources[source].span;
-                        self.report(
-                            Diagnostic::new(
-                                Code::WindowWithoutTime,
-                                format!("`{source_name}` has no time column for `last ...`"),
-                            )
-                            .at(period.span, "needs a time column")
-                            .also(decl, "declared without `at`")
-                            .help(format!(
-                                "declare the time column: `source {source_name} ... at <date column>`"
-                            )),
-                        );
-                        return error();
-                    }
-                    since = self.window_start(period);
-                }
-                _ => {
-                    self.report(
-                        Diagnostic::new(
-                            Code::ArgumentCount,
-                            format!("`{}` takes a source and an optional time window", name.text),
-                        )
-                        .at(arg.span, "one too many")
-                        .help(format!(
-                            "filter with `where` and limit time with `last`: {}({} where ..., last 90 days)",
-                            name.text,
-                            column.map_or(source_name.text.clone(), |c| format!("{}.{}", source_name.text, c.text))
-                        )),
-                    );
-                    return error();
-                }
-            }
+    /// E306 unless the source has a time column for a window.
+    fn source_has_time(&mut self, source: usize, window: Span) -> Option<()> {
+        let info = &self.sources[source];
+        if info.at.is_some() {
+            return Some(());
         }
+        let (name, decl) = (info.name.clone(), info.span);
+        self.report(
+            Diagnostic::new(
+                Code::WindowWithoutTime,
+                format!("`{name}` has no time column for `last ...`"),
+            )
+            .at(window, "needs a time column")
+            .also(decl, "declared without `at`")
+            .help(format!(
+                "declare the time column: `source {name} ... at <date column>`"
+            )),
+        );
+        None
+    }
 
-        let ty = match function {
-            AggregateFunction::Count | AggregateFunction::CountDistinct => Type::Number,
-            AggregateFunction::Sum | AggregateFunction::Avg => Type::Number,
-            _ => column_type.unwrap_or(Type::Unknown),
-        };
-        let aggregate = ir::Aggregate {
-            source,
-            function,
-            column: column.map(|c| c.text.clone()),
-            filter,
-            since,
-            ty,
-            float: column.is_some_and(|c| self.sources[source].floats.contains(&c.text)),
-            text: self.text(span),
-        };
-        // The same aggregate written twice (even spelt differently) is one.
+    /// The index of an aggregate: the same aggregate written twice (even
+    /// spelt differently) is computed once.
+    fn intern_aggregate(&mut self, aggregate: ir::Aggregate) -> usize {
         let key = format!(
             "{:?}",
             ir::Aggregate {
@@ -228,39 +345,11 @@ impl Checker<'_> {
                 ..aggregate.clone()
             }
         );
-        let index = match self.aggregate_index.get(&key) {
-            Some(&i) => i,
-            None => {
-                self.aggregates.push(aggregate);
-                self.aggregate_index.insert(key, self.aggregates.len() - 1);
-                self.aggregates.len() - 1
-            }
-        };
-        typed(ExprKind::Aggregate(index), ty, !function.zero_when_empty())
-    }
-
-    /// The first day of `last N days` / `within N days`: the as-of date
-    /// minus the period.
-    pub(super) fn window_start(&mut self, period: &Period) -> Option<jiff::civil::Date> {
-        let n = i64::from(period.amount);
-        let span = match period.unit {
-            TimeUnit::Day => jiff::Span::new().try_days(n),
-            TimeUnit::Week => jiff::Span::new().try_weeks(n),
-            TimeUnit::Month => jiff::Span::new().try_months(n),
-            TimeUnit::Year => jiff::Span::new().try_years(n),
-        };
-        match span.ok().and_then(|s| self.as_of.checked_sub(s).ok()) {
-            Some(date) => Some(date),
-            None => {
-                self.report(
-                    Diagnostic::new(
-                        Code::InvalidLiteral,
-                        "this period reaches before the calendar starts",
-                    )
-                    .at(period.span, "too long"),
-                );
-                None
-            }
+        if let Some(&i) = self.aggregate_index.get(&key) {
+            return i;
         }
+        self.aggregates.push(aggregate);
+        self.aggregate_index.insert(key, self.aggregates.len() - 1);
+        self.aggregates.len() - 1
     }
 }

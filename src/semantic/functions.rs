@@ -3,7 +3,7 @@
 //! arguments). Aggregates, percentiles and scores have their own modules.
 
 use super::ir::{self, AggregateFunction, ExprKind, SinceUnit};
-use super::resolve::{Scope, error, integer_literal, typed};
+use super::resolve::{Scope, error, typed};
 use super::{Checker, Type};
 use crate::diagnostic::{Code, Diagnostic, did_you_mean, list_names};
 use crate::source::Span;
@@ -86,14 +86,14 @@ impl Checker<'_> {
                             return error();
                         };
                         let value = self.number_argument(function, arg, scope);
-                        let Some(digits) = integer_literal(digits) else {
+                        let Some(digits) = self.fixed_integer(digits) else {
                             self.report(
                                 Diagnostic::new(
                                     Code::WrongArgument,
                                     "the digits of `round` must be a whole number",
                                 )
                                 .at(digits.span, "not a whole number")
-                                .help("round(aov, 2) keeps two decimals"),
+                                .help("round(aov, 2) keeps two decimals; a number param works too"),
                             );
                             return error();
                         };

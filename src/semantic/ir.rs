@@ -194,6 +194,34 @@ impl NodeKind {
     }
 }
 
+impl NodeKind {
+    /// The expressions a definition is made of: a score's input and subset,
+    /// every condition of a segmentation.
+    pub fn exprs(&self) -> Vec<&Expr> {
+        match self {
+            NodeKind::Metric(e) | NodeKind::Tag(e) => vec![e],
+            NodeKind::DatasetValue { input, .. } => vec![input],
+            NodeKind::Score(s) => std::iter::once(&s.input).chain(&s.subset).collect(),
+            NodeKind::Segmentation(rules) => {
+                rules.iter().filter_map(|r| r.condition.as_ref()).collect()
+            }
+        }
+    }
+
+    /// [`NodeKind::exprs`], to change them in place.
+    pub fn exprs_mut(&mut self) -> Vec<&mut Expr> {
+        match self {
+            NodeKind::Metric(e) | NodeKind::Tag(e) => vec![e],
+            NodeKind::DatasetValue { input, .. } => vec![input],
+            NodeKind::Score(s) => std::iter::once(&mut s.input).chain(&mut s.subset).collect(),
+            NodeKind::Segmentation(rules) => rules
+                .iter_mut()
+                .filter_map(|r| r.condition.as_mut())
+                .collect(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Score {
     pub input: Expr,
@@ -286,6 +314,72 @@ pub struct Expr {
     pub kind: ExprKind,
     pub ty: Type,
     pub nullable: bool,
+}
+
+impl Expr {
+    /// The expressions directly inside this one, in reading order. Every
+    /// walk over the IR goes through this and [`Expr::children_mut`], so a
+    /// new kind of expression is added in one place.
+    pub fn children(&self) -> Vec<&Expr> {
+        match &self.kind {
+            ExprKind::Literal(_)
+            | ExprKind::Column(_)
+            | ExprKind::Aggregate(_)
+            | ExprKind::Node(_)
+            | ExprKind::Error => Vec::new(),
+            ExprKind::Not(e) | ExprKind::Neg(e) | ExprKind::Abs(e) => vec![e],
+            ExprKind::IsMissing { expr, .. }
+            | ExprKind::InList { expr, .. }
+            | ExprKind::OnOrAfter { expr, .. }
+            | ExprKind::Since { expr, .. }
+            | ExprKind::Round { expr, .. } => vec![expr],
+            ExprKind::Binary { left, right, .. } => vec![left, right],
+            ExprKind::Between {
+                expr, low, high, ..
+            } => vec![expr, low, high],
+        }
+    }
+
+    /// [`Expr::children`], to change them in place.
+    pub fn children_mut(&mut self) -> Vec<&mut Expr> {
+        match &mut self.kind {
+            ExprKind::Literal(_)
+            | ExprKind::Column(_)
+            | ExprKind::Aggregate(_)
+            | ExprKind::Node(_)
+            | ExprKind::Error => Vec::new(),
+            ExprKind::Not(e) | ExprKind::Neg(e) | ExprKind::Abs(e) => vec![e],
+            ExprKind::IsMissing { expr, .. }
+            | ExprKind::InList { expr, .. }
+            | ExprKind::OnOrAfter { expr, .. }
+            | ExprKind::Since { expr, .. }
+            | ExprKind::Round { expr, .. } => vec![expr],
+            ExprKind::Binary { left, right, .. } => vec![left, right],
+            ExprKind::Between {
+                expr, low, high, ..
+            } => vec![expr, low, high],
+        }
+    }
+
+    /// Calls `f` on this expression and every expression inside it, outer
+    /// ones first. An explicit stack, so a deeply nested rule cannot
+    /// overflow the call stack.
+    pub fn walk<'e>(&'e self, mut f: impl FnMut(&'e Expr)) {
+        let mut stack = vec![self];
+        while let Some(e) = stack.pop() {
+            f(e);
+            stack.extend(e.children().into_iter().rev());
+        }
+    }
+
+    /// [`Expr::walk`], to change each expression in place.
+    pub fn walk_mut(&mut self, mut f: impl FnMut(&mut Expr)) {
+        let mut stack = vec![self];
+        while let Some(e) = stack.pop() {
+            f(e);
+            stack.extend(e.children_mut().into_iter().rev());
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -6,14 +6,19 @@
 
 mod aggregate;
 mod catalogue;
+mod clashes;
 mod declare;
+mod finish;
 mod functions;
 pub mod ir;
+mod manual;
+pub mod names;
 mod order;
 mod percentile;
 mod resolve;
 mod score;
 pub mod types;
+mod window;
 
 use std::collections::HashMap;
 
@@ -40,6 +45,19 @@ pub struct Column {
 pub trait Catalog {
     /// The columns of the source at `location`, or why they cannot be read.
     fn columns(&self, location: &Location) -> Result<Vec<Column>, String>;
+
+    /// At most `limit` distinct non-missing values of a column, as text,
+    /// or why they cannot be read. Only hand-assigned tags are read this
+    /// way (W006); a catalog without data does not know them.
+    fn distinct_values(
+        &self,
+        location: &Location,
+        column: &str,
+        limit: usize,
+    ) -> Result<Vec<String>, String> {
+        let _ = (location, column, limit);
+        Err("the values are not known".to_string())
+    }
 }
 
 /// A catalog that knows no source, for checks without any data.
@@ -139,7 +157,8 @@ pub fn rules_hash(files: &SourceMap) -> String {
 
 /// The state of one check. Its parts live in the submodules, one concern
 /// each: `declare` (names, sources, params), `resolve` (expressions),
-/// `order` (dependencies), `catalogue` (descriptions).
+/// `order` (dependencies), `catalogue` (descriptions), `finish` (the
+/// program).
 struct Checker<'a> {
     files: &'a SourceMap,
     catalog: &'a dyn Catalog,

@@ -105,46 +105,12 @@ impl Checker<'_> {
 
 /// Rewrites definition references (`Node(def index)`) into positions in the
 /// ordered node list.
-pub(super) fn renumber(expr: &mut ir::Expr, position: &[usize]) {
-    match &mut expr.kind {
-        ExprKind::Node(d) => *d = position[*d],
-        ExprKind::Not(e) | ExprKind::Neg(e) | ExprKind::Abs(e) => renumber(e, position),
-        ExprKind::Binary { left, right, .. } => {
-            renumber(left, position);
-            renumber(right, position);
-        }
-        ExprKind::IsMissing { expr, .. }
-        | ExprKind::InList { expr, .. }
-        | ExprKind::OnOrAfter { expr, .. }
-        | ExprKind::Since { expr, .. }
-        | ExprKind::Round { expr, .. } => renumber(expr, position),
-        ExprKind::Between {
-            expr, low, high, ..
-        } => {
-            renumber(expr, position);
-            renumber(low, position);
-            renumber(high, position);
-        }
-        ExprKind::Literal(_) | ExprKind::Column(_) | ExprKind::Aggregate(_) | ExprKind::Error => {}
-    }
-}
-
-pub(super) fn renumber_node(kind: &mut ir::NodeKind, position: &[usize]) {
-    match kind {
-        ir::NodeKind::Metric(e) | ir::NodeKind::Tag(e) => renumber(e, position),
-        ir::NodeKind::DatasetValue { input, .. } => renumber(input, position),
-        ir::NodeKind::Score(s) => {
-            renumber(&mut s.input, position);
-            if let Some(subset) = &mut s.subset {
-                renumber(subset, position);
+pub(super) fn renumber(kind: &mut ir::NodeKind, position: &[usize]) {
+    for expr in kind.exprs_mut() {
+        expr.walk_mut(|e| {
+            if let ExprKind::Node(d) = &mut e.kind {
+                *d = position[*d];
             }
-        }
-        ir::NodeKind::Segmentation(rules) => {
-            for rule in rules {
-                if let Some(c) = &mut rule.condition {
-                    renumber(c, position);
-                }
-            }
-        }
+        });
     }
 }

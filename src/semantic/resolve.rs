@@ -146,6 +146,10 @@ impl<'a> Checker<'a> {
                     );
                     return error();
                 }
+                // `-1` is a number like `1`: a fixed value, e.g. in `in (...)`.
+                if let (UnaryOp::Neg, ExprKind::Literal(Value::Number(n))) = (op, &inner.kind) {
+                    return literal_value(Value::Number(negated(n)));
+                }
                 let nullable = inner.nullable && *op == UnaryOp::Neg;
                 typed(kind(Box::new(inner)), need, nullable)
             }
@@ -688,14 +692,32 @@ fn value_expr(v: &Value) -> ir::Expr {
     literal_value(v.clone())
 }
 
-/// A whole number written literally (`10`, `-2`).
-pub(super) fn integer_literal(e: &ast::Expr) -> Option<i64> {
-    match &e.kind {
-        ast::ExprKind::Literal(Literal::Number { text, .. }) => text.parse().ok(),
-        ast::ExprKind::Unary {
-            op: UnaryOp::Neg,
-            expr,
-        } => integer_literal(expr).map(|n| -n),
-        _ => None,
+/// The digits of a number with the other sign.
+fn negated(digits: &str) -> String {
+    match digits.strip_prefix('-') {
+        Some(positive) => positive.to_string(),
+        None => format!("-{digits}"),
+    }
+}
+
+impl Checker<'_> {
+    /// A whole number fixed before the run: written literally (`10`, `-2`)
+    /// or a number param (after `--set`).
+    pub(super) fn fixed_integer(&self, e: &ast::Expr) -> Option<i64> {
+        match &e.kind {
+            ast::ExprKind::Literal(Literal::Number { text, .. }) => text.parse().ok(),
+            ast::ExprKind::Unary {
+                op: UnaryOp::Neg,
+                expr,
+            } => self.fixed_integer(expr)?.checked_neg(),
+            ast::ExprKind::Name(n) => match self.names.get(&n.text) {
+                Some(&Entry::Param(p)) => match &self.params[p].value {
+                    Value::Number(text) => text.parse().ok(),
+                    _ => None,
+                },
+                _ => None,
+            },
+            _ => None,
+        }
     }
 }

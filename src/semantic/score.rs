@@ -3,7 +3,7 @@
 
 use super::Checker;
 use super::ir;
-use super::resolve::{Scope, integer_literal};
+use super::resolve::Scope;
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
 use crate::syntax::ast::{self, ArgumentKind};
 
@@ -25,7 +25,7 @@ impl Checker<'_> {
             "quintile" => (5, &args[..]),
             "ntile" => {
                 let buckets = match args.first().map(|a| &a.kind) {
-                    Some(ArgumentKind::Value { expr, filter: None }) => integer_literal(expr),
+                    Some(ArgumentKind::Value { expr, filter: None }) => self.fixed_integer(expr),
                     _ => None,
                 };
                 match buckets {
@@ -38,7 +38,9 @@ impl Checker<'_> {
                                 "`ntile` needs a number of buckets from 2 to 1000 first",
                             )
                             .at(at, "the number of buckets")
-                            .help("ntile(10, monetary) scores in deciles"),
+                            .help(
+                                "ntile(10, monetary) scores in deciles; the number can be a param",
+                            ),
                         );
                         return None;
                     }

@@ -14,6 +14,7 @@ use super::tree::{
     self, Body, Cte, Expr, Item, Join, Op, Query, Relation, Select, binary, call, col, qcol,
 };
 use crate::semantic::ir::{AggregateFunction, ExprKind, Location, NodeKind, Program, Source};
+use crate::semantic::names;
 
 /// How the program's values are named in SQL, for the steps after the
 /// computation (outputs, summaries).
@@ -55,6 +56,7 @@ pub fn source_relation(source: &Source) -> Relation {
 
 pub fn layout(p: &Program) -> Layout {
     let mut datasets = 0;
+    let mut tag_columns = std::collections::HashSet::new();
     let nodes: Vec<String> = p
         .nodes
         .iter()
@@ -64,8 +66,18 @@ pub fn layout(p: &Program) -> Layout {
                 format!("percentile${datasets}")
             }
             // Tag names may be quoted and hold any character; the prefix
-            // keeps them apart from every other column.
-            NodeKind::Tag(_) => format!("tag:{}", n.name),
+            // keeps them apart from every other column, and a number apart
+            // from each other where only their case differs (`Big`, `big`).
+            NodeKind::Tag(_) => {
+                let base = format!("tag:{}", n.name);
+                let mut column = base.clone();
+                let mut n = 1;
+                while !tag_columns.insert(names::fold(&column)) {
+                    n += 1;
+                    column = format!("{base}${n}");
+                }
+                column
+            }
             _ => n.name.clone(),
         })
         .collect();
@@ -89,7 +101,7 @@ pub fn layout(p: &Program) -> Layout {
         .customer_columns
         .iter()
         .map(|c| {
-            let taken = p.nodes.iter().any(|n| n.name.eq_ignore_ascii_case(c));
+            let taken = p.nodes.iter().any(|n| names::same(&n.name, c));
             let name = if taken {
                 format!("{c}$customer")
             } else {
@@ -156,7 +168,7 @@ pub fn result_query(p: &Program, layout: &Layout) -> Query {
         }
         let key_alias = if aggs
             .iter()
-            .any(|&a| layout.aggregates[a].eq_ignore_ascii_case(&source.key))
+            .any(|&a| names::same(&layout.aggregates[a], &source.key))
         {
             format!("{}$key", source.key)
         } else {
@@ -502,21 +514,11 @@ pub fn result_query(p: &Program, layout: &Layout) -> Query {
 
 /// The latest step any node referenced by `e` is computed in.
 fn refs_level(e: &crate::semantic::ir::Expr, level: &[usize]) -> usize {
-    use crate::semantic::ir::ExprKind as K;
-    match &e.kind {
-        K::Node(n) => level[*n],
-        K::Literal(_) | K::Column(_) | K::Aggregate(_) | K::Error => 0,
-        K::Not(x) | K::Neg(x) | K::Abs(x) => refs_level(x, level),
-        K::Binary { left, right, .. } => refs_level(left, level).max(refs_level(right, level)),
-        K::IsMissing { expr, .. }
-        | K::InList { expr, .. }
-        | K::OnOrAfter { expr, .. }
-        | K::Since { expr, .. }
-        | K::Round { expr, .. } => refs_level(expr, level),
-        K::Between {
-            expr, low, high, ..
-        } => refs_level(expr, level)
-            .max(refs_level(low, level))
-            .max(refs_level(high, level)),
-    }
+    let mut deepest = 0;
+    e.walk(|e| {
+        if let ExprKind::Node(n) = e.kind {
+            deepest = deepest.max(level[n]);
+        }
+    });
+    deepest
 }

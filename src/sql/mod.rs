@@ -179,6 +179,34 @@ pub fn first_row(dialect: &dyn Dialect, location: &Location) -> String {
     p.finish()
 }
 
+/// The distinct values of a column, trimmed text as a run reads tags, at
+/// most `limit` of them.
+pub fn distinct_values(
+    dialect: &dyn Dialect,
+    location: &Location,
+    column: &str,
+    limit: u64,
+) -> String {
+    let value = tree::call(
+        "trim",
+        vec![tree::Expr::Cast(Box::new(tree::col(column)), "VARCHAR")],
+    );
+    let select = tree::Select {
+        distinct: true,
+        items: vec![tree::Item::named(value, "value")],
+        from: Some((compute::relation(location), None)),
+        filter: Some(tree::Expr::IsNull {
+            expr: Box::new(tree::col(column)),
+            negated: true,
+        }),
+        limit: Some(limit),
+        ..tree::Select::default()
+    };
+    let mut p = tree::Printer::new(dialect);
+    p.select(&select, 0);
+    p.finish()
+}
+
 /// Copies a published table to a file.
 pub fn export(dialect: &dyn Dialect, table: &str, path: &str, csv: bool) -> String {
     outputs::export(dialect, table, path, csv)

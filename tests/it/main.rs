@@ -4,6 +4,7 @@
 mod cli;
 mod diagnostics;
 mod run;
+mod semantic;
 mod sql;
 mod support;
 mod syntax;

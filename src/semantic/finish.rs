@@ -1,0 +1,121 @@
+//! The last whole-program checks, and assembling the [`ir::Program`] when
+//! the rules hold together.
+
+use std::collections::HashMap;
+
+use super::declare::Declarations;
+use super::order::renumber;
+use super::{Checker, SourceInfo, ir};
+
+impl<'a> Checker<'a> {
+    pub(super) fn finish(&mut self, declarations: &Declarations<'a>) -> Option<ir::Program> {
+        self.check_hidden_columns();
+        let order = self.order();
+        let manual_tags = self.manual_tags(&declarations.tags_from);
+        let catalogue = self.catalogue(&declarations.describes, &manual_tags);
+        self.check_output_names();
+
+        let customers = self.customers?;
+        if self.defs.iter().any(|d| d.resolved.is_none()) {
+            return None;
+        }
+        let facts = FactIndex::new(self.sources.len(), customers);
+        Some(ir::Program {
+            as_of: self.as_of,
+            as_of_origin: self.as_of_origin,
+            customers: program_source(&self.sources[customers]),
+            customer_columns: self.customer_columns.clone(),
+            facts: facts
+                .sources()
+                .map(|s| program_source(&self.sources[s]))
+                .collect(),
+            aggregates: self
+                .aggregates
+                .iter()
+                .map(|a| ir::Aggregate {
+                    source: facts.of(a.source),
+                    ..a.clone()
+                })
+                .collect(),
+            nodes: self.ordered_nodes(&order),
+            params: self.program_params(),
+            manual_tags: manual_tags
+                .into_iter()
+                .map(|m| ir::ManualTags {
+                    source: facts.of(m.source),
+                    column: m.column,
+                })
+                .collect(),
+            catalogue,
+            rules_hash: super::rules_hash(self.files),
+        })
+    }
+
+    /// The resolved definitions in dependency order, their references
+    /// renumbered to positions in that order.
+    fn ordered_nodes(&self, order: &[usize]) -> Vec<ir::Node> {
+        let mut position = vec![0; self.defs.len()];
+        for (i, &d) in order.iter().enumerate() {
+            position[d] = i;
+        }
+        order
+            .iter()
+            .map(|&d| {
+                let def = &self.defs[d];
+                let mut kind = def.resolved.clone().expect("every definition resolved");
+                renumber(&mut kind, &position);
+                ir::Node {
+                    name: def.name.clone(),
+                    kind,
+                    declared: d,
+                }
+            })
+            .collect()
+    }
+
+    fn program_params(&self) -> Vec<ir::Param> {
+        self.params
+            .iter()
+            .map(|p| ir::Param {
+                name: p.name.clone(),
+                value: p.value.clone(),
+                overridden: p.overridden,
+            })
+            .collect()
+    }
+}
+
+/// Sources are numbered in declaration order while checking; the program
+/// numbers its fact sources without the customer source.
+struct FactIndex {
+    facts: HashMap<usize, usize>,
+    order: Vec<usize>,
+}
+
+impl FactIndex {
+    fn new(sources: usize, customers: usize) -> Self {
+        let order: Vec<usize> = (0..sources).filter(|&s| s != customers).collect();
+        let facts = order.iter().enumerate().map(|(f, &s)| (s, f)).collect();
+        FactIndex { facts, order }
+    }
+
+    /// The fact index of a (fact) source.
+    fn of(&self, source: usize) -> usize {
+        self.facts[&source]
+    }
+
+    /// The fact sources, in fact order.
+    fn sources(&self) -> impl Iterator<Item = usize> + '_ {
+        self.order.iter().copied()
+    }
+}
+
+fn program_source(s: &SourceInfo) -> ir::Source {
+    ir::Source {
+        name: s.name.clone(),
+        location: s.location.clone(),
+        key: s.key.clone().or(s.by.clone()).unwrap_or_default(),
+        at: s.at.clone(),
+        zoned: s.zoned.clone(),
+    }
+}
