@@ -103,7 +103,10 @@ fn wrong_set_values_are_usage_errors() {
 
     not run: 2 errors, 0 warnings
     ");
-    assert!(!db.exists(), "a run refused for its --set values writes no database");
+    assert!(
+        !db.exists(),
+        "a run refused for its --set values writes no database"
+    );
 }
 
 #[test]

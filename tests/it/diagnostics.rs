@@ -1,10 +1,8 @@
 //! What a rule author sees for every kind of mistake: rendered diagnostics
 //! (as on a terminal, without colour) and their JSON form.
 
-use seg::diagnostic::render;
+use seg::diagnostic::{Code, render};
 use seg::semantic::Mode;
-
-use seg::diagnostic::Code;
 
 use crate::support::{
     ErrorFixture, check_fixture, check_text, codes, error_fixture_paths, rendered, settings,
@@ -111,7 +109,6 @@ fn misplaced_things_explain_where_they_belong() {
     );
     insta::assert_snapshot!(rendered(&files, &checked));
 }
-
 
 #[test]
 fn absurdly_deep_rules_are_an_error_not_a_crash() {

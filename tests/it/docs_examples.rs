@@ -105,7 +105,9 @@ fn problem(path: &str, block: &Block) -> Option<String> {
                 return Some("no program, though no errors".to_string());
             };
             let plan = seg::compile(program);
-            plan.compute.is_empty().then(|| "compiles to nothing".to_string())
+            plan.compute
+                .is_empty()
+                .then(|| "compiles to nothing".to_string())
         }
         "fragment" => {
             let (_, syntax) = seg::syntax::parse(&files);

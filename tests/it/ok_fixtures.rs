@@ -7,14 +7,16 @@ use seg::engine::Engine;
 use seg::semantic::Mode;
 use seg::source::read_rule_set;
 
-use crate::support::{
-    check_fixture, fixture, members, rendered, run_rule_set, settings, table,
-};
+use crate::support::{check_fixture, fixture, members, rendered, run_rule_set, settings, table};
 
 /// Checks a fixture (against its data files) and asserts it is clean.
 fn assert_clean(path: &str) {
     let (files, checked) = check_fixture(path, &settings(Mode::Check));
-    assert_eq!(rendered(&files, &checked), "0 errors, 0 warnings\n", "{path}");
+    assert_eq!(
+        rendered(&files, &checked),
+        "0 errors, 0 warnings\n",
+        "{path}"
+    );
     assert!(checked.program.is_some(), "{path}");
 }
 

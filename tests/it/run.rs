@@ -5,7 +5,9 @@ use std::path::Path;
 use seg::engine::{self, Engine, RunOptions, RunSummary, Silent};
 use seg::semantic::Mode;
 
-use crate::support::{check_fixture, program_of, run_rules, settings, table, try_run_rules, write_data};
+use crate::support::{
+    check_fixture, program_of, run_rules, settings, table, try_run_rules, write_data,
+};
 
 fn run_retail(
     db: &Path,
