@@ -94,23 +94,6 @@ fn a_syntax_error_does_not_cascade_into_unknown_names() {
 }
 
 #[test]
-fn misplaced_things_explain_where_they_belong() {
-    let (files, checked) = check_text(
-        "metric a = orders.amount\n\
-         metric b = quintile(a)\n\
-         metric c = days_since(signup_date, last 30 days)\n\
-         metric d = count(orders where region = \"north\")\n\
-         metric e = sum(customers.income)\n\
-         score s = round(a)\n\
-         score t = ntile(1, a)\n\
-         score u = quintile(a, lower_is_beter)\n\
-         tag x when percentile(percentile(a, 0.5), 0.5) > 1\n\
-         tag y when a > percentile(a, 1.5)\n",
-    );
-    insta::assert_snapshot!(rendered(&files, &checked));
-}
-
-#[test]
 fn absurdly_deep_rules_are_an_error_not_a_crash() {
     let deep = format!("tag t when {}income > 1\n", "not ".repeat(2000));
     let (files, checked) = check_text(&deep);

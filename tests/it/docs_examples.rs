@@ -136,12 +136,12 @@ fn shows_its_code(block: &Block, alone: &SourceMap, checked: &Checked) -> Option
     if codes(checked).contains(&code) {
         return None;
     }
-    let (files, checked) = check_text(&block.text);
-    (!codes(&checked).contains(&code)).then(|| {
+    let (files, with_sources) = check_text(&block.text);
+    (!codes(&with_sources).contains(&code)).then(|| {
         format!(
             "shows no {code}, alone:\n{}\nnor after the sources:\n{}",
             rendered(alone, checked),
-            rendered(&files, &checked)
+            rendered(&files, &with_sources)
         )
     })
 }
