@@ -94,6 +94,13 @@ fn a_syntax_error_does_not_cascade_into_unknown_names() {
 }
 
 #[test]
+fn an_empty_rule_set_has_nothing_to_run() {
+    let files = seg::source::SourceMap::from_text("empty.seg", "# nothing yet\n");
+    let checked = seg::check(&files, &seg::semantic::NoData, &settings(Mode::Check));
+    assert_eq!(codes(&checked), ["E307"]);
+}
+
+#[test]
 fn absurdly_deep_rules_are_an_error_not_a_crash() {
     let deep = format!("tag t when {}income > 1\n", "not ".repeat(2000));
     let (files, checked) = check_text(&deep);
