@@ -129,7 +129,8 @@ metric monetary = sum(orders.amout)
 that segmentation's labels; otherwise the condition could never hold.
 
 ```seg
-tier A when ...
+tier A when count(orders) >= 10
+tier B otherwise
 tag vip when tier = \"AA\"        # tier has no label AA
 ```";
 
@@ -224,10 +225,11 @@ with `or`.";
     WindowWithoutTime = "E306", "window-without-time", Error,
         "A time window on a source without an `at` column.",
         "`last 90 days` counts from the source's time column, declared with \
-`at`:
+`at` (`source orders from \"orders.csv\" by customer_id at ordered_at`):
 
 ```seg
-source orders from \"orders.csv\" by customer_id at ordered_at
+source orders from \"orders.csv\" by customer_id       # no `at ordered_at`
+metric recent = count(orders, last 90 days)
 ```";
 
     CustomerSource = "E307", "customer-source", Error,

@@ -1,41 +1,53 @@
 //! What a rule author sees for every kind of mistake: rendered diagnostics
 //! (as on a terminal, without colour) and their JSON form.
 
-use seg::diagnostic::render;
+use seg::diagnostic::{Code, render};
 use seg::semantic::Mode;
 
-use crate::support::{check_fixture, check_text, codes, rendered, settings};
+use crate::support::{
+    ErrorFixture, check_fixture, check_text, codes, error_fixture_paths, rendered, settings,
+};
 
-/// One error fixture (a file or folder under tests/fixtures/err), all its
-/// diagnostics in one snapshot.
-macro_rules! fixture {
-    ($name:ident, $path:literal) => {
-        #[test]
-        fn $name() {
-            let (files, checked) = check_fixture(concat!("err/", $path), &settings(Mode::Check));
-            assert!(checked.program.is_none() || !checked.diagnostics.is_empty());
-            insta::assert_snapshot!(rendered(&files, &checked));
-        }
-    };
+/// Every error fixture (a file or folder directly under tests/fixtures/err),
+/// found by glob: all its diagnostics in one snapshot, named after it.
+#[test]
+fn error_fixtures() {
+    insta::glob!("../fixtures/err", "?*", |path| {
+        let fixture = ErrorFixture::load(path);
+        let checked = fixture.check();
+        assert!(
+            !checked.diagnostics.is_empty(),
+            "{}: an error fixture reports nothing",
+            fixture.name
+        );
+        assert_eq!(
+            checked.program.is_some(),
+            !checked.has_errors(),
+            "{}: a program exactly when there is no error",
+            fixture.name
+        );
+        insta::assert_snapshot!(rendered(&fixture.files, &checked));
+    });
 }
 
-fixture!(syntax_errors_are_phrased_for_people, "syntax.seg");
-fixture!(unknown_names_suggest_real_ones, "names.seg");
-fixture!(type_errors_name_both_sides, "types.seg");
-fixture!(structure_errors_show_every_place, "structure.seg");
-fixture!(segmentation_split_across_files, "split");
-fixture!(unreadable_sources_leave_the_rest_checked, "unreadable.seg");
-fixture!(an_indented_first_line, "indent.seg");
-
+/// Each code of the catalogue is shown by at least one error fixture, so
+/// its rendering is snapshotted.
 #[test]
-fn a_file_that_is_not_utf8_is_pointed_at() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("latin1.seg");
-    std::fs::write(&path, b"tag caf\xe9 when x = 1\n").unwrap();
-    let files = seg::source::read_rule_set(&path).unwrap();
-    let checked = seg::check(&files, &seg::semantic::NoData, &settings(Mode::Check));
-    let codes = codes(&checked);
-    assert!(codes.contains(&"E003"), "{codes:?}");
+fn every_code_has_an_error_fixture() {
+    let mut shown = std::collections::BTreeSet::new();
+    for path in error_fixture_paths() {
+        let fixture = ErrorFixture::load(&path);
+        shown.extend(codes(&fixture.check()));
+    }
+    let missing: Vec<&str> = Code::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .filter(|c| !shown.contains(c))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "no fixture under tests/fixtures/err shows {missing:?}: add one (see tests/fixtures/README.md)"
+    );
 }
 
 #[test]
@@ -50,25 +62,6 @@ fn the_ok_fixture_is_clean() {
     let (files, checked) = check_fixture("ok/retail", &settings(Mode::Check));
     assert_eq!(rendered(&files, &checked), "0 errors, 0 warnings\n");
     assert!(checked.program.is_some());
-}
-
-#[test]
-fn set_and_source_overrides_are_checked() {
-    let mut s = settings(Mode::Check);
-    s.params = vec![
-        ("vip_spnd".into(), "1".into()),
-        ("vip_spend".into(), "lots".into()),
-    ];
-    s.sources = vec![("order".into(), "x.csv".into())];
-    let (files, checked) = check_fixture("ok/retail", &s);
-    insta::assert_snapshot!(rendered(&files, &checked));
-}
-
-#[test]
-fn a_run_needs_its_sources() {
-    let (files, checked) = check_fixture("err/unreadable.seg", &settings(Mode::Run));
-    assert!(checked.program.is_none());
-    insta::assert_snapshot!(rendered(&files, &checked));
 }
 
 #[test]
@@ -101,31 +94,11 @@ fn a_syntax_error_does_not_cascade_into_unknown_names() {
 }
 
 #[test]
-fn misplaced_things_explain_where_they_belong() {
-    let (files, checked) = check_text(
-        "metric a = orders.amount\n\
-         metric b = quintile(a)\n\
-         metric c = days_since(signup_date, last 30 days)\n\
-         metric d = count(orders where region = \"north\")\n\
-         metric e = sum(customers.income)\n\
-         score s = round(a)\n\
-         score t = ntile(1, a)\n\
-         score u = quintile(a, lower_is_beter)\n\
-         tag x when percentile(percentile(a, 0.5), 0.5) > 1\n\
-         tag y when a > percentile(a, 1.5)\n",
-    );
-    insta::assert_snapshot!(rendered(&files, &checked));
-}
-
-#[test]
 fn an_empty_rule_set_has_nothing_to_run() {
     let files = seg::source::SourceMap::from_text("empty.seg", "# nothing yet\n");
     let checked = seg::check(&files, &seg::semantic::NoData, &settings(Mode::Check));
-    let codes = codes(&checked);
-    assert_eq!(codes, ["E307"]);
+    assert_eq!(codes(&checked), ["E307"]);
 }
-
-fixture!(typing_slips_get_their_own_hints, "typing.seg");
 
 #[test]
 fn absurdly_deep_rules_are_an_error_not_a_crash() {

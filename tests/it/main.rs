@@ -1,8 +1,11 @@
 //! One integration test binary (linking DuckDB once): rule files through
 //! every stage, on real DuckDB and real files.
 
+mod by_hand;
 mod cli;
 mod diagnostics;
+mod docs_examples;
+mod ok_fixtures;
 mod run;
 mod semantic;
 mod sql;

@@ -1,11 +1,13 @@
 //! Runs on real DuckDB over the fixture files: what the tables hold.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use seg::engine::{self, Engine, RunOptions, RunSummary, Silent};
 use seg::semantic::Mode;
 
-use crate::support::{check_fixture, program_of, settings, table};
+use crate::support::{
+    check_fixture, program_of, run_rules, settings, table, try_run_rules, write_data,
+};
 
 fn run_retail(
     db: &Path,
@@ -197,30 +199,6 @@ fn mode_ties_go_to_the_smallest_value_whatever_the_row_order() {
         summary.tags[0].customers, 0,
         "some customer's mode is not the smallest tied value"
     );
-}
-
-/// Writes files with DuckDB, for tests that need exact types or many rows.
-fn write_data(dir: &Path, sql: &str) {
-    let conn = duckdb::Connection::open_in_memory().unwrap();
-    conn.execute_batch(&sql.replace("{dir}", &dir.display().to_string()))
-        .unwrap();
-}
-
-/// Writes `rules` into `dir` and runs them into `dir/seg.duckdb`.
-fn try_run_rules(dir: &Path, rules: &str) -> Result<(RunSummary, PathBuf), engine::EngineError> {
-    let path = dir.join("rules.seg");
-    std::fs::write(&path, rules).unwrap();
-    let files = seg::source::read_rule_set(&path).unwrap();
-    let db = dir.join("seg.duckdb");
-    let engine = Engine::open(&db).unwrap();
-    let program = program_of(&files, seg::check(&files, &engine, &settings(Mode::Run)));
-    let plan = seg::compile(&program);
-    let summary = engine::run(&engine, &program, &plan, &RunOptions::default(), &Silent)?;
-    Ok((summary, db))
-}
-
-fn run_rules(dir: &Path, rules: &str) -> (RunSummary, PathBuf) {
-    try_run_rules(dir, rules).unwrap()
 }
 
 #[test]

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use seg::Checked;
 use seg::diagnostic::render;
-use seg::engine::Engine;
+use seg::engine::{self, Engine, EngineError, RunOptions, RunSummary, Silent};
 use seg::semantic::ir::Location;
 use seg::semantic::{Catalog, Column, Mode, Settings};
 use seg::source::{SourceMap, read_rule_set};
@@ -135,4 +135,128 @@ pub fn table(db: &Path, sql: &str) -> String {
         .map(|s| s.column_names().join(" | "))
         .unwrap_or_default();
     format!("{header}\n{}", lines.join("\n"))
+}
+
+/// Writes files with DuckDB, for tests that need exact types or many rows:
+/// `{dir}` in `sql` stands for `dir`.
+pub fn write_data(dir: &Path, sql: &str) {
+    let conn = duckdb::Connection::open_in_memory().unwrap();
+    conn.execute_batch(&sql.replace("{dir}", &dir.display().to_string()))
+        .unwrap();
+}
+
+/// Checks the rule set at `rules` (a file or folder) against the data and
+/// runs it into `db`, as `seg run` would. Rule errors fail the test.
+pub fn run_rule_set(
+    rules: &Path,
+    db: &Path,
+    settings: &Settings,
+) -> Result<RunSummary, EngineError> {
+    let files = read_rule_set(rules).expect("rule set exists");
+    let engine = Engine::open(db).expect("database opens");
+    let program = program_of(&files, seg::check(&files, &engine, settings));
+    let plan = seg::compile(&program);
+    engine::run(&engine, &program, &plan, &RunOptions::default(), &Silent)
+}
+
+/// Writes `rules` into `dir` and runs them into `dir/seg.duckdb`.
+pub fn try_run_rules(dir: &Path, rules: &str) -> Result<(RunSummary, PathBuf), EngineError> {
+    let path = dir.join("rules.seg");
+    std::fs::write(&path, rules).unwrap();
+    let db = dir.join("seg.duckdb");
+    let summary = run_rule_set(&path, &db, &settings(Mode::Run))?;
+    Ok((summary, db))
+}
+
+pub fn run_rules(dir: &Path, rules: &str) -> (RunSummary, PathBuf) {
+    try_run_rules(dir, rules).unwrap()
+}
+
+/// Who carries each tag, from the published long table: one line per tag,
+/// `tag: id id ...`, tags and ids in order.
+pub fn members(db: &Path) -> String {
+    table(
+        db,
+        "SELECT tag || ': ' || string_agg(customer_id::VARCHAR, ' ' ORDER BY customer_id) AS m \
+         FROM seg_customer_tags GROUP BY tag ORDER BY tag",
+    )
+    .lines()
+    .skip(1)
+    .collect::<Vec<_>>()
+    .join("\n")
+}
+
+/// A rule set under tests/fixtures/err with the settings its `# seg-test:`
+/// line asks for (tests/fixtures/README.md).
+pub struct ErrorFixture {
+    pub name: String,
+    pub files: SourceMap,
+    pub settings: Settings,
+}
+
+/// Every file and folder directly under tests/fixtures/err, in name order.
+pub fn error_fixture_paths() -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(fixture("err"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    paths.sort();
+    paths
+}
+
+impl ErrorFixture {
+    /// Reads a fixture; `path` may be absolute (from `insta::glob!`), and
+    /// is shown relative to the crate, as `seg check tests/...` would.
+    pub fn load(path: &Path) -> ErrorFixture {
+        let path = path
+            .strip_prefix(env!("CARGO_MANIFEST_DIR"))
+            .unwrap_or(path);
+        let name = path.display().to_string();
+        let files = read_rule_set(path).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let mut settings = settings(Mode::Check);
+        for (_, file) in files.iter() {
+            for line in file.text.lines() {
+                if let Some(args) = line.strip_prefix("# seg-test:") {
+                    apply_test_args(&mut settings, args)
+                        .unwrap_or_else(|e| panic!("{name}: `{line}`: {e}"));
+                }
+            }
+        }
+        ErrorFixture {
+            name,
+            files,
+            settings,
+        }
+    }
+
+    /// Checks the fixture against its data files, as `seg check` (or, with
+    /// `run`, `seg run`) would before running.
+    pub fn check(&self) -> Checked {
+        let engine = Engine::in_memory().expect("DuckDB opens");
+        seg::check(&self.files, &engine, &self.settings)
+    }
+}
+
+/// `run`, `--set NAME=VALUE`, `--source NAME=VALUE`, `--as-of DATE`.
+fn apply_test_args(settings: &mut Settings, args: &str) -> Result<(), String> {
+    let mut words = args.split_whitespace();
+    while let Some(word) = words.next() {
+        let mut value = || words.next().ok_or(format!("`{word}` needs a value"));
+        let pair = |v: &str| {
+            v.split_once('=')
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .ok_or(format!("`{word} {v}`: expected NAME=VALUE"))
+        };
+        match word {
+            "run" => settings.mode = Mode::Run,
+            "--set" => settings.params.push(pair(value()?)?),
+            "--source" => settings.sources.push(pair(value()?)?),
+            "--as-of" => {
+                let date = value()?;
+                settings.as_of = Some(date.parse().map_err(|e| format!("{date}: {e}"))?);
+            }
+            _ => return Err(format!("unknown option `{word}`")),
+        }
+    }
+    Ok(())
 }
