@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Measures seg end to end on demo data: generation once with /usr/bin/time -v
 # (wall time, peak memory), then check / compile / run side by side with
-# hyperfine, at 100,000 and at N customers. Prints medians and the ratio of
+# hyperfine, at 100,000 and at N customers; one run at N under
+# /usr/bin/time -v for its peak memory. bench/compare.sh times a run against
+# hand-written SQL for the same rules. Prints medians and the ratio of
 # the two run sizes: this machine is shared and noisy, so compare numbers
 # from one session, not across sessions.
 #
@@ -34,8 +36,14 @@ sources() {
   done
 }
 
+echo "== one run of rules/ at $large customers under /usr/bin/time -v (peak memory)"
+rm -f "$work/large.duckdb"
+/usr/bin/time -v "$seg" run rules --as-of 2026-01-01 --db "$work/large.duckdb" $(sources "$large") \
+  > /dev/null 2> "$work/run-$large.time"
+grep -E "Elapsed|Maximum resident" "$work/run-$large.time"
+
 echo "== check, compile and run of rules/, side by side"
-hyperfine --warmup 1 --runs 7 --export-json "$work/results.json" \
+hyperfine --warmup 1 --runs 5 --export-json "$work/results.json" \
   -n "check $large" "$seg check rules $(sources "$large")" \
   -n "compile $large" "$seg compile rules --as-of 2026-01-01 $(sources "$large")" \
   -n "run $small" "rm -f $work/small.duckdb && $seg run rules --as-of 2026-01-01 --db $work/small.duckdb $(sources "$small")" \

@@ -136,6 +136,28 @@ pub fn human(s: &RunSummary, db: &Path) -> String {
             out.push_str(&row(&t.tag, t.customers, t.share));
         }
     }
+    let unmatched: Vec<String> = s
+        .source_rows
+        .iter()
+        .filter(|r| r.unmatched > 0)
+        .map(|r| {
+            format!(
+                "{} of {} `{}`",
+                thousands(r.unmatched),
+                thousands(r.rows),
+                r.source
+            )
+        })
+        .collect();
+    if !unmatched.is_empty() {
+        out.push_str(&format!(
+            "\nrows without a customer (counted for no one): {}\n",
+            unmatched.join(", ")
+        ));
+    }
+    for warning in &s.warnings {
+        out.push_str(&format!("warning: {warning}\n"));
+    }
     out.push_str(&format!(
         "\ntables in {}: {}\n",
         db.display(),

@@ -8,7 +8,7 @@ mod run;
 pub use demo::{DemoData, generate_demo};
 pub use run::{
     DatasetValue, LabelCount, Observer, ParamValue, RunOptions, RunSummary, ScoreEdge,
-    SegmentationCounts, Silent, SourceRecord, TagCount, check_out_dir, run,
+    SegmentationCounts, Silent, SourceRecord, SourceRows, TagCount, check_out_dir, run,
 };
 
 use std::path::{Path, PathBuf};

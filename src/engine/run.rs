@@ -52,6 +52,11 @@ pub struct RunSummary {
     pub dataset_values: Vec<DatasetValue>,
     pub params: Vec<ParamValue>,
     pub sources: Vec<SourceRecord>,
+    /// For each fact source the rules read, its rows and those without a
+    /// customer.
+    pub source_rows: Vec<SourceRows>,
+    /// What the run found worth a look (many rows without a customer).
+    pub warnings: Vec<String>,
     /// The tables written in the database.
     pub tables: Vec<String>,
     /// The files written with `--out`.
@@ -107,6 +112,36 @@ pub struct SourceRecord {
     pub location: String,
 }
 
+/// How many rows of a fact source a run read, and how many of them had no
+/// customer in the key source (and so counted for no one).
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceRows {
+    pub source: String,
+    /// Rows dated before the as-of date (all rows of an undated source).
+    pub rows: i64,
+    pub unmatched: i64,
+}
+
+impl SourceRows {
+    /// More than this share of a source's rows without a customer is
+    /// warned about: a few stray rows are common in real exports, many
+    /// mean a wrong key or a stale customer list.
+    pub const WARN_SHARE: f64 = 0.01;
+
+    fn warning(&self) -> Option<String> {
+        let share = self.unmatched as f64 / self.rows.max(1) as f64;
+        (self.unmatched > 0 && share > Self::WARN_SHARE).then(|| {
+            format!(
+                "{} of {} rows of `{}` ({:.1}%) have no customer in the key source and count for no one",
+                self.unmatched,
+                self.rows,
+                self.source,
+                share * 100.0
+            )
+        })
+    }
+}
+
 pub fn run(
     engine: &Engine,
     program: &Program,
@@ -127,21 +162,8 @@ pub fn run(
         })?;
     }
 
-    observer.stage("Summarising");
-    let mut summary = summarise(engine, program, plan)?;
-    summary.started_at = started_at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
-
     observer.stage("Publishing");
-    publish(engine, plan, &mut summary, clock)?;
-    summary.tables = [
-        CUSTOMERS_TABLE,
-        TAGS_TABLE,
-        sql::CATALOG_TABLE,
-        sql::RUNS_TABLE,
-    ]
-    .map(String::from)
-    .to_vec();
-
+    let mut summary = publish(engine, program, plan, started_at, clock)?;
     if let Some(dir) = &options.out {
         observer.stage("Writing files");
         summary.files = export(engine, dir, options.csv)?;
@@ -150,16 +172,38 @@ pub fn run(
     Ok(summary)
 }
 
+fn timestamp(t: jiff::Timestamp) -> String {
+    t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// Runs a query and reads each row with `read`.
+fn query<T>(
+    engine: &Engine,
+    what: &str,
+    sql: &str,
+    read: impl FnMut(&duckdb::Row<'_>) -> duckdb::Result<T>,
+) -> Result<Vec<T>, EngineError> {
+    let error = |e| super::query_error(what, e);
+    let mut statement = engine.connection().prepare(sql).map_err(error)?;
+    let rows = statement.query_map([], read).map_err(error)?;
+    rows.collect::<duckdb::Result<Vec<T>>>().map_err(error)
+}
+
+/// A query of one row of numbers (a missing row or NULL reads as 0).
+fn counts(engine: &Engine, what: &str, sql: &str) -> Result<Vec<i64>, EngineError> {
+    let rows = query(engine, what, sql, |r| {
+        let columns = r.as_ref().column_count();
+        (0..columns)
+            .map(|i| r.get::<_, Option<i64>>(i).map(Option::unwrap_or_default))
+            .collect::<duckdb::Result<Vec<i64>>>()
+    })?;
+    Ok(rows.into_iter().next().unwrap_or_default())
+}
+
 fn check_keys(engine: &Engine, program: &Program, plan: &Plan) -> Result<(), EngineError> {
-    let rows = engine
-        .query_text(&plan.key_check)
+    let numbers = counts(engine, "checking the customer keys", &plan.key_check)
         .map_err(|e| reading(e, &program.customers.name))?;
-    let number = |i: usize| {
-        rows.first()
-            .and_then(|r| r.get(i).cloned().flatten())
-            .and_then(|v| v.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let number = |i: usize| numbers.get(i).copied().unwrap_or(0);
     let (duplicates, missing) = (number(1), number(2));
     if missing > 0 {
         return Err(EngineError::MissingKeys {
@@ -169,12 +213,13 @@ fn check_keys(engine: &Engine, program: &Program, plan: &Plan) -> Result<(), Eng
         });
     }
     if duplicates > 0 {
-        let examples = engine
-            .query_text(&plan.duplicate_keys)?
-            .into_iter()
-            .filter_map(|r| r.into_iter().next().flatten())
-            .collect::<Vec<_>>()
-            .join(", ");
+        let examples = query(
+            engine,
+            "listing duplicate keys",
+            &plan.duplicate_keys,
+            |r| r.get::<_, String>(0),
+        )?
+        .join(", ");
         return Err(EngineError::DuplicateKeys {
             key: program.customers.key.clone(),
             source_name: program.customers.name.clone(),
@@ -218,17 +263,54 @@ fn with_progress<T>(engine: &Engine, observer: &dyn Observer, f: impl FnOnce() -
     })
 }
 
-fn summarise(engine: &Engine, program: &Program, plan: &Plan) -> Result<RunSummary, EngineError> {
-    let int = |v: &Option<String>| {
-        v.as_deref()
-            .and_then(|s| s.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
-    let float = |v: &Option<String>| v.as_deref().and_then(|s| s.parse::<f64>().ok());
-    let customers = engine
-        .query_text(&plan.summary.customers)?
+/// Replaces the published tables, summarises them and records the run, all
+/// or nothing: a failure rolls everything back (the transaction is dropped
+/// unfinished) and the previous outputs stay.
+fn publish(
+    engine: &Engine,
+    program: &Program,
+    plan: &Plan,
+    started_at: jiff::Timestamp,
+    clock: Instant,
+) -> Result<RunSummary, EngineError> {
+    let transaction = engine
+        .connection()
+        .unchecked_transaction()
+        .map_err(|e| super::query_error("starting the transaction", e))?;
+    for sql in &plan.runs_table {
+        engine.execute("creating the run log", sql)?;
+    }
+    for statement in &plan.publish {
+        engine.execute(&statement.title, &statement.sql)?;
+    }
+    let mut summary = summarise(engine, program, plan)?;
+    summary.started_at = timestamp(started_at);
+    summary.run_id = counts(engine, "numbering the run", &plan.next_run_id)?
         .first()
-        .map_or(0, |r| int(&r[0]));
+        .copied()
+        .unwrap_or(1);
+    summary.duration_ms = clock.elapsed().as_millis() as u64;
+    summary.tables = [
+        CUSTOMERS_TABLE,
+        TAGS_TABLE,
+        sql::CATALOG_TABLE,
+        sql::RUNS_TABLE,
+    ]
+    .map(String::from)
+    .to_vec();
+    record(engine, plan, &summary)?;
+    transaction
+        .commit()
+        .map_err(|e| super::query_error("committing", e))?;
+    Ok(summary)
+}
+
+fn summarise(engine: &Engine, program: &Program, plan: &Plan) -> Result<RunSummary, EngineError> {
+    let q = &plan.summary;
+    let customers = counts(engine, "counting customers", &q.customers)?
+        .first()
+        .copied()
+        .unwrap_or(0);
     let share = |n: i64| {
         if customers == 0 {
             0.0
@@ -236,115 +318,7 @@ fn summarise(engine: &Engine, program: &Program, plan: &Plan) -> Result<RunSumma
             n as f64 / customers as f64
         }
     };
-
-    // Labels, in the order the rules list them; "no label" last.
-    let label_rows = match &plan.summary.labels {
-        Some(sql) => engine.query_text(sql)?,
-        None => Vec::new(),
-    };
-    let mut segmentations = Vec::new();
-    for (_, node) in program.declared() {
-        let NodeKind::Segmentation(rules) = &node.kind else {
-            continue;
-        };
-        let count_of = |label: Option<&str>| {
-            label_rows
-                .iter()
-                .find(|r| r[0].as_deref() == Some(node.name.as_str()) && r[1].as_deref() == label)
-                .map_or(0, |r| int(&r[2]))
-        };
-        let mut labels: Vec<LabelCount> = rules
-            .iter()
-            .map(|r| {
-                let n = count_of(Some(&r.label));
-                LabelCount {
-                    label: Some(r.label.clone()),
-                    customers: n,
-                    share: share(n),
-                }
-            })
-            .collect();
-        let unlabelled = count_of(None);
-        if unlabelled > 0 || rules.iter().all(|r| r.condition.is_some()) {
-            labels.push(LabelCount {
-                label: None,
-                customers: unlabelled,
-                share: share(unlabelled),
-            });
-        }
-        segmentations.push(SegmentationCounts {
-            segmentation: node.name.clone(),
-            labels,
-        });
-    }
-
-    // Tags in catalogue order, then hand-assigned ones by name.
-    let tag_rows = engine.query_text(&plan.summary.tags)?;
-    let mut tags: Vec<TagCount> = program
-        .catalogue
-        .iter()
-        .filter(|e| e.kind != EntryKind::Label)
-        .map(|e| {
-            let n = tag_rows
-                .iter()
-                .find(|r| r[0].as_deref() == Some(e.name.as_str()))
-                .map_or(0, |r| int(&r[1]));
-            TagCount {
-                tag: e.name.clone(),
-                customers: n,
-                share: share(n),
-            }
-        })
-        .collect();
-    let mut extra: Vec<TagCount> = tag_rows
-        .iter()
-        .filter_map(|r| {
-            let name = r[0].clone()?;
-            (!tags.iter().any(|t| t.tag == name)).then(|| TagCount {
-                tag: name,
-                customers: int(&r[1]),
-                share: share(int(&r[1])),
-            })
-        })
-        .collect();
-    extra.sort_by(|a, b| a.tag.cmp(&b.tag));
-    tags.extend(extra);
-
-    let mut score_edges: Vec<ScoreEdge> = match &plan.summary.score_edges {
-        Some(sql) => engine
-            .query_text(sql)?
-            .iter()
-            .map(|r| ScoreEdge {
-                score: r[0].clone().unwrap_or_default(),
-                bucket: int(&r[1]),
-                low: float(&r[2]),
-                high: float(&r[3]),
-                customers: int(&r[4]),
-            })
-            .collect(),
-        None => Vec::new(),
-    };
-    let score_order = |name: &str| {
-        program
-            .nodes
-            .iter()
-            .find(|n| n.name == name)
-            .map(|n| n.declared)
-    };
-    score_edges.sort_by_key(|e| (score_order(&e.score), e.bucket));
-
-    let dataset_values = match &plan.summary.dataset_values {
-        Some(sql) => engine
-            .query_text(sql)?
-            .iter()
-            .map(|r| DatasetValue {
-                name: r[0].clone().unwrap_or_default(),
-                value: float(&r[1]),
-            })
-            .collect(),
-        None => Vec::new(),
-    };
-
+    let source_rows = source_rows(engine, q)?;
     Ok(RunSummary {
         run_id: 0,
         started_at: String::new(),
@@ -353,10 +327,18 @@ fn summarise(engine: &Engine, program: &Program, plan: &Plan) -> Result<RunSumma
         as_of_origin: program.as_of_origin,
         rules_hash: program.rules_hash.clone(),
         customers,
-        segmentations,
-        tags,
-        score_edges,
-        dataset_values,
+        segmentations: label_counts(engine, program, q, &share)?,
+        tags: tag_counts(engine, program, q, &share)?,
+        score_edges: score_edges(engine, program, q)?,
+        dataset_values: match &q.dataset_values {
+            Some(sql) => query(engine, "reading the percentiles", sql, |r| {
+                Ok(DatasetValue {
+                    name: r.get(0)?,
+                    value: r.get(1)?,
+                })
+            })?,
+            None => Vec::new(),
+        },
         params: program
             .params
             .iter()
@@ -373,40 +355,138 @@ fn summarise(engine: &Engine, program: &Program, plan: &Plan) -> Result<RunSumma
                 location: s.location.describe(),
             })
             .collect(),
+        warnings: source_rows.iter().filter_map(SourceRows::warning).collect(),
+        source_rows,
         tables: Vec::new(),
         files: Vec::new(),
     })
 }
 
-/// Replaces the published tables and records the run, all or nothing.
-fn publish(
+/// Labels, in the order the rules list them; "no label" last.
+fn label_counts(
     engine: &Engine,
-    plan: &Plan,
-    summary: &mut RunSummary,
-    clock: Instant,
-) -> Result<(), EngineError> {
-    let conn = engine.connection();
-    engine.execute("starting the transaction", "BEGIN TRANSACTION")?;
-    let result = (|| {
-        engine.execute("creating the run log", &plan.runs_table)?;
-        for statement in &plan.publish {
-            engine.execute(&statement.title, &statement.sql)?;
+    program: &Program,
+    q: &sql::SummaryQueries,
+    share: &dyn Fn(i64) -> f64,
+) -> Result<Vec<SegmentationCounts>, EngineError> {
+    let rows: Vec<(String, Option<String>, i64)> = match &q.labels {
+        Some(sql) => query(engine, "counting labels", sql, |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?,
+        None => Vec::new(),
+    };
+    let mut segmentations = Vec::new();
+    for (_, node) in program.declared() {
+        let NodeKind::Segmentation(rules) = &node.kind else {
+            continue;
+        };
+        let count_of = |label: Option<&str>| {
+            rows.iter()
+                .find(|(s, l, _)| *s == node.name && l.as_deref() == label)
+                .map_or(0, |r| r.2)
+        };
+        let count = |label: Option<String>| {
+            let n = count_of(label.as_deref());
+            LabelCount {
+                label,
+                customers: n,
+                share: share(n),
+            }
+        };
+        let mut labels: Vec<LabelCount> =
+            rules.iter().map(|r| count(Some(r.label.clone()))).collect();
+        if count_of(None) > 0 || rules.iter().all(|r| r.condition.is_some()) {
+            labels.push(count(None));
         }
-        let id: i64 = conn
-            .query_row(&plan.next_run_id, [], |r| r.get(0))
-            .map_err(|e| super::query_error("numbering the run", e))?;
-        summary.run_id = id;
-        summary.duration_ms = clock.elapsed().as_millis() as u64;
-        record(engine, plan, summary)
-    })();
-    match result {
-        Ok(()) => engine.execute("committing", "COMMIT"),
-        Err(e) => {
-            // Nothing of this run is kept; the previous outputs stay.
-            let _ = engine.execute("rolling back", "ROLLBACK");
-            Err(e)
-        }
+        segmentations.push(SegmentationCounts {
+            segmentation: node.name.clone(),
+            labels,
+        });
     }
+    Ok(segmentations)
+}
+
+/// Tags in catalogue order, then hand-assigned ones by name.
+fn tag_counts(
+    engine: &Engine,
+    program: &Program,
+    q: &sql::SummaryQueries,
+    share: &dyn Fn(i64) -> f64,
+) -> Result<Vec<TagCount>, EngineError> {
+    let mut rows: Vec<(String, i64)> = query(engine, "counting tags", &q.tags, |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })?;
+    let count = |tag: String, customers: i64| TagCount {
+        tag,
+        customers,
+        share: share(customers),
+    };
+    let mut tags: Vec<TagCount> = program
+        .catalogue
+        .iter()
+        .filter(|e| e.kind != EntryKind::Label)
+        .map(|e| {
+            let n = rows.iter().find(|(t, _)| *t == e.name).map_or(0, |r| r.1);
+            count(e.name.clone(), n)
+        })
+        .collect();
+    rows.retain(|(name, _)| !tags.iter().any(|t| t.tag == *name));
+    rows.sort();
+    tags.extend(rows.into_iter().map(|(tag, n)| count(tag, n)));
+    Ok(tags)
+}
+
+/// Score buckets in the order the scores are declared.
+fn score_edges(
+    engine: &Engine,
+    program: &Program,
+    q: &sql::SummaryQueries,
+) -> Result<Vec<ScoreEdge>, EngineError> {
+    let Some(sql) = &q.score_edges else {
+        return Ok(Vec::new());
+    };
+    let mut edges = query(engine, "reading score edges", sql, |r| {
+        Ok(ScoreEdge {
+            score: r.get(0)?,
+            bucket: r.get(1)?,
+            low: r.get(2)?,
+            high: r.get(3)?,
+            customers: r.get(4)?,
+        })
+    })?;
+    let declared = |name: &str| {
+        program
+            .nodes
+            .iter()
+            .find(|n| n.name == name)
+            .map(|n| n.declared)
+    };
+    edges.sort_by_key(|e| (declared(&e.score), e.bucket));
+    Ok(edges)
+}
+
+/// Each read fact source's rows, and how many had no customer.
+fn source_rows(engine: &Engine, q: &sql::SummaryQueries) -> Result<Vec<SourceRows>, EngineError> {
+    let Some(matched) = &q.matched_rows else {
+        return Ok(Vec::new());
+    };
+    let matched = counts(engine, "counting matched rows", matched)?;
+    q.source_rows
+        .iter()
+        .zip(matched)
+        .map(|((source, sql), matched)| {
+            let rows = counts(engine, "counting rows", sql)
+                .map_err(|e| reading(e, source))?
+                .first()
+                .copied()
+                .unwrap_or(0);
+            Ok(SourceRows {
+                source: source.clone(),
+                rows,
+                unmatched: rows - matched,
+            })
+        })
+        .collect()
 }
 
 fn record(engine: &Engine, plan: &Plan, s: &RunSummary) -> Result<(), EngineError> {
@@ -463,6 +543,7 @@ fn record(engine: &Engine, plan: &Plan, s: &RunSummary) -> Result<(), EngineErro
                 json(&s.dataset_values),
                 json(&s.params),
                 json(&s.sources),
+                json(&s.source_rows),
             ],
         )
         .map(|_| ())

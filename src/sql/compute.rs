@@ -13,8 +13,13 @@ use super::lower::{self, Context, Names};
 use super::tree::{
     self, Body, Cte, Expr, Item, Join, Op, Query, Relation, Select, binary, call, col, qcol,
 };
-use crate::semantic::ir::{AggregateFunction, ExprKind, Location, NodeKind, Program, Source};
+use crate::semantic::ir::{
+    Aggregate, AggregateFunction, ExprKind, Location, NodeKind, Program, Score, SegmentRule, Source,
+};
 use crate::semantic::names;
+
+/// The column of `seg_result` holding each customer's tags, in order.
+pub const TAGS: &str = "seg$tags";
 
 /// How the program's values are named in SQL, for the steps after the
 /// computation (outputs, summaries).
@@ -28,6 +33,11 @@ pub struct Layout {
     pub score_inputs: HashMap<usize, String>,
     /// Customer column → its name in the computed steps.
     pub customer_columns: HashMap<String, String>,
+    /// For each fact source, the column counting a customer's rows of it
+    /// (`None` when no rule reads the source).
+    pub fact_rows: Vec<Option<String>>,
+    /// For each `tags from`, the column of a customer's hand-assigned tags.
+    pub manual_tags: Vec<String>,
 }
 
 pub fn relation(location: &Location) -> Relation {
@@ -124,11 +134,23 @@ pub fn layout(p: &Program) -> Layout {
             score_inputs.insert(i, column);
         }
     }
+    let fact_rows = (0..p.facts.len())
+        .map(|f| {
+            let read = p.aggregates.iter().any(|a| a.source == f)
+                || p.manual_tags.iter().any(|m| m.source == f);
+            read.then(|| format!("{ROWS}:{}", p.facts[f].name))
+        })
+        .collect();
+    let manual_tags = (1..=p.manual_tags.len())
+        .map(|m| format!("seg$manual_tags${m}"))
+        .collect();
     Layout {
         nodes,
         aggregates,
         score_inputs,
         customer_columns,
+        fact_rows,
+        manual_tags,
     }
 }
 
@@ -136,162 +158,254 @@ fn customer_columns_of(columns: &HashMap<String, String>, c: &str) -> String {
     columns.get(c).cloned().unwrap_or_else(|| c.to_string())
 }
 
-/// Decimals exact enough for money and counts alike (28 digits before the
-/// point, 10 after), used to sum floating-point columns in a fixed way.
-const EXACT: &str = "DECIMAL(38, 10)";
-
 /// The CTE name of a fact source's aggregation (distinct from `seg_base`
 /// and `seg_step_N` whatever the source is called).
 fn facts_cte(source: &Source) -> String {
     format!("seg_facts_{}", source.name)
 }
 
+/// In a fact source's aggregation: how many of its rows a customer has.
+const ROWS: &str = "seg$rows";
+
 pub fn result_query(p: &Program, layout: &Layout) -> Query {
     let mut ctes = Vec::new();
-
-    // 1. One aggregation per fact source.
     let mut joins = Vec::new();
-    let mut base_items = vec![Item::new(qcol(&p.customers.name, &p.customers.key))];
+    let mut base_items = customer_items(p, layout);
+    for f in 0..p.facts.len() {
+        if let Some(facts) = fact_aggregation(p, layout, f) {
+            ctes.push(facts.cte);
+            joins.push(facts.join);
+            base_items.extend(facts.joined);
+        }
+    }
+    ctes.push(base_cte(p, base_items, joins));
+    let last = definition_steps(p, layout, &mut ctes);
+    let mut items = vec![Item::new(Expr::Star)];
+    items.push(Item::named(tag_list(p, layout), TAGS));
+    Query {
+        ctes,
+        body: Body::Select(Select {
+            items,
+            from: Some((Relation::Named(last), None)),
+            ..Select::default()
+        }),
+        order_by: Vec::new(),
+    }
+}
+
+/// The customer source's own columns, renamed where a definition took
+/// their name.
+fn customer_items(p: &Program, layout: &Layout) -> Vec<Item> {
+    let mut items = vec![Item::new(qcol(&p.customers.name, &p.customers.key))];
     for column in &p.customer_columns {
-        if *column == p.customers.key {
-            continue;
+        if *column != p.customers.key {
+            let name = &layout.customer_columns[column];
+            items.push(Item::named(qcol(&p.customers.name, column), name));
         }
-        let name = &layout.customer_columns[column];
-        base_items.push(Item::named(qcol(&p.customers.name, column), name));
     }
-    for (f, source) in p.facts.iter().enumerate() {
-        let aggs: Vec<usize> = (0..p.aggregates.len())
-            .filter(|&a| p.aggregates[a].source == f)
-            .collect();
-        if aggs.is_empty() {
-            continue;
-        }
-        let key_alias = if aggs
-            .iter()
-            .any(|&a| names::same(&layout.aggregates[a], &source.key))
-        {
-            format!("{}$key", source.key)
+    items
+}
+
+/// A fact source's one pass, and how its values join the customers.
+struct FactAggregation {
+    cte: Cte,
+    join: Join,
+    /// The columns it adds to `seg_base`.
+    joined: Vec<Item>,
+}
+
+/// Every aggregate over one fact source (and its hand-assigned tags) in
+/// one `GROUP BY`; `None` when nothing reads the source.
+fn fact_aggregation(p: &Program, layout: &Layout, f: usize) -> Option<FactAggregation> {
+    let source = &p.facts[f];
+    let aggs: Vec<usize> = (0..p.aggregates.len())
+        .filter(|&a| p.aggregates[a].source == f)
+        .collect();
+    let manual: Vec<usize> = (0..p.manual_tags.len())
+        .filter(|&m| p.manual_tags[m].source == f)
+        .collect();
+    if aggs.is_empty() && manual.is_empty() {
+        return None;
+    }
+    let key_alias = if aggs
+        .iter()
+        .any(|&a| names::same(&layout.aggregates[a], &source.key))
+    {
+        format!("{}$key", source.key)
+    } else {
+        source.key.clone()
+    };
+    let mut items = vec![Item::named(col(&source.key), &key_alias)];
+    let mut joined = Vec::new();
+    for &a in &aggs {
+        let aggregate = &p.aggregates[a];
+        let name = &layout.aggregates[a];
+        let item = Item::named(aggregate_expr(p, aggregate, source), name);
+        // Hidden aggregates say what they are.
+        items.push(if name.contains('$') {
+            item.comment(aggregate.text.clone())
         } else {
-            source.key.clone()
+            item
+        });
+        // In the joined step, count and sum over no rows are 0.
+        let value = qcol(&source.name, name);
+        let value = if aggregate.function.zero_when_empty() {
+            zero_if_missing(value)
+        } else {
+            value
         };
-        let mut items = vec![Item::named(col(&source.key), &key_alias)];
-        for &a in &aggs {
-            let aggregate = &p.aggregates[a];
-            let mut conditions = Vec::new();
-            if let Some(filter) = &aggregate.filter {
-                conditions.push(lower::fact_row(filter, p.as_of));
-            }
-            if let (Some(since), Some(at)) = (aggregate.since, &source.at) {
-                conditions.push(binary(col(at), Op::Ge, Expr::Date(since)));
-            }
-            let filter = tree::all(conditions).map(Box::new);
-            let column = aggregate.column.as_deref().map(col);
-            let expr = match aggregate.function {
-                AggregateFunction::Mode => Expr::Mode {
-                    column: Box::new(column.expect("mode has a column")),
-                    filter,
-                },
-                function => {
-                    let name = match function {
-                        AggregateFunction::Count | AggregateFunction::CountDistinct => "count",
-                        AggregateFunction::Sum => "sum",
-                        AggregateFunction::Avg => "avg",
-                        AggregateFunction::Min => "min",
-                        AggregateFunction::Max => "max",
-                        AggregateFunction::Mode => unreachable!(),
-                    };
-                    // Floating-point sums depend on the order of addition,
-                    // which parallel aggregation does not fix: add them as
-                    // exact decimals, so every run gives the same digits.
-                    let exact = aggregate.float
-                        && matches!(function, AggregateFunction::Sum | AggregateFunction::Avg);
-                    let argument = column.unwrap_or(Expr::Star);
-                    let argument = if exact {
-                        Expr::Cast(Box::new(argument), EXACT)
-                    } else {
-                        argument
-                    };
-                    let call = Expr::Call(tree::Call {
-                        name,
-                        args: vec![argument],
-                        distinct: function == AggregateFunction::CountDistinct,
-                        order_within: Vec::new(),
-                        filter,
-                        over: None,
-                    });
-                    if exact {
-                        Expr::Cast(Box::new(call), "DOUBLE")
-                    } else {
-                        call
-                    }
-                }
-            };
-            let name = &layout.aggregates[a];
-            let item = Item::named(expr, name);
-            // Hidden aggregates say what they are.
-            items.push(if name.contains('$') {
-                item.comment(aggregate.text.clone())
-            } else {
-                item
-            });
-
-            // In the joined step, count and sum over no rows are 0.
-            let joined = qcol(&source.name, name);
-            let joined = if aggregate.function.zero_when_empty() {
-                call("coalesce", vec![joined, Expr::Number("0".into())])
-            } else {
-                joined
-            };
-            base_items.push(Item::named(joined, name));
-        }
-        let filter = source
-            .at
-            .as_ref()
-            .map(|at| binary(col(at), Op::Lt, Expr::Date(p.as_of)));
-        let described: Vec<String> = aggs.iter().map(|&a| layout.aggregates[a].clone()).collect();
-        let mut comments = vec![format!(
-            "Aggregates over `{}`, one pass: {}",
-            source.name,
-            described.join(", ")
-        )];
-        if source.at.is_some() {
-            comments.push(format!(
-                "Only rows dated before the as-of date {}.",
-                p.as_of
-            ));
-        }
-        ctes.push(Cte {
-            name: facts_cte(source),
-            comments,
-            body: Body::Select(Select {
-                items,
-                from: Some((source_relation(source), None)),
-                filter,
-                group_by: vec![col(&source.key)],
-                ..Select::default()
-            }),
-        });
-        joins.push(Join {
-            left: true,
-            relation: Relation::Named(facts_cte(source)),
-            alias: source.name.clone(),
-            on: binary(
-                qcol(&source.name, &key_alias),
-                Op::Eq,
-                qcol(&p.customers.name, &p.customers.key),
-            ),
-        });
+        joined.push(Item::named(value, name));
     }
+    for &m in &manual {
+        let (tags, filter) = manual_tag_value(&p.manual_tags[m].column);
+        items.push(Item::named(
+            Expr::TextSet {
+                text: Box::new(tags),
+                filter: Some(Box::new(filter)),
+            },
+            &layout.manual_tags[m],
+        ));
+        joined.push(Item::named(
+            call(
+                "coalesce",
+                vec![
+                    qcol(&source.name, &layout.manual_tags[m]),
+                    Expr::EmptyTextList,
+                ],
+            ),
+            &layout.manual_tags[m],
+        ));
+    }
+    items.push(Item::named(call("count", vec![Expr::Star]), ROWS));
+    joined.push(Item::named(
+        zero_if_missing(qcol(&source.name, ROWS)),
+        layout.fact_rows[f].as_deref().unwrap_or(ROWS),
+    ));
+    let mut described: Vec<String> = aggs.iter().map(|&a| layout.aggregates[a].clone()).collect();
+    described.extend(manual.iter().map(|_| "hand-assigned tags".to_string()));
+    let mut comments = vec![format!(
+        "Aggregates over `{}`, one pass: {}",
+        source.name,
+        described.join(", ")
+    )];
+    if source.at.is_some() {
+        comments.push(format!(
+            "Only rows dated before the as-of date {}.",
+            p.as_of
+        ));
+    }
+    let cte = Cte {
+        name: facts_cte(source),
+        comments,
+        body: Body::Select(Select {
+            items,
+            from: Some((source_relation(source), None)),
+            filter: before_as_of(source, p),
+            group_by: vec![col(&source.key)],
+            ..Select::default()
+        }),
+    };
+    let join = Join {
+        left: true,
+        relation: Relation::Named(facts_cte(source)),
+        alias: source.name.clone(),
+        on: binary(
+            qcol(&source.name, &key_alias),
+            Op::Eq,
+            qcol(&p.customers.name, &p.customers.key),
+        ),
+    };
+    Some(FactAggregation { cte, join, joined })
+}
 
-    // 2. Every customer, with the aggregates of their facts.
-    ctes.push(Cte {
+fn zero_if_missing(e: Expr) -> Expr {
+    call("coalesce", vec![e, Expr::Number("0".into())])
+}
+
+/// `at < as-of` for a dated source: a run sees only the past.
+pub fn before_as_of(source: &Source, p: &Program) -> Option<Expr> {
+    source
+        .at
+        .as_ref()
+        .map(|at| binary(col(at), Op::Lt, Expr::Date(p.as_of)))
+}
+
+/// A hand-assigned tag of a row, and when the row holds one. Stray spaces
+/// typed into a CRM field do not make another tag.
+fn manual_tag_value(column: &str) -> (Expr, Expr) {
+    let tag = call("trim", vec![Expr::Cast(Box::new(col(column)), "VARCHAR")]);
+    let present = tree::all(vec![
+        Expr::IsNull {
+            expr: Box::new(col(column)),
+            negated: true,
+        },
+        binary(tag.clone(), Op::Ne, Expr::Str(String::new())),
+    ])
+    .expect("two conditions");
+    (tag, present)
+}
+
+/// One aggregate call, with its `where` and time window as a `FILTER`.
+fn aggregate_expr(p: &Program, aggregate: &Aggregate, source: &Source) -> Expr {
+    let mut conditions = Vec::new();
+    if let Some(filter) = &aggregate.filter {
+        conditions.push(lower::fact_row(filter, p.as_of));
+    }
+    if let (Some(since), Some(at)) = (aggregate.since, &source.at) {
+        conditions.push(binary(col(at), Op::Ge, Expr::Date(since)));
+    }
+    let filter = tree::all(conditions).map(Box::new);
+    let column = aggregate.column.as_deref().map(col);
+    let name = match aggregate.function {
+        AggregateFunction::Mode => {
+            return Expr::Mode {
+                column: Box::new(column.expect("mode has a column")),
+                filter,
+            };
+        }
+        AggregateFunction::Count | AggregateFunction::CountDistinct => "count",
+        AggregateFunction::Sum => "sum",
+        AggregateFunction::Avg => "avg",
+        AggregateFunction::Min => "min",
+        AggregateFunction::Max => "max",
+    };
+    // Floating-point sums depend on the order of addition, which parallel
+    // aggregation does not fix: add them as exact decimals, so every run
+    // gives the same digits.
+    let exact = aggregate.float
+        && matches!(
+            aggregate.function,
+            AggregateFunction::Sum | AggregateFunction::Avg
+        );
+    let argument = column.unwrap_or(Expr::Star);
+    let call = Expr::Call(tree::Call {
+        name,
+        args: vec![if exact {
+            Expr::CastExact(Box::new(argument))
+        } else {
+            argument
+        }],
+        distinct: aggregate.function == AggregateFunction::CountDistinct,
+        filter,
+        over: None,
+    });
+    if exact {
+        Expr::Cast(Box::new(call), "DOUBLE")
+    } else {
+        call
+    }
+}
+
+/// Every customer, with the aggregates of their facts.
+fn base_cte(p: &Program, items: Vec<Item>, joins: Vec<Join>) -> Cte {
+    Cte {
         name: "seg_base".to_string(),
         comments: vec![format!(
             "Every customer of `{}` (LEFT JOIN: customers without facts stay).",
             p.customers.name
         )],
         body: Body::Select(Select {
-            items: base_items,
+            items,
             from: Some((
                 source_relation(&p.customers),
                 Some(p.customers.name.clone()),
@@ -299,9 +413,19 @@ pub fn result_query(p: &Program, layout: &Layout) -> Query {
             joins,
             ..Select::default()
         }),
-    });
+    }
+}
 
-    // 3. Definitions, one step per dependency level.
+/// The columns each step adds, and what they are (for its comment).
+#[derive(Default)]
+struct Step {
+    items: Vec<Item>,
+    what: Vec<String>,
+}
+
+/// Definitions, one step per dependency level: each step computes what
+/// only uses the steps before it. Returns the name of the last step.
+fn definition_steps(p: &Program, layout: &Layout, ctes: &mut Vec<Cte>) -> String {
     let names = Names {
         nodes: &layout.nodes,
         aggregates: &layout.aggregates,
@@ -309,17 +433,14 @@ pub fn result_query(p: &Program, layout: &Layout) -> Query {
         as_of: p.as_of,
     };
     let mut level = vec![0usize; p.nodes.len()];
-    let mut steps: Vec<(Vec<Item>, Vec<String>)> = Vec::new();
-    let put =
-        |steps: &mut Vec<(Vec<Item>, Vec<String>)>, at: usize, item: Item, what: Option<String>| {
-            while steps.len() < at {
-                steps.push((Vec::new(), Vec::new()));
-            }
-            steps[at - 1].0.push(item);
-            if let Some(what) = what {
-                steps[at - 1].1.push(what);
-            }
-        };
+    let mut steps: Vec<Step> = Vec::new();
+    let mut put = |at: usize, item: Item, what: Option<String>| {
+        while steps.len() < at {
+            steps.push(Step::default());
+        }
+        steps[at - 1].items.push(item);
+        steps[at - 1].what.extend(what);
+    };
     for (i, node) in p.nodes.iter().enumerate() {
         let depth = |e: &crate::semantic::ir::Expr| refs_level(e, &level);
         let name = &layout.nodes[i];
@@ -330,25 +451,18 @@ pub fn result_query(p: &Program, layout: &Layout) -> Query {
                     continue;
                 }
                 level[i] = depth(e) + 1;
+                let expr = lower::customer(e, &names, Context::Operand);
                 put(
-                    &mut steps,
                     level[i],
-                    Item::named(lower::customer(e, &names, Context::Operand), name),
+                    Item::named(expr, name),
                     Some(format!("metric {}", node.name)),
                 );
             }
             NodeKind::DatasetValue { input, fraction } => {
                 level[i] = depth(input) + 1;
-                // As a double: a percentile of decimals interpolates too.
-                let expr = Expr::PercentileOverAll {
-                    input: Box::new(Expr::Cast(
-                        Box::new(lower::customer(input, &names, Context::Operand)),
-                        "DOUBLE",
-                    )),
-                    fraction: fraction.to_string(),
-                };
+                let expr =
+                    dataset_value(lower::customer(input, &names, Context::Operand), fraction);
                 put(
-                    &mut steps,
                     level[i],
                     Item::named(expr, name).comment(node.name.clone()),
                     Some(node.name.clone()),
@@ -357,73 +471,25 @@ pub fn result_query(p: &Program, layout: &Layout) -> Query {
             NodeKind::Score(score) => {
                 let base = depth(&score.input).max(score.subset.as_ref().map_or(0, depth));
                 let input_column = &layout.score_inputs[&i];
-                let input = lower::customer(&score.input, &names, Context::Operand);
                 let mut step = base + 1;
                 if *input_column == format!("{}$input", node.name) {
-                    put(&mut steps, step, Item::named(input, input_column), None);
+                    let input = lower::customer(&score.input, &names, Context::Operand);
+                    put(step, Item::named(input, input_column), None);
                     step += 1;
                 }
                 level[i] = step;
-                // Who is scored: customers with a value (and in the subset).
-                let mut scored = Vec::new();
-                if score.input.nullable {
-                    scored.push(Expr::IsNull {
-                        expr: Box::new(col(input_column)),
-                        negated: true,
-                    });
-                }
-                if let Some(subset) = &score.subset {
-                    scored.push(lower::customer(subset, &names, Context::Condition));
-                }
-                let scored = tree::all(scored);
-                let partition: Vec<Expr> = scored.iter().cloned().collect();
-                let rank = lower::window(
-                    "rank",
-                    Vec::new(),
-                    tree::Window {
-                        partition_by: partition.clone(),
-                        order_by: vec![(col(input_column), !score.higher_is_better)],
-                    },
-                );
-                let count = lower::window(
-                    "count",
-                    vec![Expr::Star],
-                    tree::Window {
-                        partition_by: partition,
-                        order_by: Vec::new(),
-                    },
-                );
-                // floor(n * (rank - 1) / N) + 1: equal values, equal scores.
-                let bucket = binary(
-                    binary(
-                        binary(
-                            Expr::Number(score.buckets.to_string()),
-                            Op::Mul,
-                            binary(rank, Op::Sub, Expr::Number("1".into())),
-                        ),
-                        Op::IntDiv,
-                        count,
-                    ),
-                    Op::Add,
-                    Expr::Number("1".into()),
-                );
-                let expr = match scored {
-                    Some(scored) => Expr::Case {
-                        operand: None,
-                        whens: vec![(scored, bucket)],
-                        otherwise: None,
-                    },
-                    None => bucket,
-                };
+                let subset = score
+                    .subset
+                    .as_ref()
+                    .map(|s| lower::customer(s, &names, Context::Condition));
                 let direction = if score.higher_is_better {
                     "higher is better"
                 } else {
                     "lower is better"
                 };
                 put(
-                    &mut steps,
                     level[i],
-                    Item::named(expr, name),
+                    Item::named(score_bucket(score, input_column, subset), name),
                     Some(format!(
                         "score {} ({} buckets, {direction})",
                         node.name, score.buckets
@@ -438,37 +504,15 @@ pub fn result_query(p: &Program, layout: &Layout) -> Query {
                     .max()
                     .unwrap_or(0)
                     + 1;
-                let mut whens = Vec::new();
-                let mut otherwise = None;
-                for rule in rules {
-                    let label = Expr::Str(rule.label.clone());
-                    match &rule.condition {
-                        Some(c) => {
-                            whens.push((lower::customer(c, &names, Context::Condition), label))
-                        }
-                        None => otherwise = Some(Box::new(label)),
-                    }
-                }
-                let expr = if whens.is_empty() {
-                    *otherwise.expect("a segmentation has rules")
-                } else {
-                    Expr::Case {
-                        operand: None,
-                        whens,
-                        otherwise,
-                    }
-                };
                 put(
-                    &mut steps,
                     level[i],
-                    Item::named(expr, name),
+                    Item::named(segmentation(rules, &names), name),
                     Some(format!("segmentation {}", node.name)),
                 );
             }
             NodeKind::Tag(c) => {
                 level[i] = depth(c) + 1;
                 put(
-                    &mut steps,
                     level[i],
                     Item::named(lower::customer(c, &names, Context::Truth), name),
                     Some(format!("tag {}", node.name)),
@@ -476,18 +520,18 @@ pub fn result_query(p: &Program, layout: &Layout) -> Query {
             }
         }
     }
-
     let mut previous = "seg_base".to_string();
-    for (n, (mut items, what)) in steps.into_iter().enumerate() {
-        if items.is_empty() {
+    for (n, step) in steps.into_iter().enumerate() {
+        if step.items.is_empty() {
             continue;
         }
         let name = format!("seg_step_{}", n + 1);
-        items.insert(0, Item::new(Expr::Star));
-        let comment = if what.is_empty() {
+        let mut items = vec![Item::new(Expr::Star)];
+        items.extend(step.items);
+        let comment = if step.what.is_empty() {
             "Helper columns for the next step".to_string()
         } else {
-            what.join(", ")
+            step.what.join(", ")
         };
         ctes.push(Cte {
             name: name.clone(),
@@ -500,15 +544,112 @@ pub fn result_query(p: &Program, layout: &Layout) -> Query {
         });
         previous = name;
     }
+    previous
+}
 
-    Query {
-        ctes,
-        body: Body::Select(Select {
-            items: vec![Item::new(Expr::Star)],
-            from: Some((Relation::Named(previous), None)),
-            ..Select::default()
-        }),
-        order_by: Vec::new(),
+/// A dataset-level value: a percentile over every customer, as a double
+/// (a percentile of decimals interpolates too).
+fn dataset_value(input: Expr, fraction: &impl ToString) -> Expr {
+    Expr::PercentileOverAll {
+        input: Box::new(Expr::Cast(Box::new(input), "DOUBLE")),
+        fraction: fraction.to_string(),
+    }
+}
+
+/// A score: `floor(N * (rank - 1) / count) + 1` among the scored customers
+/// (those with a value, and in the subset), so equal values get equal
+/// scores; the others get none.
+fn score_bucket(score: &Score, input_column: &str, subset: Option<Expr>) -> Expr {
+    let mut scored = Vec::new();
+    if score.input.nullable {
+        scored.push(Expr::IsNull {
+            expr: Box::new(col(input_column)),
+            negated: true,
+        });
+    }
+    scored.extend(subset);
+    let scored = tree::all(scored);
+    let partition: Vec<Expr> = scored.iter().cloned().collect();
+    let rank = lower::window(
+        "rank",
+        Vec::new(),
+        tree::Window {
+            partition_by: partition.clone(),
+            order_by: vec![(col(input_column), !score.higher_is_better)],
+        },
+    );
+    let count = lower::window(
+        "count",
+        vec![Expr::Star],
+        tree::Window {
+            partition_by: partition,
+            order_by: Vec::new(),
+        },
+    );
+    let one = || Expr::Number("1".into());
+    let bucket = binary(
+        binary(
+            binary(
+                Expr::Number(score.buckets.to_string()),
+                Op::Mul,
+                binary(rank, Op::Sub, one()),
+            ),
+            Op::IntDiv,
+            count,
+        ),
+        Op::Add,
+        one(),
+    );
+    match scored {
+        Some(scored) => Expr::Case {
+            operand: None,
+            whens: vec![(scored, bucket)],
+            otherwise: None,
+        },
+        None => bucket,
+    }
+}
+
+/// The first rule that holds gives the label.
+fn segmentation(rules: &[SegmentRule], names: &Names) -> Expr {
+    let mut whens = Vec::new();
+    let mut otherwise = None;
+    for rule in rules {
+        let label = Expr::Str(rule.label.clone());
+        match &rule.condition {
+            Some(c) => whens.push((lower::customer(c, names, Context::Condition), label)),
+            None => otherwise = Some(Box::new(label)),
+        }
+    }
+    if whens.is_empty() {
+        *otherwise.expect("a segmentation has rules")
+    } else {
+        Expr::Case {
+            operand: None,
+            whens,
+            otherwise,
+        }
+    }
+}
+
+/// Each customer's tags in catalogue order, rule-made and hand-assigned,
+/// as one list: the wide table's `tags`, and unnested, the long table.
+fn tag_list(p: &Program, layout: &Layout) -> Expr {
+    let rule_tags = p
+        .declared()
+        .into_iter()
+        .filter(|(_, n)| matches!(n.kind, NodeKind::Tag(_)))
+        .map(|(i, n)| (col(&layout.nodes[i]), n.name.clone()))
+        .collect();
+    let manual: Vec<Expr> = layout.manual_tags.iter().map(|m| col(m)).collect();
+    let manual = match manual.len() {
+        0 => None,
+        1 => manual.into_iter().next(),
+        _ => Some(Expr::TextSetUnion(manual)),
+    };
+    Expr::TagList {
+        rule_tags,
+        manual: manual.map(Box::new),
     }
 }
 

@@ -8,8 +8,6 @@ use super::quote;
 use crate::semantic::ir::{FileFormat, SinceUnit};
 
 pub trait Dialect {
-    fn name(&self) -> &'static str;
-
     fn identifier(&self, name: &str) -> String {
         quote::identifier(name)
     }
@@ -31,31 +29,60 @@ pub trait Dialect {
     /// The integer division operator (rounding toward zero on positives).
     fn integer_division(&self) -> &'static str;
 
-    /// A continuous percentile of `input` over all rows (a window).
-    fn percentile_over_all(&self, input: &str, fraction: &str) -> String {
-        format!("percentile_cont({fraction}) WITHIN GROUP (ORDER BY {input}) OVER ()")
-    }
+    /// A continuous percentile of `input` over all rows (a window). There
+    /// is no portable spelling: standard SQL's `percentile_cont` is not a
+    /// window function in most engines.
+    fn percentile_over_all(&self, input: &str, fraction: &str) -> String;
 
     /// A relation with its timestamp-with-time-zone `columns` (quoted
     /// already) turned into plain UTC timestamps.
     fn without_zones(&self, relation: &str, columns: &[String]) -> String;
 
+    /// The most frequent value of `column` in a group, ties going to the
+    /// smallest value, over the rows where `filter` holds (all without one).
+    fn mode(&self, column: &str, filter: Option<&str>) -> String;
+
+    /// A decimal type exact enough for money and counts alike, to sum
+    /// floating-point columns in an order-independent way.
+    fn exact_decimal(&self) -> &'static str {
+        "DECIMAL(38, 10)"
+    }
+
+    /// A customer's tags as a list, in order: each `(holds, name)` of the
+    /// rule-made tags whose condition holds (or that `manual` holds, a
+    /// hand-assigned tag of a rule tag's name being that tag), then the
+    /// other names of `manual`, a sorted list without duplicates (empty
+    /// when the customer has none). `name`s are quoted already.
+    fn tag_list(&self, rule_tags: &[(String, String)], manual: Option<&str>) -> String;
+
+    /// The elements of a list, one row each (in a select list, keeping the
+    /// list's order).
+    fn unnest(&self, list: &str) -> String;
+
+    /// An aggregate: the distinct values of a text expression over the
+    /// rows of a group where `filter` holds, sorted, as a list.
+    fn text_set(&self, text: &str, filter: Option<&str>) -> String;
+
+    /// The sorted union of such lists.
+    fn text_set_union(&self, lists: &[String]) -> String;
+
     /// An empty list of text values.
     fn empty_text_list(&self) -> &'static str;
 
-    /// The most frequent value of `column` in a group, ties going to the
-    /// smallest value; `filter` is a complete `FILTER (...)` clause or empty.
-    fn mode(&self, column: &str, filter: &str) -> String;
+    /// The type of a list of records with these fields (name, type).
+    fn records_type(&self, fields: &[(&str, &str)]) -> String;
+
+    /// A list of records read from a bound parameter holding JSON.
+    fn records_parameter(&self, fields: &[(&str, &str)]) -> String;
+
+    /// Copies a table to a file, as CSV with a header line or as Parquet.
+    fn copy_to_file(&self, table: &str, path: &str, csv: bool) -> String;
 }
 
 /// The embedded default.
 pub struct DuckDb;
 
 impl Dialect for DuckDb {
-    fn name(&self) -> &'static str {
-        "duckdb"
-    }
-
     fn read_file(&self, path: &str, format: FileFormat) -> String {
         // Files matched by a glob may differ in their columns: match them
         // up by name, a column missing from a file reading as NULL.
@@ -99,13 +126,85 @@ impl Dialect for DuckDb {
         format!("(SELECT * REPLACE ({}) FROM {relation})", casts.join(", "))
     }
 
+    fn mode(&self, column: &str, filter: Option<&str>) -> String {
+        // DuckDB's `mode` keeps the first value seen among equally frequent
+        // ones; feeding the values in order makes that the smallest.
+        let filter = filter.map_or(String::new(), |f| format!(" FILTER (WHERE {f})"));
+        format!("mode({column} ORDER BY {column}){filter}")
+    }
+
+    fn tag_list(&self, rule_tags: &[(String, String)], manual: Option<&str>) -> String {
+        let holds = |condition: &str, name: &str| match &manual {
+            Some(m) => format!("{condition} OR list_contains({m}, {name})"),
+            None => condition.to_string(),
+        };
+        let names: Vec<&str> = rule_tags.iter().map(|(_, name)| name.as_str()).collect();
+        let made = (!rule_tags.is_empty()).then(|| {
+            let items: Vec<String> = rule_tags
+                .iter()
+                .map(|(c, name)| format!("CASE WHEN {} THEN {name} END", holds(c, name)))
+                .collect();
+            format!(
+                "list_filter([{}], lambda t: t IS NOT NULL)",
+                items.join(", ")
+            )
+        });
+        let extra = manual.map(|m| {
+            if names.is_empty() {
+                m.to_string()
+            } else {
+                format!(
+                    "list_filter({m}, lambda t: t NOT IN ({}))",
+                    names.join(", ")
+                )
+            }
+        });
+        match (made, extra) {
+            (Some(made), Some(extra)) => format!("list_concat({made}, {extra})"),
+            (Some(list), None) | (None, Some(list)) => list,
+            (None, None) => self.empty_text_list().to_string(),
+        }
+    }
+
     fn empty_text_list(&self) -> &'static str {
         "CAST([] AS VARCHAR[])"
     }
 
-    fn mode(&self, column: &str, filter: &str) -> String {
-        // DuckDB's `mode` keeps the first value seen among equally frequent
-        // ones; feeding the values in order makes that the smallest.
-        format!("mode({column} ORDER BY {column}){filter}")
+    fn unnest(&self, list: &str) -> String {
+        format!("unnest({list})")
+    }
+
+    fn text_set(&self, text: &str, filter: Option<&str>) -> String {
+        let filter = filter.map_or(String::new(), |f| format!(" FILTER (WHERE {f})"));
+        format!("list_sort(list(DISTINCT {text}){filter})")
+    }
+
+    fn text_set_union(&self, lists: &[String]) -> String {
+        format!("list_sort(list_distinct(flatten([{}])))", lists.join(", "))
+    }
+
+    fn records_type(&self, fields: &[(&str, &str)]) -> String {
+        let fields: Vec<String> = fields
+            .iter()
+            .map(|(name, ty)| format!("{} {ty}", quote::identifier(name)))
+            .collect();
+        format!("STRUCT({})[]", fields.join(", "))
+    }
+
+    fn records_parameter(&self, fields: &[(&str, &str)]) -> String {
+        format!("CAST(CAST(? AS JSON) AS {})", self.records_type(fields))
+    }
+
+    fn copy_to_file(&self, table: &str, path: &str, csv: bool) -> String {
+        let format = if csv {
+            "FORMAT csv, HEADER true"
+        } else {
+            "FORMAT parquet"
+        };
+        format!(
+            "COPY {} TO {} ({format})",
+            quote::identifier(table),
+            quote::string(path)
+        )
     }
 }

@@ -240,7 +240,6 @@ pub fn window(name: &'static str, args: Vec<Expr>, over: tree::Window) -> Expr {
         name,
         args,
         distinct: false,
-        order_within: Vec::new(),
         filter: None,
         over: Some(over),
     })

@@ -10,7 +10,6 @@ mod outputs;
 mod quote;
 mod tree;
 
-pub use compute::Layout;
 pub use dialect::{Dialect, DuckDb};
 pub use outputs::SummaryQueries;
 
@@ -19,8 +18,6 @@ use crate::semantic::ir::Location;
 
 /// The computed values of a run, kept for the run's own length.
 pub const RESULT: &str = "seg_result";
-/// The (customer, tag, position) rows of a run.
-pub const RESULT_TAGS: &str = "seg_result_tags";
 /// Published: one row per customer.
 pub const CUSTOMERS_TABLE: &str = "seg_customers";
 /// Published: one row per (customer, tag).
@@ -37,19 +34,29 @@ pub struct Statement {
     pub sql: String,
 }
 
+impl Statement {
+    fn new(title: &str, sql: String) -> Statement {
+        Statement {
+            title: title.to_string(),
+            sql,
+        }
+    }
+}
+
 /// Everything a run executes, in order.
 #[derive(Debug)]
 pub struct Plan {
-    pub layout: Layout,
     /// Checks the customer key is present and unique.
     pub key_check: String,
     pub duplicate_keys: String,
-    /// Computes the run's values into temporary tables.
+    /// Computes the run's values into a temporary table.
     pub compute: Vec<Statement>,
-    pub summary: SummaryQueries,
     /// Replaces the published tables; runs in one transaction.
     pub publish: Vec<Statement>,
-    pub runs_table: String,
+    /// Read inside that transaction, after `publish`.
+    pub summary: SummaryQueries,
+    /// Creates the run log, or brings an older one up to date.
+    pub runs_table: Vec<String>,
     pub next_run_id: String,
     pub record_run: String,
 }
@@ -58,46 +65,32 @@ pub struct Plan {
 pub fn compile(program: &Program, dialect: &dyn Dialect) -> Plan {
     let layout = compute::layout(program);
     let result = compute::result_query(program, &layout);
-    let tags = outputs::result_tags(program, &layout);
-    let compute = vec![
-        Statement {
-            title: "Compute every customer's metrics, scores, labels and tags".into(),
-            sql: outputs::create_table_as(dialect, RESULT, true, &result),
-        },
-        Statement {
-            title: "Collect each customer's tags, rule-made and hand-assigned".into(),
-            sql: outputs::create_table_as(dialect, RESULT_TAGS, true, &tags),
-        },
-    ];
+    let compute = vec![Statement::new(
+        "Compute every customer's metrics, scores, labels and tags",
+        outputs::create_table_as(dialect, RESULT, true, &result),
+    )];
     let mut publish = vec![
-        Statement {
-            title: "The wide table: one row per customer".into(),
-            sql: outputs::create_table_as(
+        Statement::new(
+            "The wide table: one row per customer",
+            outputs::create_table_as(
                 dialect,
                 CUSTOMERS_TABLE,
                 false,
                 &outputs::customers_table(program, &layout),
             ),
-        },
-        Statement {
-            title: "The long table: one row per customer and tag".into(),
-            sql: outputs::create_table_as(
-                dialect,
-                TAGS_TABLE,
-                false,
-                &outputs::tags_table(program),
-            ),
-        },
+        ),
+        Statement::new(
+            "The long table: one row per customer and tag",
+            outputs::create_table_as(dialect, TAGS_TABLE, false, &outputs::tags_table(program)),
+        ),
     ];
     for (i, sql) in outputs::catalogue(dialect, program).into_iter().enumerate() {
-        publish.push(Statement {
-            title: if i == 0 {
-                "The tag catalogue: every label and tag, described".into()
-            } else {
-                "The tag catalogue, continued".into()
-            },
-            sql,
-        });
+        let title = if i == 0 {
+            "The tag catalogue: every label and tag, described"
+        } else {
+            "The tag catalogue, continued"
+        };
+        publish.push(Statement::new(title, sql));
     }
     Plan {
         key_check: outputs::key_check(dialect, program),
@@ -108,7 +101,6 @@ pub fn compile(program: &Program, dialect: &dyn Dialect) -> Plan {
         runs_table: outputs::runs_table(dialect),
         next_run_id: outputs::next_run_id(dialect),
         record_run: outputs::record_run(dialect),
-        layout,
     }
 }
 
@@ -152,7 +144,7 @@ impl Plan {
         for s in &self.publish {
             section(&s.title, &s.sql);
         }
-        section("The run log", &self.runs_table);
+        section("The run log", &self.runs_table.join(";\n"));
         section(
             "Record this run (values bound at run time)",
             &self.record_run,

@@ -1,17 +1,13 @@
 //! The SQL around the computation: the tag list, the published tables, the
 //! summary queries, the run record and file exports.
 
-use super::compute::{Layout, relation, source_relation};
+use super::compute::{Layout, TAGS, before_as_of, relation, source_relation};
 use super::dialect::Dialect;
 use super::tree::{
-    self, Body, Cte, Expr, Item, Join, Op, Printer, Query, Relation, Select, binary, call, col,
-    qcol,
+    self, Body, Expr, Item, Op, Printer, Query, Relation, Select, binary, call, col,
 };
-use super::{CATALOG_TABLE, RESULT, RESULT_TAGS, RUNS_TABLE};
+use super::{CATALOG_TABLE, CUSTOMERS_TABLE, RESULT, RUNS_TABLE, TAGS_TABLE};
 use crate::semantic::ir::{EntryKind, NodeKind, Program};
-
-/// Position given to hand-assigned tags without a rule: after all rule tags.
-const LAST: &str = "2147483647";
 
 fn print(dialect: &dyn Dialect, f: impl FnOnce(&mut Printer)) -> String {
     let mut p = Printer::new(dialect);
@@ -33,176 +29,58 @@ pub fn create_table_as(dialect: &dyn Dialect, name: &str, temp: bool, query: &Qu
     })
 }
 
-/// The (customer, tag, position) rows: rule-made tags, then hand-assigned
-/// ones merged in (a hand-assigned tag with a rule tag's name is that tag).
-pub fn result_tags(p: &Program, layout: &Layout) -> Query {
-    let key = &p.customers.key;
-    let rule_tags: Vec<(usize, &str)> = p
-        .declared()
-        .into_iter()
-        .filter(|(_, n)| matches!(n.kind, NodeKind::Tag(_)))
-        .map(|(i, n)| (i, n.name.as_str()))
-        .collect();
-    let mut selects: Vec<Select> = rule_tags
-        .iter()
-        .enumerate()
-        .map(|(position, &(node, name))| Select {
-            items: vec![
-                Item::new(col(key)),
-                Item::named(Expr::Str(name.to_string()), "tag"),
-                Item::named(Expr::Number((position + 1).to_string()), "position"),
-            ],
-            from: Some((Relation::Named(RESULT.into()), None)),
-            filter: Some(col(&layout.nodes[node])),
-            ..Select::default()
-        })
-        .collect();
-    for manual in &p.manual_tags {
-        let source = &p.facts[manual.source];
-        // Stray spaces typed into a CRM field do not make another tag.
-        let tag = call(
-            "trim",
-            vec![Expr::Cast(Box::new(qcol("m", &manual.column)), "VARCHAR")],
-        );
-        let position = if rule_tags.is_empty() {
-            Expr::Cast(Box::new(Expr::Number(LAST.into())), "INTEGER")
-        } else {
-            Expr::Case {
-                operand: Some(Box::new(tag.clone())),
-                whens: rule_tags
-                    .iter()
-                    .enumerate()
-                    .map(|(i, (_, name))| {
-                        (
-                            Expr::Str(name.to_string()),
-                            Expr::Number((i + 1).to_string()),
-                        )
-                    })
-                    .collect(),
-                otherwise: Some(Box::new(Expr::Number(LAST.into()))),
-            }
-        };
-        let mut conditions = vec![
-            Expr::IsNull {
-                expr: Box::new(qcol("m", &manual.column)),
-                negated: true,
-            },
-            binary(tag.clone(), Op::Ne, Expr::Str(String::new())),
-        ];
-        if let Some(at) = &source.at {
-            conditions.push(binary(qcol("m", at), Op::Lt, Expr::Date(p.as_of)));
-        }
-        selects.push(Select {
-            distinct: true,
-            items: vec![
-                Item::named(qcol("r", key), key),
-                Item::named(tag, "tag"),
-                Item::named(position, "position"),
-            ],
-            from: Some((source_relation(source), Some("m".into()))),
-            joins: vec![Join {
-                left: false,
-                relation: Relation::Named(RESULT.into()),
-                alias: "r".into(),
-                on: binary(qcol("r", key), Op::Eq, qcol("m", &source.key)),
-            }],
-            filter: tree::all(conditions),
-            ..Select::default()
-        });
-    }
-    if selects.is_empty() {
-        // No tags at all: an empty table of the right shape.
-        selects.push(Select {
-            items: vec![
-                Item::new(col(key)),
-                Item::named(Expr::Cast(Box::new(Expr::Null), "VARCHAR"), "tag"),
-                Item::named(Expr::Cast(Box::new(Expr::Null), "INTEGER"), "position"),
-            ],
-            from: Some((Relation::Named(RESULT.into()), None)),
-            filter: Some(Expr::Bool(false)),
-            ..Select::default()
-        });
-    }
-    Query {
-        ctes: Vec::new(),
-        body: Body::Union {
-            all: false,
-            selects,
-        },
-        order_by: Vec::new(),
+/// The name of one of seg's own output columns (`tags` of the wide table,
+/// `tag` of the long one). The customer key keeps its name: a key of the
+/// same name (without case, as SQL compares) moves seg's to `seg_<name>`.
+pub fn own_column(p: &Program, name: &str) -> String {
+    if p.customers.key.to_lowercase() == name {
+        format!("seg_{name}")
+    } else {
+        name.to_string()
     }
 }
 
-/// The wide table: key, metrics, scores, segmentations, and the tag list.
+/// The wide table: key, metrics, scores, segmentations, and the tag list,
+/// in key order.
 pub fn customers_table(p: &Program, layout: &Layout) -> Query {
     let key = &p.customers.key;
-    let mut items = vec![Item::new(qcol("r", key))];
+    let mut items = vec![Item::new(col(key))];
     for kind in ["metric", "score", "segmentation"] {
         for (i, node) in p.declared() {
             if node.kind.kind_name() == kind {
-                items.push(Item::named(qcol("r", &layout.nodes[i]), &node.name));
+                items.push(Item::named(col(&layout.nodes[i]), &node.name));
             }
         }
     }
-    items.push(Item::named(
-        call("coalesce", vec![qcol("t", "tags"), Expr::EmptyTextList]),
-        "tags",
-    ));
-    let lists = Select {
-        items: vec![
-            Item::new(col(key)),
-            Item::named(
-                Expr::Call(tree::Call {
-                    name: "list",
-                    args: vec![col("tag")],
-                    distinct: false,
-                    order_within: vec![(col("position"), false), (col("tag"), false)],
-                    filter: None,
-                    over: None,
-                }),
-                "tags",
-            ),
-        ],
-        from: Some((Relation::Named(RESULT_TAGS.into()), None)),
-        group_by: vec![col(key)],
-        ..Select::default()
-    };
-    Query {
-        ctes: vec![Cte {
-            name: "seg_tag_lists".into(),
-            comments: vec!["Each customer's tags, in catalogue order".into()],
-            body: Body::Select(lists),
-        }],
-        body: Body::Select(Select {
-            items,
-            from: Some((Relation::Named(RESULT.into()), Some("r".into()))),
-            joins: vec![Join {
-                left: true,
-                relation: Relation::Named("seg_tag_lists".into()),
-                alias: "t".into(),
-                on: binary(qcol("t", key), Op::Eq, qcol("r", key)),
-            }],
-            ..Select::default()
-        }),
-        order_by: vec![(qcol("r", key), false)],
-    }
-}
-
-/// The long table: one row per (customer, tag).
-pub fn tags_table(p: &Program) -> Query {
-    let key = &p.customers.key;
+    items.push(Item::named(col(TAGS), &own_column(p, "tags")));
     Query {
         ctes: Vec::new(),
         body: Body::Select(Select {
-            items: vec![Item::new(col(key)), Item::new(col("tag"))],
-            from: Some((Relation::Named(RESULT_TAGS.into()), None)),
+            items,
+            from: Some((Relation::Named(RESULT.into()), None)),
             ..Select::default()
         }),
-        order_by: vec![
-            (col(key), false),
-            (col("position"), false),
-            (col("tag"), false),
-        ],
+        order_by: vec![(col(key), false)],
+    }
+}
+
+/// The long table: one row per (customer, tag), unnested from the wide
+/// table, so in its order (by key) and each customer's tags in theirs.
+pub fn tags_table(p: &Program) -> Query {
+    Query {
+        ctes: Vec::new(),
+        body: Body::Select(Select {
+            items: vec![
+                Item::new(col(&p.customers.key)),
+                Item::named(
+                    Expr::Unnest(Box::new(col(&own_column(p, "tags")))),
+                    &own_column(p, "tag"),
+                ),
+            ],
+            from: Some((Relation::Named(CUSTOMERS_TABLE.into()), None)),
+            ..Select::default()
+        }),
+        order_by: Vec::new(),
     }
 }
 
@@ -287,50 +165,47 @@ pub fn catalogue(dialect: &dyn Dialect, p: &Program) -> Vec<String> {
         }));
     }
     if !p.manual_tags.is_empty() {
-        let known: Vec<Expr> = p
-            .catalogue
-            .iter()
-            .filter(|e| e.kind != EntryKind::Label)
-            .map(|e| Expr::Str(e.name.clone()))
-            .collect();
-        let mut conditions = vec![binary(col("position"), Op::Eq, Expr::Number(LAST.into()))];
-        if !known.is_empty() {
-            conditions.push(Expr::InList {
-                expr: Box::new(col("tag")),
-                items: known,
-                negated: true,
-            });
-        }
-        let select = Select {
-            distinct: true,
-            items: vec![
-                Item::new(Expr::Str("tag".into())),
-                Item::new(Expr::Null),
-                Item::new(col("tag")),
-                Item::new(Expr::Null),
-                Item::new(Expr::Null),
-                Item::new(Expr::Null),
-                Item::new(Expr::Str("manual".into())),
-                Item::new(Expr::Null),
-                Item::new(Expr::Null),
-                Item::new(Expr::Null),
-            ],
-            from: Some((Relation::Named(RESULT_TAGS.into()), None)),
-            filter: tree::all(conditions),
-            order_by: vec![(col("tag"), false)],
-            ..Select::default()
-        };
         out.push(print(dialect, |pr| {
             pr.text("INSERT INTO ");
             pr.ident(CATALOG_TABLE);
             pr.text("\n");
-            pr.select(&select, 0);
+            pr.select(&undescribed_manual_tags(p), 0);
         }));
     }
     out
 }
 
-/// Summary queries over the computed tables.
+/// Hand-assigned tags found in the data that the catalogue does not list.
+fn undescribed_manual_tags(p: &Program) -> Select {
+    let known: Vec<Expr> = p
+        .catalogue
+        .iter()
+        .filter(|e| e.kind != EntryKind::Label)
+        .map(|e| Expr::Str(e.name.clone()))
+        .collect();
+    let mut items: Vec<Item> = CATALOG_COLUMNS
+        .iter()
+        .map(|_| Item::new(Expr::Null))
+        .collect();
+    items[0] = Item::new(Expr::Str("tag".into()));
+    let tag = || col(&own_column(p, "tag"));
+    items[2] = Item::new(tag());
+    items[6] = Item::new(Expr::Str("manual".into()));
+    Select {
+        distinct: true,
+        items,
+        from: Some((Relation::Named(TAGS_TABLE.into()), None)),
+        filter: (!known.is_empty()).then(|| Expr::InList {
+            expr: Box::new(tag()),
+            items: known,
+            negated: true,
+        }),
+        order_by: vec![(tag(), false)],
+        ..Select::default()
+    }
+}
+
+/// Summary queries over the computed and published tables.
 #[derive(Debug)]
 pub struct SummaryQueries {
     /// (segmentation, label, customers)
@@ -343,104 +218,156 @@ pub struct SummaryQueries {
     pub dataset_values: Option<String>,
     /// (customers)
     pub customers: String,
+    /// For each fact source the rules read: its name, and the query
+    /// counting its rows dated before the as-of date (rows).
+    pub source_rows: Vec<(String, String)>,
+    /// The rows of those sources that matched a customer, one column per
+    /// source in the same order; `None` when no source is read.
+    pub matched_rows: Option<String>,
 }
 
 pub fn summary(dialect: &dyn Dialect, p: &Program, layout: &Layout) -> SummaryQueries {
+    let select = |s: Select| print(dialect, |pr| pr.select(&s, 0));
     let union = |selects: Vec<Select>| -> Option<String> {
-        if selects.is_empty() {
-            return None;
-        }
-        Some(print(dialect, |pr| {
-            pr.query(
-                &Query {
-                    ctes: Vec::new(),
-                    body: Body::Union { all: true, selects },
-                    order_by: Vec::new(),
-                },
-                0,
-            )
-        }))
+        (!selects.is_empty()).then(|| {
+            print(dialect, |pr| {
+                pr.query(
+                    &Query {
+                        ctes: Vec::new(),
+                        body: Body::Union { all: true, selects },
+                        order_by: Vec::new(),
+                    },
+                    0,
+                )
+            })
+        })
     };
-    let from_result = || Some((Relation::Named(RESULT.into()), None));
-    let count = || call("count", vec![Expr::Star]);
     let mut labels = Vec::new();
     let mut edges = Vec::new();
     let mut datasets = Vec::new();
     for (i, node) in p.nodes.iter().enumerate() {
         let column = &layout.nodes[i];
         match &node.kind {
-            NodeKind::Segmentation(_) => labels.push(Select {
-                items: vec![
-                    Item::named(Expr::Str(node.name.clone()), "segmentation"),
-                    Item::named(col(column), "label"),
-                    Item::named(count(), "customers"),
-                ],
-                from: from_result(),
-                group_by: vec![col(column)],
-                ..Select::default()
-            }),
+            NodeKind::Segmentation(_) => labels.push(label_counts(&node.name, column)),
             NodeKind::Score(_) => {
-                let input = col(&layout.score_inputs[&i]);
-                let as_double = |e: Expr| Expr::Cast(Box::new(e), "DOUBLE");
-                edges.push(Select {
-                    items: vec![
-                        Item::named(Expr::Str(node.name.clone()), "score"),
-                        Item::named(Expr::Cast(Box::new(col(column)), "INTEGER"), "bucket"),
-                        Item::named(as_double(call("min", vec![input.clone()])), "low"),
-                        Item::named(as_double(call("max", vec![input])), "high"),
-                        Item::named(count(), "customers"),
-                    ],
-                    from: from_result(),
-                    filter: Some(Expr::IsNull {
-                        expr: Box::new(col(column)),
-                        negated: true,
-                    }),
-                    group_by: vec![col(column)],
-                    ..Select::default()
-                });
+                edges.push(score_edges(&node.name, column, &layout.score_inputs[&i]))
             }
-            NodeKind::DatasetValue { .. } => datasets.push(Select {
-                items: vec![
-                    Item::named(Expr::Str(node.name.clone()), "name"),
-                    Item::named(
-                        Expr::Cast(Box::new(call("any_value", vec![col(column)])), "DOUBLE"),
-                        "value",
-                    ),
-                ],
-                from: from_result(),
-                ..Select::default()
-            }),
+            NodeKind::DatasetValue { .. } => datasets.push(dataset_value(&node.name, column)),
             _ => {}
         }
     }
-    let tags = print(dialect, |pr| {
-        pr.select(
-            &Select {
-                items: vec![Item::new(col("tag")), Item::named(count(), "customers")],
-                from: Some((Relation::Named(RESULT_TAGS.into()), None)),
-                group_by: vec![col("tag")],
-                ..Select::default()
-            },
-            0,
-        )
-    });
-    let customers = print(dialect, |pr| {
-        pr.select(
-            &Select {
-                items: vec![Item::named(count(), "customers")],
-                from: from_result(),
-                ..Select::default()
-            },
-            0,
-        )
-    });
+    let (source_rows, matched_rows) = source_counts(p, layout);
     SummaryQueries {
         labels: union(labels),
-        tags,
+        tags: select(Select {
+            items: vec![
+                Item::new(col(&own_column(p, "tag"))),
+                Item::named(count(), "customers"),
+            ],
+            from: Some((Relation::Named(TAGS_TABLE.into()), None)),
+            group_by: vec![col(&own_column(p, "tag"))],
+            ..Select::default()
+        }),
         score_edges: union(edges),
         dataset_values: union(datasets),
-        customers,
+        customers: select(Select {
+            items: vec![Item::named(count(), "customers")],
+            from: from_result(),
+            ..Select::default()
+        }),
+        source_rows: source_rows
+            .into_iter()
+            .map(|(name, s)| (name, select(s)))
+            .collect(),
+        matched_rows: matched_rows.map(select),
     }
+}
+
+fn count() -> Expr {
+    call("count", vec![Expr::Star])
+}
+
+fn from_result() -> Option<(Relation, Option<String>)> {
+    Some((Relation::Named(RESULT.into()), None))
+}
+
+fn label_counts(segmentation: &str, column: &str) -> Select {
+    Select {
+        items: vec![
+            Item::named(Expr::Str(segmentation.to_string()), "segmentation"),
+            Item::named(col(column), "label"),
+            Item::named(count(), "customers"),
+        ],
+        from: from_result(),
+        group_by: vec![col(column)],
+        ..Select::default()
+    }
+}
+
+/// The lowest and highest input of each bucket of a score.
+fn score_edges(score: &str, column: &str, input: &str) -> Select {
+    let as_double = |e: Expr| Expr::Cast(Box::new(e), "DOUBLE");
+    Select {
+        items: vec![
+            Item::named(Expr::Str(score.to_string()), "score"),
+            Item::named(Expr::Cast(Box::new(col(column)), "INTEGER"), "bucket"),
+            Item::named(as_double(call("min", vec![col(input)])), "low"),
+            Item::named(as_double(call("max", vec![col(input)])), "high"),
+            Item::named(count(), "customers"),
+        ],
+        from: from_result(),
+        filter: Some(Expr::IsNull {
+            expr: Box::new(col(column)),
+            negated: true,
+        }),
+        group_by: vec![col(column)],
+        ..Select::default()
+    }
+}
+
+fn dataset_value(name: &str, column: &str) -> Select {
+    Select {
+        items: vec![
+            Item::named(Expr::Str(name.to_string()), "name"),
+            Item::named(
+                Expr::Cast(Box::new(call("any_value", vec![col(column)])), "DOUBLE"),
+                "value",
+            ),
+        ],
+        from: from_result(),
+        ..Select::default()
+    }
+}
+
+/// How many rows each read fact source has before the as-of date, and how
+/// many of them belong to a customer of the key source: the rest are
+/// dropped by the join, and a run says how many.
+fn source_counts(p: &Program, layout: &Layout) -> (Vec<(String, Select)>, Option<Select>) {
+    let mut totals = Vec::new();
+    let mut matched = Vec::new();
+    for (source, rows) in p.facts.iter().zip(&layout.fact_rows) {
+        let Some(rows) = rows else { continue };
+        totals.push((
+            source.name.clone(),
+            Select {
+                items: vec![Item::named(count(), "rows")],
+                from: Some((source_relation(source), None)),
+                filter: before_as_of(source, p),
+                ..Select::default()
+            },
+        ));
+        let sum = call("sum", vec![col(rows)]);
+        matched.push(Item::named(
+            call("coalesce", vec![sum, Expr::Number("0".into())]),
+            rows,
+        ));
+    }
+    let matched = (!matched.is_empty()).then(|| Select {
+        items: matched,
+        from: from_result(),
+        ..Select::default()
+    });
+    (totals, matched)
 }
 
 /// Counts customers, duplicate keys and missing keys of the customer source.
@@ -457,7 +384,6 @@ pub fn key_check(dialect: &dyn Dialect, p: &Program) -> String {
                         name: "count",
                         args: vec![key()],
                         distinct: true,
-                        order_within: Vec::new(),
                         filter: None,
                         over: None,
                     }),
@@ -502,67 +428,153 @@ pub fn duplicate_keys(dialect: &dyn Dialect, p: &Program) -> String {
     print(dialect, |pr| pr.select(&select, 0))
 }
 
-/// The run log: one row per run, never replaced.
-pub fn runs_table(dialect: &dyn Dialect) -> String {
-    print(dialect, |pr| {
+/// A column of the run log: its name and type.
+enum RunColumn {
+    Scalar(&'static str, &'static str),
+    /// A list of records with these fields.
+    Records(&'static str, &'static [(&'static str, &'static str)]),
+}
+
+/// The run log's columns, in the order a run's values are bound. Columns
+/// added after the first release are added to older logs too.
+const RUN_COLUMNS: &[RunColumn] = &[
+    RunColumn::Scalar("run_id", "BIGINT PRIMARY KEY"),
+    RunColumn::Scalar("started_at", "TIMESTAMP"),
+    RunColumn::Scalar("duration_ms", "BIGINT"),
+    RunColumn::Scalar("as_of", "DATE"),
+    RunColumn::Scalar("as_of_origin", "VARCHAR"),
+    RunColumn::Scalar("rules_hash", "VARCHAR"),
+    RunColumn::Scalar("customers", "BIGINT"),
+    RunColumn::Records(
+        "label_counts",
+        &[
+            ("segmentation", "VARCHAR"),
+            ("label", "VARCHAR"),
+            ("customers", "BIGINT"),
+        ],
+    ),
+    RunColumn::Records("tag_counts", &[("tag", "VARCHAR"), ("customers", "BIGINT")]),
+    RunColumn::Records(
+        "score_edges",
+        &[
+            ("score", "VARCHAR"),
+            ("bucket", "INTEGER"),
+            ("low", "DOUBLE"),
+            ("high", "DOUBLE"),
+            ("customers", "BIGINT"),
+        ],
+    ),
+    RunColumn::Records(
+        "dataset_values",
+        &[("name", "VARCHAR"), ("value", "DOUBLE")],
+    ),
+    RunColumn::Records(
+        "params",
+        &[
+            ("name", "VARCHAR"),
+            ("value", "VARCHAR"),
+            ("overridden", "BOOLEAN"),
+        ],
+    ),
+    RunColumn::Records("sources", &[("name", "VARCHAR"), ("location", "VARCHAR")]),
+    RunColumn::Records(
+        "unmatched_rows",
+        &[
+            ("source", "VARCHAR"),
+            ("rows", "BIGINT"),
+            ("unmatched", "BIGINT"),
+        ],
+    ),
+];
+
+/// How many columns the first run log had; later ones are added by
+/// `ALTER TABLE` to logs written by older versions.
+const FIRST_RUN_COLUMNS: usize = 13;
+
+impl RunColumn {
+    fn name(&self) -> &'static str {
+        match self {
+            RunColumn::Scalar(name, _) | RunColumn::Records(name, _) => name,
+        }
+    }
+
+    fn print(&self, dialect: &dyn Dialect, pr: &mut Printer) {
+        pr.ident(self.name());
+        pr.text(" ");
+        match self {
+            RunColumn::Scalar(_, ty) => pr.text(ty),
+            RunColumn::Records(_, fields) => pr.text(&dialect.records_type(fields)),
+        }
+    }
+}
+
+/// The run log: one row per run, never replaced. The first statement
+/// creates it; the others add later columns to an older one.
+pub fn runs_table(dialect: &dyn Dialect) -> Vec<String> {
+    let create = print(dialect, |pr| {
         pr.text("CREATE TABLE IF NOT EXISTS ");
         pr.ident(RUNS_TABLE);
-        pr.text(concat!(
-            " (\n",
-            "    run_id BIGINT PRIMARY KEY,\n",
-            "    started_at TIMESTAMP,\n",
-            "    duration_ms BIGINT,\n",
-            "    as_of DATE,\n",
-            "    as_of_origin VARCHAR,\n",
-            "    rules_hash VARCHAR,\n",
-            "    customers BIGINT,\n",
-            "    label_counts STRUCT(segmentation VARCHAR, label VARCHAR, customers BIGINT)[],\n",
-            "    tag_counts STRUCT(tag VARCHAR, customers BIGINT)[],\n",
-            "    score_edges STRUCT(score VARCHAR, bucket INTEGER, low DOUBLE, high DOUBLE, customers BIGINT)[],\n",
-            "    dataset_values STRUCT(name VARCHAR, value DOUBLE)[],\n",
-            "    params STRUCT(name VARCHAR, value VARCHAR, overridden BOOLEAN)[],\n",
-            "    sources STRUCT(name VARCHAR, location VARCHAR)[]\n",
-            ")"
-        ));
-    })
+        pr.text(" (\n");
+        for (i, column) in RUN_COLUMNS.iter().enumerate() {
+            pr.text("    ");
+            column.print(dialect, pr);
+            pr.text(if i + 1 < RUN_COLUMNS.len() {
+                ",\n"
+            } else {
+                "\n)"
+            });
+        }
+    });
+    let added = RUN_COLUMNS[FIRST_RUN_COLUMNS..].iter().map(|column| {
+        print(dialect, |pr| {
+            pr.text("ALTER TABLE ");
+            pr.ident(RUNS_TABLE);
+            pr.text(" ADD COLUMN IF NOT EXISTS ");
+            column.print(dialect, pr);
+        })
+    });
+    std::iter::once(create).chain(added).collect()
 }
 
 /// The next run id: one more than the last.
 pub fn next_run_id(dialect: &dyn Dialect) -> String {
     print(dialect, |pr| {
-        pr.text("SELECT coalesce(max(run_id), 0) + 1 FROM ");
+        pr.text("SELECT coalesce(max(");
+        pr.ident(RUN_COLUMNS[0].name());
+        pr.text("), 0) + 1 FROM ");
         pr.ident(RUNS_TABLE);
     })
 }
 
-/// Inserts one run; the values are bound as parameters, the lists as JSON.
+/// Inserts one run; the values are bound as parameters in the order of the
+/// columns, the lists as JSON.
 pub fn record_run(dialect: &dyn Dialect) -> String {
     print(dialect, |pr| {
         pr.text("INSERT INTO ");
         pr.ident(RUNS_TABLE);
-        pr.text(concat!(
-            " VALUES (?, CAST(? AS TIMESTAMP), ?, CAST(? AS DATE), ?, ?, ?,\n",
-            "    CAST(CAST(? AS JSON) AS STRUCT(segmentation VARCHAR, label VARCHAR, customers BIGINT)[]),\n",
-            "    CAST(CAST(? AS JSON) AS STRUCT(tag VARCHAR, customers BIGINT)[]),\n",
-            "    CAST(CAST(? AS JSON) AS STRUCT(score VARCHAR, bucket INTEGER, low DOUBLE, high DOUBLE, customers BIGINT)[]),\n",
-            "    CAST(CAST(? AS JSON) AS STRUCT(name VARCHAR, value DOUBLE)[]),\n",
-            "    CAST(CAST(? AS JSON) AS STRUCT(name VARCHAR, value VARCHAR, overridden BOOLEAN)[]),\n",
-            "    CAST(CAST(? AS JSON) AS STRUCT(name VARCHAR, location VARCHAR)[]))"
-        ));
+        pr.text(" (");
+        for (i, column) in RUN_COLUMNS.iter().enumerate() {
+            if i > 0 {
+                pr.text(", ");
+            }
+            pr.ident(column.name());
+        }
+        pr.text(")\nVALUES (");
+        for (i, column) in RUN_COLUMNS.iter().enumerate() {
+            pr.text(if i == 0 { "" } else { ",\n    " });
+            match column {
+                RunColumn::Scalar(_, ty) => {
+                    let ty = ty.split(' ').next().unwrap_or(ty);
+                    pr.text(&format!("CAST(? AS {ty})"));
+                }
+                RunColumn::Records(_, fields) => pr.text(&dialect.records_parameter(fields)),
+            }
+        }
+        pr.text(")");
     })
 }
 
 /// Copies a published table to a file.
 pub fn export(dialect: &dyn Dialect, table: &str, path: &str, csv: bool) -> String {
-    print(dialect, |pr| {
-        pr.text("COPY ");
-        pr.ident(table);
-        pr.text(" TO ");
-        pr.text(&dialect.string(path));
-        pr.text(if csv {
-            " (FORMAT csv, HEADER true)"
-        } else {
-            " (FORMAT parquet)"
-        });
-    })
+    dialect.copy_to_file(table, path, csv)
 }

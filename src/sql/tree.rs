@@ -45,6 +45,9 @@ pub enum Expr {
         negated: bool,
     },
     Cast(Box<Expr>, &'static str),
+    /// A cast to the engine's exact decimal type, for sums that must not
+    /// depend on the order of addition.
+    CastExact(Box<Expr>),
     /// Whole periods from one date to another (dialect-specific).
     Since {
         unit: SinceUnit,
@@ -56,8 +59,26 @@ pub enum Expr {
         input: Box<Expr>,
         fraction: String,
     },
-    /// An empty list of text (dialect-specific).
+    /// A customer's tags, in catalogue order: the names of the rule-made
+    /// tags whose truth value holds, then the hand-assigned ones (`manual`,
+    /// a sorted list without duplicates) that no rule tag is named (a
+    /// hand-assigned tag with a rule tag's name is that tag).
+    TagList {
+        rule_tags: Vec<(Expr, String)>,
+        manual: Option<Box<Expr>>,
+    },
+    /// An empty list of text.
     EmptyTextList,
+    /// One row per element of a list (in a select list).
+    Unnest(Box<Expr>),
+    /// An aggregate: the distinct values of `text` over the rows where
+    /// `filter` holds, sorted, as a list.
+    TextSet {
+        text: Box<Expr>,
+        filter: Option<Box<Expr>>,
+    },
+    /// The sorted union of such lists (none of them NULL).
+    TextSetUnion(Vec<Expr>),
     /// The most frequent value, ties to the smallest (dialect-specific).
     Mode {
         column: Box<Expr>,
@@ -89,8 +110,6 @@ pub struct Call {
     pub name: &'static str,
     pub args: Vec<Expr>,
     pub distinct: bool,
-    /// `ORDER BY` inside an ordered aggregate such as `list(x ORDER BY y)`.
-    pub order_within: Vec<(Expr, bool)>,
     pub filter: Option<Box<Expr>>,
     pub over: Option<Window>,
 }
@@ -114,7 +133,6 @@ pub fn call(name: &'static str, args: Vec<Expr>) -> Expr {
         name,
         args,
         distinct: false,
-        order_within: Vec::new(),
         filter: None,
         over: None,
     })
@@ -457,6 +475,50 @@ impl<'d> Printer<'d> {
             self.out.push('(');
         }
         match e {
+            Expr::Not(inner) => {
+                self.out.push_str("NOT ");
+                self.expr_in(inner, own);
+            }
+            Expr::Neg(inner) => {
+                self.out.push('-');
+                self.expr_in(inner, own + 1);
+            }
+            Expr::Binary(l, op, r) => self.binary(l, *op, r, own),
+            Expr::IsNull { .. } | Expr::InList { .. } | Expr::Between { .. } => {
+                self.predicate(e, own)
+            }
+            Expr::Call(c) => self.call(c),
+            Expr::Case {
+                operand,
+                whens,
+                otherwise,
+            } => self.case(operand.as_deref(), whens, otherwise.as_deref()),
+            Expr::Cast(inner, ty) => self.cast(inner, ty),
+            Expr::CastExact(inner) => self.cast(inner, self.dialect.exact_decimal()),
+            Expr::Since { .. }
+            | Expr::PercentileOverAll { .. }
+            | Expr::Mode { .. }
+            | Expr::TagList { .. }
+            | Expr::Unnest(_)
+            | Expr::TextSet { .. }
+            | Expr::TextSetUnion(_)
+            | Expr::EmptyTextList => self.engine_specific(e),
+            Expr::Column(..)
+            | Expr::Str(_)
+            | Expr::Number(_)
+            | Expr::Date(_)
+            | Expr::Bool(_)
+            | Expr::Null
+            | Expr::Star => self.atom(e),
+        }
+        if wrap {
+            self.out.push(')');
+        }
+    }
+
+    /// Names, literals and `*`.
+    fn atom(&mut self, e: &Expr) {
+        match e {
             Expr::Column(table, name) => {
                 if let Some(t) = table {
                     self.ident(t);
@@ -476,65 +538,38 @@ impl<'d> Printer<'d> {
             Expr::Bool(b) => self.out.push_str(if *b { "TRUE" } else { "FALSE" }),
             Expr::Null => self.out.push_str("NULL"),
             Expr::Star => self.out.push('*'),
-            Expr::Not(inner) => {
-                self.out.push_str("NOT ");
-                self.expr_in(inner, own);
-            }
-            Expr::Neg(inner) => {
-                self.out.push('-');
-                self.expr_in(inner, own + 1);
-            }
-            Expr::Binary(l, op, r) => {
-                self.expr_in(l, own);
-                let symbol = match op {
-                    Op::Or => " OR ",
-                    Op::And => " AND ",
-                    Op::Eq => " = ",
-                    Op::Ne => " <> ",
-                    Op::Lt => " < ",
-                    Op::Le => " <= ",
-                    Op::Gt => " > ",
-                    Op::Ge => " >= ",
-                    Op::Add => " + ",
-                    Op::Sub => " - ",
-                    Op::Mul => " * ",
-                    Op::Div => " / ",
-                    Op::IntDiv => "",
-                };
-                if *op == Op::IntDiv {
-                    self.out.push(' ');
-                    self.out.push_str(self.dialect.integer_division());
-                    self.out.push(' ');
-                } else {
-                    self.out.push_str(symbol);
-                }
-                // Left-associative: a right operand of equal precedence
-                // needs parentheses (a - (b - c)).
-                self.expr_in(r, own + 1);
-            }
-            Expr::Call(c) => self.call(c),
-            Expr::Case {
-                operand,
-                whens,
-                otherwise,
-            } => {
-                self.out.push_str("CASE");
-                if let Some(operand) = operand {
-                    self.out.push(' ');
-                    self.expr(operand);
-                }
-                for (cond, value) in whens {
-                    self.out.push_str(" WHEN ");
-                    self.expr(cond);
-                    self.out.push_str(" THEN ");
-                    self.expr(value);
-                }
-                if let Some(o) = otherwise {
-                    self.out.push_str(" ELSE ");
-                    self.expr(o);
-                }
-                self.out.push_str(" END");
-            }
+            other => unreachable!("not an atom: {other:?}"),
+        }
+    }
+
+    fn binary(&mut self, l: &Expr, op: Op, r: &Expr, own: u8) {
+        self.expr_in(l, own);
+        let symbol = match op {
+            Op::Or => "OR",
+            Op::And => "AND",
+            Op::Eq => "=",
+            Op::Ne => "<>",
+            Op::Lt => "<",
+            Op::Le => "<=",
+            Op::Gt => ">",
+            Op::Ge => ">=",
+            Op::Add => "+",
+            Op::Sub => "-",
+            Op::Mul => "*",
+            Op::Div => "/",
+            Op::IntDiv => self.dialect.integer_division(),
+        };
+        self.out.push(' ');
+        self.out.push_str(symbol);
+        self.out.push(' ');
+        // Left-associative: a right operand of equal precedence needs
+        // parentheses (a - (b - c)).
+        self.expr_in(r, own + 1);
+    }
+
+    /// `IS [NOT] NULL`, `[NOT] IN (...)`, `[NOT] BETWEEN`.
+    fn predicate(&mut self, e: &Expr, own: u8) {
+        match e {
             Expr::IsNull { expr, negated } => {
                 self.expr_in(expr, own + 1);
                 self.out
@@ -548,12 +583,7 @@ impl<'d> Printer<'d> {
                 self.expr_in(expr, own + 1);
                 self.out
                     .push_str(if *negated { " NOT IN (" } else { " IN (" });
-                for (i, item) in items.iter().enumerate() {
-                    if i > 0 {
-                        self.out.push_str(", ");
-                    }
-                    self.expr(item);
-                }
+                self.list(items);
                 self.out.push(')');
             }
             Expr::Between {
@@ -572,39 +602,79 @@ impl<'d> Printer<'d> {
                 self.out.push_str(" AND ");
                 self.expr_in(high, own + 1);
             }
-            Expr::Cast(inner, ty) => {
-                self.out.push_str("CAST(");
-                self.expr(inner);
-                self.out.push_str(" AS ");
-                self.out.push_str(ty);
-                self.out.push(')');
-            }
-            Expr::Since { unit, from, to } => {
-                let (from, to) = (self.render(from), self.render(to));
-                let text = self.dialect.since(*unit, &from, &to);
-                self.out.push_str(&text);
-            }
+            other => unreachable!("not a predicate: {other:?}"),
+        }
+    }
+
+    fn case(&mut self, operand: Option<&Expr>, whens: &[(Expr, Expr)], otherwise: Option<&Expr>) {
+        self.out.push_str("CASE");
+        if let Some(operand) = operand {
+            self.out.push(' ');
+            self.expr(operand);
+        }
+        for (cond, value) in whens {
+            self.out.push_str(" WHEN ");
+            self.expr(cond);
+            self.out.push_str(" THEN ");
+            self.expr(value);
+        }
+        if let Some(o) = otherwise {
+            self.out.push_str(" ELSE ");
+            self.expr(o);
+        }
+        self.out.push_str(" END");
+    }
+
+    fn cast(&mut self, inner: &Expr, ty: &str) {
+        self.out.push_str("CAST(");
+        self.expr(inner);
+        self.out.push_str(" AS ");
+        self.out.push_str(ty);
+        self.out.push(')');
+    }
+
+    /// Expressions each engine spells its own way: the dialect prints them
+    /// from the printed text of their parts.
+    fn engine_specific(&mut self, e: &Expr) {
+        let d = self.dialect;
+        let text = match e {
+            Expr::Since { unit, from, to } => d.since(*unit, &self.render(from), &self.render(to)),
             Expr::PercentileOverAll { input, fraction } => {
-                let input = self.render(input);
-                let text = self.dialect.percentile_over_all(&input, fraction);
-                self.out.push_str(&text);
-            }
-            Expr::EmptyTextList => {
-                let text = self.dialect.empty_text_list();
-                self.out.push_str(text);
+                d.percentile_over_all(&self.render(input), fraction)
             }
             Expr::Mode { column, filter } => {
-                let column = self.render(column);
-                let filter = match filter {
-                    Some(f) => format!(" FILTER (WHERE {})", self.render(f)),
-                    None => String::new(),
-                };
-                let text = self.dialect.mode(&column, &filter);
-                self.out.push_str(&text);
+                let filter = filter.as_ref().map(|f| self.render(f));
+                d.mode(&self.render(column), filter.as_deref())
             }
-        }
-        if wrap {
-            self.out.push(')');
+            Expr::TagList { rule_tags, manual } => {
+                let rule_tags: Vec<(String, String)> = rule_tags
+                    .iter()
+                    .map(|(holds, name)| (self.render(holds), d.string(name)))
+                    .collect();
+                let manual = manual.as_ref().map(|m| self.render(m));
+                d.tag_list(&rule_tags, manual.as_deref())
+            }
+            Expr::Unnest(list) => d.unnest(&self.render(list)),
+            Expr::TextSet { text, filter } => {
+                let filter = filter.as_ref().map(|f| self.render(f));
+                d.text_set(&self.render(text), filter.as_deref())
+            }
+            Expr::TextSetUnion(lists) => {
+                let lists: Vec<String> = lists.iter().map(|l| self.render(l)).collect();
+                d.text_set_union(&lists)
+            }
+            Expr::EmptyTextList => d.empty_text_list().to_string(),
+            other => unreachable!("not engine-specific: {other:?}"),
+        };
+        self.out.push_str(&text);
+    }
+
+    fn list(&mut self, items: &[Expr]) {
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                self.out.push_str(", ");
+            }
+            self.expr(item);
         }
     }
 
@@ -614,16 +684,7 @@ impl<'d> Printer<'d> {
         if c.distinct {
             self.out.push_str("DISTINCT ");
         }
-        for (i, a) in c.args.iter().enumerate() {
-            if i > 0 {
-                self.out.push_str(", ");
-            }
-            self.expr(a);
-        }
-        if !c.order_within.is_empty() {
-            self.out.push_str(" ORDER BY ");
-            self.order_list(&c.order_within);
-        }
+        self.list(&c.args);
         self.out.push(')');
         if let Some(f) = &c.filter {
             self.out.push_str(" FILTER (WHERE ");
@@ -635,12 +696,7 @@ impl<'d> Printer<'d> {
             let mut first = true;
             if !w.partition_by.is_empty() {
                 self.out.push_str("PARTITION BY ");
-                for (i, e) in w.partition_by.iter().enumerate() {
-                    if i > 0 {
-                        self.out.push_str(", ");
-                    }
-                    self.expr(e);
-                }
+                self.list(&w.partition_by);
                 first = false;
             }
             if !w.order_by.is_empty() {

@@ -342,3 +342,108 @@ fn sources_can_be_tables_of_the_database_in_a_schema() {
         "customer_id | spend | tags\n1 | 15.0 | [north]\n2 | 0.0 | []"
     );
 }
+
+#[test]
+fn fact_rows_without_a_customer_are_counted_and_warned_about() {
+    // Customers 1-3. Orders: 5 rows before the as-of date, 2 of them for
+    // customer 9, who is not a customer (40%: warned about); one row after
+    // the as-of date for customer 10, which the run does not read. Events:
+    // 101 rows, 1 for customer 9 (under 1%: counted, not warned about).
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name);
+    std::fs::write(path("customers.csv"), "customer_id\n1\n2\n3\n").unwrap();
+    std::fs::write(
+        path("orders.csv"),
+        "customer_id,ordered_at,amount\n\
+         1,2025-01-01,10\n1,2025-02-01,20\n2,2025-03-01,5\n\
+         9,2025-03-02,7\n9,2025-03-03,1\n10,2025-07-01,3\n",
+    )
+    .unwrap();
+    let mut events = String::from("customer_id,kind\n");
+    for i in 0..100 {
+        events.push_str(&format!("{},view\n", 1 + i % 3));
+    }
+    events.push_str("9,view\n");
+    std::fs::write(path("events.csv"), events).unwrap();
+    let (summary, db) = run_rules(
+        dir.path(),
+        "source customers from \"customers.csv\" key customer_id\n\
+         source orders from \"orders.csv\" by customer_id at ordered_at\n\
+         source events from \"events.csv\" by customer_id\n\
+         as of 2025-06-01\n\
+         metric spend = sum(orders.amount)\n\
+         metric views = count(events)\n",
+    );
+    let counts: Vec<(&str, i64, i64)> = summary
+        .source_rows
+        .iter()
+        .map(|r| (r.source.as_str(), r.rows, r.unmatched))
+        .collect();
+    assert_eq!(counts, [("orders", 5, 2), ("events", 101, 1)]);
+    assert_eq!(
+        summary.warnings,
+        ["2 of 5 rows of `orders` (40.0%) have no customer in the key source and count for no one"]
+    );
+    // The customers' own values are untouched by the strays.
+    assert_eq!(
+        table(&db, "SELECT customer_id, spend, views FROM seg_customers"),
+        "customer_id | spend | views\n1 | 30 | 34\n2 | 5 | 33\n3 | 0 | 33"
+    );
+    assert_eq!(
+        table(&db, "SELECT unmatched_rows FROM seg_runs"),
+        "unmatched_rows\n[{'source': orders, 'rows': 5, 'unmatched': 2}, {'source': events, 'rows': 101, 'unmatched': 1}]"
+    );
+}
+
+#[test]
+fn a_customer_key_may_be_called_tag_or_position() {
+    for key in ["tag", "position"] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = |name: &str| dir.path().join(name);
+        std::fs::write(
+            path("customers.csv"),
+            format!("{key},region\n1,north\n2,south\n"),
+        )
+        .unwrap();
+        std::fs::write(
+            path("orders.csv"),
+            format!("{key},amount\n1,10\n1,5\n2,1\n"),
+        )
+        .unwrap();
+        std::fs::write(path("crm.csv"), format!("{key},label\n2,vip\n2,north\n")).unwrap();
+        let (summary, db) = run_rules(
+            dir.path(),
+            &format!(
+                "source customers from \"customers.csv\" key {key}\n\
+                 source orders from \"orders.csv\" by {key}\n\
+                 source crm from \"crm.csv\" by {key}\n\
+                 tags from crm.label\n\
+                 metric spend = sum(orders.amount)\n\
+                 tag north when region = \"north\"\n\
+                 tag big when spend > 10\n"
+            ),
+        );
+        assert_eq!(summary.customers, 2, "key {key}");
+        assert_eq!(
+            table(
+                &db,
+                &format!("SELECT \"{key}\", spend, tags FROM seg_customers")
+            ),
+            format!("{key} | spend | tags\n1 | 15 | [north, big]\n2 | 1 | [north, vip]"),
+            "key {key}"
+        );
+        // The key keeps its name; seg's own column moves aside if it must.
+        let tag = if key == "tag" { "seg_tag" } else { "tag" };
+        assert_eq!(
+            table(&db, "SELECT * FROM seg_customer_tags"),
+            format!("{key} | {tag}\n1 | north\n1 | big\n2 | north\n2 | vip"),
+            "key {key}"
+        );
+        let counts: Vec<(&str, i64)> = summary
+            .tags
+            .iter()
+            .map(|t| (t.tag.as_str(), t.customers))
+            .collect();
+        assert_eq!(counts, [("north", 2), ("big", 1), ("vip", 1)], "key {key}");
+    }
+}

@@ -39,7 +39,8 @@ fn one_aggregation_pass_per_fact_source_with_filters() {
             sum("amount") FILTER (WHERE "status" = 'paid') AS "monetary",
             count(*) FILTER (WHERE "channel" = 'online' AND "ordered_at" >= DATE '2025-04-01') AS "online",
             count(*) AS "agg$4",  -- count(orders)
-            mode("channel" ORDER BY "channel") AS "favourite"
+            mode("channel" ORDER BY "channel") AS "favourite",
+            count(*) AS "seg$rows"
         FROM read_csv('orders.csv')
         WHERE "ordered_at" < DATE '2025-06-30'
         GROUP BY "customer_id"
@@ -52,7 +53,8 @@ fn one_aggregation_pass_per_fact_source_with_filters() {
             coalesce("orders"."monetary", 0) AS "monetary",
             coalesce("orders"."online", 0) AS "online",
             coalesce("orders"."agg$4", 0) AS "agg$4",
-            "orders"."favourite"
+            "orders"."favourite",
+            coalesce("orders"."seg$rows", 0) AS "seg$rows:orders"
         FROM read_csv('customers.csv') AS "customers"
         LEFT JOIN "seg_facts_orders" AS "orders" ON "orders"."customer_id" = "customers"."customer_id"
     ),
@@ -64,7 +66,8 @@ fn one_aggregation_pass_per_fact_source_with_filters() {
         FROM "seg_base"
     )
     SELECT
-        *
+        *,
+        CAST([] AS VARCHAR[]) AS "seg$tags"
     FROM "seg_step_1"
     "#);
 }
@@ -98,7 +101,8 @@ fn comparisons_with_missing_values_are_false_not_null() {
         FROM "seg_base"
     )
     SELECT
-        *
+        *,
+        list_filter([CASE WHEN "tag:low" THEN 'low' END, CASE WHEN "tag:known" THEN 'known' END, CASE WHEN "tag:vip" THEN 'vip' END], lambda t: t IS NOT NULL) AS "seg$tags"
     FROM "seg_step_1"
     "#);
 }
@@ -120,7 +124,8 @@ fn scores_and_percentiles_are_window_functions() {
         SELECT
             "customer_id",
             count(*) AS "frequency",
-            sum("amount") AS "monetary"
+            sum("amount") AS "monetary",
+            count(*) AS "seg$rows"
         FROM read_csv('orders.csv')
         WHERE "ordered_at" < DATE '2025-06-30'
         GROUP BY "customer_id"
@@ -130,7 +135,8 @@ fn scores_and_percentiles_are_window_functions() {
         SELECT
             "customers"."customer_id",
             coalesce("orders"."frequency", 0) AS "frequency",
-            coalesce("orders"."monetary", 0) AS "monetary"
+            coalesce("orders"."monetary", 0) AS "monetary",
+            coalesce("orders"."seg$rows", 0) AS "seg$rows:orders"
         FROM read_csv('customers.csv') AS "customers"
         LEFT JOIN "seg_facts_orders" AS "orders" ON "orders"."customer_id" = "customers"."customer_id"
     ),
@@ -152,7 +158,8 @@ fn scores_and_percentiles_are_window_functions() {
         FROM "seg_step_1"
     )
     SELECT
-        *
+        *,
+        list_filter([CASE WHEN "tag:top" THEN 'top' END], lambda t: t IS NOT NULL) AS "seg$tags"
     FROM "seg_step_2"
     "#);
 }
@@ -180,7 +187,8 @@ fn names_and_labels_are_quoted_so_nothing_breaks_out() {
         FROM "seg_base"
     )
     SELECT
-        *
+        *,
+        CAST([] AS VARCHAR[]) AS "seg$tags"
     FROM "seg_step_1"
     "#);
 }
