@@ -3,6 +3,7 @@
 
 mod cli;
 mod diagnostics;
+mod robustness;
 mod run;
 mod sql;
 mod support;
