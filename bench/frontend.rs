@@ -5,9 +5,14 @@
 //!     cargo bench --profile dev --bench frontend
 //!
 //! (The `bench` profile would compile DuckDB again; the dev profile is the
-//! build the README uses.) With `SEG_BENCH_WRITE=DIR` it instead writes
-//! the generated rule sets of 1,000 and 60,000 statements and their data
-//! files to DIR, for timing `seg check` on them (docs/benchmarks.md).
+//! build the README uses.) Two other uses, instead of the benchmark:
+//!
+//! - `SEG_BENCH_WRITE=DIR` writes generated rule sets of 1,000 and 60,000
+//!   statements with their data files to DIR, for timing `seg check` on
+//!   them (docs/benchmarks.md);
+//! - `SEG_BENCH_SCALE=N` times one parse, check and compile of N
+//!   statements, and one check of N statements with an error in every
+//!   tenth, to see how the front end grows.
 
 use std::hint::black_box;
 
@@ -54,6 +59,10 @@ fn main() {
         write_rule_sets(std::path::Path::new(&dir));
         return;
     }
+    if let Some(n) = std::env::var("SEG_BENCH_SCALE").ok().and_then(|n| n.parse().ok()) {
+        scale(n);
+        return;
+    }
     benches();
     Criterion::default().configure_from_args().final_summary();
 }
@@ -69,4 +78,33 @@ fn write_rule_sets(dir: &std::path::Path) {
         }
         println!("{}", folder.display());
     }
+}
+
+fn scale(n: usize) {
+    let timed = |what: &str, text: &str, compile: bool| {
+        let started = std::time::Instant::now();
+        let files = SourceMap::from_text("rules.seg", text);
+        let parsed = seg::syntax::parse(&files);
+        let parse = started.elapsed();
+        drop(parsed);
+        let started = std::time::Instant::now();
+        let checked = seg::check(&files, &generate::Columns, &settings());
+        let check = started.elapsed();
+        let started = std::time::Instant::now();
+        if compile {
+            seg::compile(checked.program.as_ref().expect("the generated rules check"));
+        }
+        let compiled = started.elapsed();
+        println!(
+            "{what}: {} bytes, {} diagnostics; parse {parse:.2?}, check (with parse) {check:.2?}, compile {compiled:.2?}",
+            text.len(),
+            checked.diagnostics.len()
+        );
+    };
+    timed(&format!("{n} statements"), &generate::rule_set(n), true);
+    timed(
+        &format!("{n} statements, every tenth broken"),
+        &generate::rule_set_with_errors(n, 10),
+        false,
+    );
 }
