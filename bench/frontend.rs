@@ -59,7 +59,10 @@ fn main() {
         write_rule_sets(std::path::Path::new(&dir));
         return;
     }
-    if let Some(n) = std::env::var("SEG_BENCH_SCALE").ok().and_then(|n| n.parse().ok()) {
+    if let Some(n) = std::env::var("SEG_BENCH_SCALE")
+        .ok()
+        .and_then(|n| n.parse().ok())
+    {
         scale(n);
         return;
     }

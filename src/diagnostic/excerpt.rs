@@ -7,7 +7,7 @@
 //! with `…` for what is left out: miette cannot draw columns past 65,535
 //! (it panics), and nobody reads a 360 KB line anyway. Offsets in the
 //! excerpt (what miette sees) differ from offsets in the file after a cut;
-//! [`Excerpt::offset`] maps one to the other, and line and column numbers
+//! [`Excerpt::span`] maps one to the other, and line and column numbers
 //! are reported as in the file.
 
 use std::borrow::Cow;
@@ -39,8 +39,7 @@ struct Cut {
     /// The bytes left out, in the file.
     start: usize,
     end: usize,
-    /// The cut is before the part kept (so a place in it is shown at the
-    /// start of the part kept), or after it.
+    /// The cut is before the part kept on its line, or after it.
     leading: bool,
     /// Its 0-based line.
     line: usize,
@@ -70,24 +69,29 @@ impl<'a> Excerpt<'a> {
         }
     }
 
-    /// A span of the file as miette should see it in this excerpt.
+    /// A span of the file as miette should see it in this excerpt. A span
+    /// that starts or ends in a part left out starts or ends at its `…`.
     pub fn span(&self, span: Span) -> SourceSpan {
-        let start = self.offset(span.start as usize);
-        let end = self.offset(span.end as usize).max(start);
+        let start = self.offset(span.start as usize, false);
+        let end = self.offset(span.end as usize, true).max(start);
         SourceSpan::new(start.into(), end - start)
     }
 
     /// A byte offset of the file, in the excerpt's own terms (offsets up to
-    /// the first cut are the file's).
-    pub fn offset(&self, at: usize) -> usize {
+    /// the first cut are the file's). An offset in a part left out is the
+    /// start of its ellipsis, or its end for the `end` of a span.
+    fn offset(&self, at: usize, end: bool) -> usize {
         let mut shift = 0;
         for cut in &self.cuts {
             if at >= cut.end {
                 shift += cut.end - cut.start - ELLIPSIS.len();
-            } else if at > cut.start || (at == cut.start && cut.leading) {
-                // Inside what is left out: at the edge of what is kept.
-                let edge = if cut.leading { ELLIPSIS.len() } else { 0 };
-                return cut.start - shift + edge;
+            } else if at > cut.start || (at == cut.start && !end) {
+                let ellipsis = cut.start - shift;
+                return if end {
+                    ellipsis + ELLIPSIS.len()
+                } else {
+                    ellipsis
+                };
             } else {
                 break;
             }
@@ -105,8 +109,8 @@ impl<'a> Excerpt<'a> {
     }
 }
 
-/// Where each long line among `lines` is cut: around the first span that
-/// starts on it (or its start).
+/// Where each long line among `lines` is cut: around the first of `spans`
+/// (the primary label comes first) that starts on it, or its start.
 fn cuts(file: &SourceFile, lines: std::ops::RangeInclusive<usize>, spans: &[Span]) -> Vec<Cut> {
     let mut cuts = Vec::new();
     for line in lines {
@@ -118,8 +122,7 @@ fn cuts(file: &SourceFile, lines: std::ops::RangeInclusive<usize>, spans: &[Span
         let anchor = spans
             .iter()
             .map(|s| s.start as usize)
-            .filter(|&s| (start..=end).contains(&s))
-            .min()
+            .find(|&s| (start..=end).contains(&s))
             .unwrap_or(start);
         let keep_from = boundary(&file.text, anchor.saturating_sub(BEFORE).max(start));
         let keep_to = boundary(&file.text, (anchor + AFTER).min(end));
@@ -224,7 +227,7 @@ mod tests {
         let excerpt = Excerpt::new(&file, &[span(4, 5)]);
         assert_eq!(excerpt.text, "b\nc\nd\n");
         assert!(matches!(excerpt.text, Cow::Borrowed(_)));
-        assert_eq!(excerpt.offset(4), 4);
+        assert_eq!(excerpt.offset(4, false), 4);
     }
 
     #[test]

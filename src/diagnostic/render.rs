@@ -239,3 +239,31 @@ impl miette::Diagnostic for Report<'_> {
             .then(|| Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic)) as Box<_>)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Code;
+    use crate::source::FileId;
+
+    #[test]
+    fn a_diagnostic_far_along_a_long_line_shows_a_window_of_it() {
+        let line = format!(
+            "tag t when region in ({}) and x > nothing",
+            "\"r\", ".repeat(90_000)
+        );
+        let files = SourceMap::from_text("long.seg", &format!("as of 2025-06-30\n{line}\n"));
+        let at = files.get(FileId(0)).text.find("nothing").unwrap();
+        let d = Diagnostic::new(Code::UnknownName, "`nothing` is not defined")
+            .at(Span::new(FileId(0), at, at + 7), "unknown name")
+            .also(Span::new(FileId(0), 17, 20), "the rule");
+        let out = human(&[d], &files, Style::PLAIN);
+        assert!(out.len() < 2_000, "{out}");
+        assert!(
+            out.contains(&format!("[long.seg:2:{}]", at - 17 + 1)),
+            "{out}"
+        );
+        assert!(out.contains("x > nothing"), "{out}");
+        assert!(out.contains('…'), "{out}");
+    }
+}
