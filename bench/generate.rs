@@ -19,11 +19,22 @@ as of 2025-06-30
 /// A rule set of `n` statements (metrics and tags) after [`SOURCES`], plus
 /// one segmentation over them.
 pub fn rule_set(n: usize) -> String {
+    rule_set_with_errors(n, usize::MAX)
+}
+
+/// The same, with a broken statement after every `every` statements: by
+/// turns a syntax error and an unknown name, one error each (nothing uses
+/// what they define).
+pub fn rule_set_with_errors(n: usize, every: usize) -> String {
     let mut out = String::with_capacity(n * 56 + 256);
     out.push_str(SOURCES);
     for i in 0..n {
         out.push_str(&statement(i));
         out.push('\n');
+        if i % every == every - 1 {
+            out.push_str(&broken(i, i / every));
+            out.push('\n');
+        }
     }
     let last = n.saturating_sub(1) / 4 * 4;
     out.push_str(&format!(
@@ -32,24 +43,12 @@ pub fn rule_set(n: usize) -> String {
     out
 }
 
-/// The same, with statement `i` broken for every `i` that is a multiple of
-/// `every`: a syntax error or an unknown name, by turns.
-pub fn rule_set_with_errors(n: usize, every: usize) -> String {
-    let mut out = String::with_capacity(n * 56 + 256);
-    out.push_str(SOURCES);
-    for i in 0..n {
-        if i % every == every - 1 {
-            if (i / every) % 2 == 0 {
-                out.push_str(&format!("metric e{i} = m{} +\n", i / 4 * 4));
-            } else {
-                out.push_str(&format!("metric e{i} = nothing_{i} * 2\n"));
-            }
-        } else {
-            out.push_str(&statement(i));
-            out.push('\n');
-        }
+fn broken(i: usize, k: usize) -> String {
+    if k % 2 == 0 {
+        format!("metric e{i} = m{} +", i / 4 * 4)
+    } else {
+        format!("metric e{i} = nothing_{i} * 2")
     }
-    out
 }
 
 fn statement(i: usize) -> String {
