@@ -207,7 +207,9 @@ impl SourceCode for Excerpt<'_> {
             ),
             line,
             column,
-            inner.line_count(),
+            // miette counts lines from the start of its text: the lines
+            // before the excerpt count too, so it groups labels the same way.
+            inner.line_count() + self.first_line,
         )))
     }
 }
