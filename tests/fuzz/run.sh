@@ -24,7 +24,7 @@ for f in rules/*.seg $(find tests/fixtures -name '*.seg'); do
   cp "$f" "$corpus/seed-$(echo "$f" | tr '/' '_')"
   n=$((n + 1))
 done
-# Every ```seg block of the docs, one seed each.
+# Every seg code block of the docs, one seed each.
 for doc in README.md docs/*.md; do
   awk -v out="$corpus/seed-doc-$(basename "$doc" .md)" '
     /^```seg/ { block++; inside = 1; next }
