@@ -171,7 +171,52 @@ fn defined_name(text: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::defined_name;
+    use super::*;
+
+    /// Parses on the test thread's small stack (2 MB): the point is that
+    /// none of these needs a big one.
+    fn messages(text: &str) -> Vec<String> {
+        let (ast, diagnostics) = parse(&SourceMap::from_text("t.seg", text));
+        assert!(ast.files[0].statements.is_empty());
+        diagnostics.into_iter().map(|d| d.message).collect()
+    }
+
+    #[test]
+    fn absurd_nesting_is_refused_before_parsing() {
+        let refused = [format!("seg reads at most {MAX_DEPTH}")];
+        let more = format!(
+            "this rule nests more than {MAX_DEPTH} levels deep; {}",
+            refused[0]
+        );
+        for text in [
+            format!("tag t when {}x", "not ".repeat(200_000)),
+            format!("metric m = {}1", "-".repeat(200_000)),
+            format!("metric m = {}1{}", "(".repeat(10_000), ")".repeat(10_000)),
+            format!("tag t when {}x", "not x = ".repeat(100_000)),
+            format!("metric m = f({}1)", "g(".repeat(MAX_DEPTH)),
+        ] {
+            assert_eq!(messages(&text), [more.clone()]);
+        }
+    }
+
+    #[test]
+    fn deep_trees_built_without_recursion_are_torn_down_without_it() {
+        let chain = format!("metric m = {}1", "1 + ".repeat(200_000));
+        assert_eq!(
+            messages(&chain),
+            [format!(
+                "this rule nests 200001 levels deep; seg reads at most {MAX_DEPTH}"
+            )]
+        );
+        // Fails at its very end, after the tree of all before is built.
+        let failing = format!("{chain}{}", "0".repeat(400));
+        assert_eq!(messages(&failing), ["this number is too large"]);
+        let failing = format!("metric m = f({}1, 2025-02-30)", "1 + ".repeat(200_000));
+        assert_eq!(
+            messages(&failing),
+            ["`2025-02-30` is not a date in the calendar"]
+        );
+    }
 
     #[test]
     fn broken_statements_still_name_what_they_define() {
