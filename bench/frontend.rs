@@ -2,10 +2,10 @@
 //! text), check against a catalog that knows the generated columns, and
 //! compile to SQL. Target: under 100 ms for all three.
 //!
-//!     cargo bench --profile dev --bench frontend
+//!     cd bench/frontend && cargo bench
 //!
-//! (The `bench` profile would compile DuckDB again; the dev profile is the
-//! build the README uses.) Two other uses, instead of the benchmark:
+//! (its own crate, `bench/frontend/`: seg without DuckDB, built as the
+//! README builds it). Two other uses, instead of the benchmark:
 //!
 //! - `SEG_BENCH_WRITE=DIR` writes generated rule sets of 1,000 and 60,000
 //!   statements with their data files to DIR, for timing `seg check` on

@@ -62,7 +62,10 @@ fn check(rules: &RuleSet, args: &[&str], limit: Duration) -> (i32, String, Strin
     )
 }
 
-const FEW_SECONDS: Duration = Duration::from_secs(10);
+/// Each takes a few seconds of CPU at most (1.5 s for 5 MB); the limit is
+/// generous because this machine is shared, and catches hangs and
+/// quadratic costs, which take minutes.
+const FEW_SECONDS: Duration = Duration::from_secs(60);
 
 #[test]
 fn ten_thousand_nested_parentheses_are_an_error() {
@@ -133,7 +136,7 @@ fn a_long_chain_that_fails_at_its_end_is_no_crash() {
 
 /// A 360 KB rule on one line, whose error is at its very end.
 fn long_line(error: &str) -> String {
-    let values: Vec<String> = (0..30_000).map(|i| format!("\"r{i}\"")).collect();
+    let values: Vec<String> = (0..40_000).map(|i| format!("\"r{i}\"")).collect();
     let line = format!("tag t when region in ({}) and {error}\n", values.join(", "));
     assert!(line.len() > 360_000, "{}", line.len());
     format!("{}{line}", generate::SOURCES)
