@@ -15,6 +15,7 @@
 //! this library never parses arguments.
 
 pub mod diagnostic;
+#[cfg(feature = "engine")]
 pub mod engine;
 pub mod semantic;
 pub mod source;

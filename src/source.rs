@@ -80,7 +80,7 @@ impl SourceFile {
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let line = self.line_of(offset);
         let start = self.line_starts[line];
         let end = offset.min(self.text.len());
         let column = self
@@ -88,6 +88,20 @@ impl SourceFile {
             .get(start..end)
             .map_or(end - start, |s| s.chars().count());
         (line + 1, column + 1)
+    }
+
+    /// The 0-based line a byte offset is on.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.line_starts.partition_point(|&s| s <= offset) - 1
+    }
+
+    /// The byte offset where a 0-based line starts; the end of the text for
+    /// lines past the last.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_starts
+            .get(line)
+            .copied()
+            .unwrap_or(self.text.len())
     }
 
     /// The folder relative `from "..."` paths of this file start from.

@@ -36,12 +36,27 @@ fn style() -> render::Style {
     render::Style { colour, width }
 }
 
+/// At most this many diagnostics are drawn for a person; past that, more
+/// only scroll the first ones away (and cost time). JSON has them all.
+pub const HUMAN_LIMIT: usize = 100;
+
 /// Prints diagnostics: as reports on stderr, or as a JSON array on stdout.
 pub fn diagnostics(diagnostics: &[Diagnostic], files: &SourceMap, format: Format) {
     match format {
         Format::Human => {
             if !diagnostics.is_empty() {
-                stderr(&render::human(diagnostics, files, style()));
+                let shown = first_to_show(diagnostics, HUMAN_LIMIT);
+                stderr(&render::human(&shown, files, style()));
+            }
+            if let Some(more) = diagnostics
+                .len()
+                .checked_sub(HUMAN_LIMIT)
+                .filter(|&n| n > 0)
+            {
+                stderr(&format!(
+                    "… and {} more (use --format json for all)\n\n",
+                    thousands(more as i64)
+                ));
             }
         }
         Format::Json => {
@@ -52,6 +67,19 @@ pub fn diagnostics(diagnostics: &[Diagnostic], files: &SourceMap, format: Format
             ));
         }
     }
+}
+
+/// The first `limit` diagnostics to draw, in reading order: errors before
+/// warnings when not all fit, so no error hides behind many warnings.
+fn first_to_show(diagnostics: &[Diagnostic], limit: usize) -> Vec<Diagnostic> {
+    if diagnostics.len() <= limit {
+        return diagnostics.to_vec();
+    }
+    let errors = diagnostics.iter().filter(|d| d.is_error());
+    let warnings = diagnostics.iter().filter(|d| !d.is_error());
+    let mut shown: Vec<Diagnostic> = errors.chain(warnings).take(limit).cloned().collect();
+    seg::diagnostic::sort(&mut shown);
+    shown
 }
 
 /// The exit status for a set of diagnostics.

@@ -5,6 +5,7 @@
 //! text of the rule files is attached only when rendering (`render`).
 
 mod codes;
+mod excerpt;
 pub mod render;
 
 pub use codes::{Code, CodeInfo, explain, markdown};

@@ -3,8 +3,9 @@
 
 use std::fmt;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 
+use super::excerpt::Excerpt;
 use super::{Diagnostic, Severity};
 use crate::source::{SourceMap, Span};
 
@@ -119,21 +120,21 @@ pub fn json(diagnostics: &[Diagnostic], files: &SourceMap) -> Vec<JsonDiagnostic
         .collect()
 }
 
-/// A diagnostic with its file text attached, in the shape miette renders.
-/// Secondary labels in the primary's file are drawn beside it; those in other
-/// files become related reports with their own source.
-struct Report {
+/// A diagnostic with the lines of its file it shows, in the shape miette
+/// renders. Secondary labels in the primary's file are drawn beside it;
+/// those in other files become related reports with their own excerpt.
+struct Report<'a> {
     severity: miette::Severity,
     code: &'static str,
     message: String,
     help: Option<String>,
-    source: Option<NamedSource<String>>,
+    source: Option<Excerpt<'a>>,
     labels: Vec<LabeledSpan>,
-    related: Vec<Report>,
+    related: Vec<Report<'a>>,
 }
 
-impl Report {
-    fn new(d: &Diagnostic, files: &SourceMap) -> Report {
+impl<'a> Report<'a> {
+    fn new(d: &Diagnostic, files: &'a SourceMap) -> Report<'a> {
         let severity = match d.severity() {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
@@ -153,67 +154,64 @@ impl Report {
             }
             return report;
         };
-        report.source = Some(named_source(files, primary.span));
+        let (beside, elsewhere): (Vec<_>, Vec<_>) = d
+            .secondary
+            .iter()
+            .partition(|l| l.span.file == primary.span.file);
+        let spans: Vec<Span> = std::iter::once(primary)
+            .chain(beside.iter().copied())
+            .map(|l| l.span)
+            .collect();
+        let excerpt = Excerpt::new(files.get(primary.span.file), &spans);
         report.labels.push(LabeledSpan::new_primary_with_span(
             Some(primary.message.clone()),
-            source_span(primary.span),
+            excerpt.span(primary.span),
         ));
-        for l in &d.secondary {
-            if l.span.file == primary.span.file {
-                report.labels.push(LabeledSpan::new_with_span(
-                    Some(l.message.clone()),
-                    source_span(l.span),
-                ));
-            } else {
-                report.related.push(Report::note(l.span, &l.message, files));
-            }
+        for l in beside {
+            report.labels.push(LabeledSpan::new_with_span(
+                Some(l.message.clone()),
+                excerpt.span(l.span),
+            ));
         }
+        for l in elsewhere {
+            report.related.push(Report::note(l.span, &l.message, files));
+        }
+        report.source = Some(excerpt);
         report
     }
 
-    fn note(span: Span, message: &str, files: &SourceMap) -> Report {
+    fn note(span: Span, message: &str, files: &'a SourceMap) -> Report<'a> {
+        let excerpt = Excerpt::new(files.get(span.file), &[span]);
         Report {
             severity: miette::Severity::Advice,
             code: "",
             message: message.to_string(),
             help: None,
-            source: Some(named_source(files, span)),
             labels: vec![LabeledSpan::new_primary_with_span(
                 Some("here".to_string()),
-                source_span(span),
+                excerpt.span(span),
             )],
+            source: Some(excerpt),
             related: Vec::new(),
         }
     }
 }
 
-fn named_source(files: &SourceMap, span: Span) -> NamedSource<String> {
-    let file = files.get(span.file);
-    NamedSource::new(file.name.clone(), file.text.clone())
-}
-
-fn source_span(span: Span) -> SourceSpan {
-    SourceSpan::new(
-        (span.start as usize).into(),
-        (span.end - span.start) as usize,
-    )
-}
-
-impl fmt::Debug for Report {
+impl fmt::Debug for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
     }
 }
 
-impl fmt::Display for Report {
+impl fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
     }
 }
 
-impl std::error::Error for Report {}
+impl std::error::Error for Report<'_> {}
 
-impl miette::Diagnostic for Report {
+impl miette::Diagnostic for Report<'_> {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         (!self.code.is_empty()).then(|| Box::new(self.code) as Box<dyn fmt::Display>)
     }
@@ -239,5 +237,33 @@ impl miette::Diagnostic for Report {
     fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
         (!self.related.is_empty())
             .then(|| Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic)) as Box<_>)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Code;
+    use crate::source::FileId;
+
+    #[test]
+    fn a_diagnostic_far_along_a_long_line_shows_a_window_of_it() {
+        let line = format!(
+            "tag t when region in ({}) and x > nothing",
+            "\"r\", ".repeat(90_000)
+        );
+        let files = SourceMap::from_text("long.seg", &format!("as of 2025-06-30\n{line}\n"));
+        let at = files.get(FileId(0)).text.find("nothing").unwrap();
+        let d = Diagnostic::new(Code::UnknownName, "`nothing` is not defined")
+            .at(Span::new(FileId(0), at, at + 7), "unknown name")
+            .also(Span::new(FileId(0), 17, 20), "the rule");
+        let out = human(&[d], &files, Style::PLAIN);
+        assert!(out.len() < 2_000, "{out}");
+        assert!(
+            out.contains(&format!("[long.seg:2:{}]", at - 17 + 1)),
+            "{out}"
+        );
+        assert!(out.contains("x > nothing"), "{out}");
+        assert!(out.contains('…'), "{out}");
     }
 }

@@ -308,8 +308,8 @@ impl<'a> Checker<'a> {
         if source.columns.is_none() {
             if !self.assumed.contains(&n.text) {
                 self.assumed.push(n.text.clone());
-                let defined: Vec<&str> = self.defined_names();
-                let close = did_you_mean(&n.text, defined.iter().copied());
+                let defined = self.defined_names();
+                let close = self.suggest(&n.text, defined.iter().map(String::as_str));
                 let d = Diagnostic::new(
                     Code::AssumedColumn,
                     format!(
@@ -361,17 +361,39 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Names a user defined: definitions and params.
-    fn defined_names(&self) -> Vec<&str> {
-        let mut names: Vec<&str> = self
-            .defs
-            .iter()
-            .filter(|d| !matches!(d.kind, DefKind::Dataset))
-            .map(|d| d.name.as_str())
-            .chain(self.params.iter().map(|p| p.name.as_str()))
-            .collect();
-        names.sort();
-        names
+    /// Names a user defined: definitions and params, sorted. Collected once
+    /// (they are all declared before any is resolved): a rule set with
+    /// thousands of unknown names asked for them thousands of times.
+    fn defined_names(&self) -> &[String] {
+        self.defined.get_or_init(|| {
+            let mut names: Vec<String> = self
+                .defs
+                .iter()
+                .filter(|d| !matches!(d.kind, DefKind::Dataset))
+                .map(|d| d.name.clone())
+                .chain(self.params.iter().map(|p| p.name.clone()))
+                .collect();
+            names.sort();
+            names
+        })
+    }
+
+    /// "did you mean", within a budget of comparisons for the whole check:
+    /// comparing each of thousands of unknown names with each of thousands of
+    /// definitions took minutes. The first ones (those people read) get
+    /// their suggestion.
+    fn suggest<'c>(
+        &self,
+        name: &str,
+        candidates: impl Iterator<Item = &'c str> + Clone,
+    ) -> Option<&'c str> {
+        let cost = candidates.clone().count();
+        let left = self.suggestion_budget.get();
+        if cost > left {
+            return None;
+        }
+        self.suggestion_budget.set(left - cost);
+        did_you_mean(name, candidates)
     }
 
     fn unknown_name(&mut self, n: &Name, span: Span) {
@@ -380,13 +402,19 @@ impl<'a> Checker<'a> {
             .customers
             .map(|c| self.sources[c].column_names())
             .unwrap_or_default();
-        let close = did_you_mean(&n.text, defined.iter().chain(columns.iter()).copied());
+        let close = self.suggest(
+            &n.text,
+            defined
+                .iter()
+                .map(String::as_str)
+                .chain(columns.iter().copied()),
+        );
         let mut help = match close {
             Some(s) => format!("did you mean `{s}`? "),
             None => String::new(),
         };
         if !defined.is_empty() {
-            help.push_str(&format!("defined: {}", list_names(&defined, 8)));
+            help.push_str(&format!("defined: {}", list_names(defined, 8)));
         }
         if !columns.is_empty() {
             if !defined.is_empty() {

@@ -344,6 +344,71 @@ impl Expr {
     }
 }
 
+impl Statement {
+    /// Drops the statement without recursion, however deeply it nests.
+    pub fn discard(self) {
+        let mut stack: Vec<Expr> = match self.kind {
+            StatementKind::Metric(m) => vec![m.expr],
+            StatementKind::Score(s) => std::iter::once(s.expr).chain(s.subset).collect(),
+            StatementKind::Tag(t) => vec![t.condition],
+            StatementKind::Rule(r) => r.condition.into_iter().collect(),
+            _ => Vec::new(),
+        };
+        Expr::discard_all(&mut stack);
+    }
+}
+
+impl Expr {
+    /// Drops expressions without recursion: each node's children are moved
+    /// onto `stack` before the node itself goes, so no drop nests.
+    pub fn discard_all(stack: &mut Vec<Expr>) {
+        while let Some(mut e) = stack.pop() {
+            e.take_children(stack);
+        }
+    }
+
+    /// Moves the children out (leaving leaves in their place).
+    fn take_children(&mut self, out: &mut Vec<Expr>) {
+        let span = self.span;
+        let mut take = |b: &mut Box<Expr>| {
+            let leaf = Expr {
+                kind: ExprKind::Literal(Literal::Bool(false)),
+                span,
+            };
+            out.push(std::mem::replace(&mut **b, leaf));
+        };
+        match &mut self.kind {
+            ExprKind::Literal(_) | ExprKind::Name(_) | ExprKind::Qualified { .. } => {}
+            ExprKind::Unary { expr, .. }
+            | ExprKind::IsMissing { expr, .. }
+            | ExprKind::Within { expr, .. } => take(expr),
+            ExprKind::Binary { left, right, .. } => {
+                take(left);
+                take(right);
+            }
+            ExprKind::InList { expr, items, .. } => {
+                take(expr);
+                out.append(items);
+            }
+            ExprKind::Between {
+                expr, low, high, ..
+            } => {
+                take(expr);
+                take(low);
+                take(high);
+            }
+            ExprKind::Call { args, .. } => {
+                for arg in args.drain(..) {
+                    if let ArgumentKind::Value { expr, filter } = arg.kind {
+                        out.push(expr);
+                        out.extend(filter);
+                    }
+                }
+            }
+        }
+    }
+}
+
 impl StatementKind {
     /// The expressions a statement holds.
     pub fn expressions(&self) -> Vec<&Expr> {

@@ -35,11 +35,26 @@ static PRATT: ConstPrattParser<Rule, 18> = ConstPrattParser::new_const(pest::pra
     Op::prefix(Rule::neg),
 ]);
 
+/// The most rule calls pest makes for one statement before giving up: far
+/// more than any statement a person writes needs (a 360 KB rule takes about
+/// a million), few enough that a pathological one ends in seconds.
+const CALL_LIMIT: usize = 50_000_000;
+
+/// Sets pest's process-wide options (read when each parse starts).
+pub fn configure() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // A backstop behind the depth scan (`depth.rs`): no statement makes
+        // pest work without end.
+        pest::set_call_limit(std::num::NonZeroUsize::new(CALL_LIMIT));
+    });
+}
+
 /// Parses one statement whose text starts at byte `offset` of file `file`.
 pub fn statement(text: &str, file: FileId, offset: usize) -> Result<Statement> {
     let ctx = Ctx { file, offset };
-    let mut pairs =
-        SegParser::parse(Rule::statement, text).map_err(|e| ctx.syntax_error(text, e))?;
+    let mut pairs = SegParser::parse(Rule::statement, text)
+        .map_err(|e| ctx.syntax_error(text, detailed(text).unwrap_or(e)))?;
     let statement = pairs.next().expect("statement rule");
     let inner = statement
         .into_inner()
@@ -48,21 +63,65 @@ pub fn statement(text: &str, file: FileId, offset: usize) -> Result<Statement> {
     ctx.statement(inner)
 }
 
-/// Finds the comments of a file. Returns nothing if the file cannot even be
-/// tokenised (its syntax errors are reported by the statement parser).
+/// The error of a statement that does not parse, parsed again with pest's
+/// error detail on: the literal tokens ("(", ",") tried at the error, which
+/// pest does not list among the expected rules. Collecting them slows every
+/// parse down (a third of checking a large rule set), so only statements
+/// that fail pay for it.
+fn detailed(text: &str) -> Option<pest::error::Error<Rule>> {
+    // The setting is process-wide: the lock keeps it on for this parse
+    // alone. A parse on another thread meanwhile only collects detail it
+    // does not use.
+    static DETAIL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _only_one = DETAIL.lock().unwrap_or_else(|e| e.into_inner());
+    pest::set_error_detail(true);
+    let error = SegParser::parse(Rule::statement, text).err();
+    pest::set_error_detail(false);
+    error
+}
+
+/// Finds the comments of a file: a `#` outside quotes, to the end of its
+/// line. A scan instead of a grammar rule: it is one more pass over every
+/// file, and pest made it the slowest part of reading a large one.
 pub fn comments(text: &str, file: FileId) -> Vec<Comment> {
-    let ctx = Ctx { file, offset: 0 };
-    let Ok(pairs) = SegParser::parse(Rule::comments, text) else {
-        return Vec::new();
-    };
-    pairs
-        .flatten()
-        .filter(|p| p.as_rule() == Rule::comment)
-        .map(|p| Comment {
-            span: ctx.span(&p),
-            text: p.as_str()[1..].to_string(),
-        })
-        .collect()
+    let bytes = text.as_bytes();
+    let mut comments = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'#' => {
+                let end = bytes[i..]
+                    .iter()
+                    .position(|&c| c == b'\n' || c == b'\r')
+                    .map_or(bytes.len(), |n| i + n);
+                comments.push(Comment {
+                    span: Span::new(file, i, end),
+                    text: text[i + 1..end].to_string(),
+                });
+                i = end;
+            }
+            // A quote that does not close on its line is just a character.
+            b'"' | b'\'' => i = string_end(bytes, i).unwrap_or(i + 1),
+            _ => i += 1,
+        }
+    }
+    comments
+}
+
+/// Where the string starting at `start` ends, as the grammar's `string`
+/// reads it: on the same line, with `\"`, `\'` and `\\` as escapes.
+fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let quote = bytes[start];
+    let mut i = start + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if matches!(bytes.get(i + 1), Some(b'"' | b'\'' | b'\\')) => i += 2,
+            b'\\' | b'\n' | b'\r' => return None,
+            c if c == quote => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 struct Ctx {
@@ -118,10 +177,8 @@ impl Ctx {
                 skip(&mut inner, Rule::kw_score);
                 let name = self.name(inner.next().unwrap());
                 let expr = self.expr(inner.next().unwrap())?;
-                let subset = match inner.next() {
-                    Some(s) => Some(self.expr(last(s))?),
-                    None => None,
-                };
+                let subset = inner.next().map(|s| self.expr(last(s))).transpose();
+                let (expr, subset) = or_discard(expr, subset)?;
                 StatementKind::Score(ScoreDecl { name, expr, subset })
             }
             Rule::tags_from_decl => {
@@ -254,56 +311,29 @@ impl Ctx {
                 })
             })
             .map_postfix(|lhs, op| {
-                let lhs = Box::new(lhs?);
-                let span = lhs.span.to(self.span(&op));
-                let rule = op.as_rule();
-                // The words (`is`, `in`, `between`, ...) carry no meaning here.
-                let mut inner = op
-                    .into_inner()
-                    .filter(|p| {
-                        !matches!(
-                            p.as_rule(),
-                            Rule::kw_is
-                                | Rule::kw_missing
-                                | Rule::kw_in
-                                | Rule::kw_between
-                                | Rule::kw_and
-                                | Rule::kw_within
-                        )
-                    })
-                    .peekable();
-                let negated = inner.next_if(|p| p.as_rule() == Rule::negated).is_some();
-                let kind = match rule {
-                    Rule::is_missing => ExprKind::IsMissing { expr: lhs, negated },
-                    Rule::in_list => ExprKind::InList {
-                        expr: lhs,
-                        items: inner.map(|p| self.expr(p)).collect::<Result<_>>()?,
+                let op_span = self.span(&op);
+                let (lhs, (operands, negated)) = or_discard(lhs?, self.postfix(op))?;
+                let span = lhs.span.to(op_span);
+                let expr = Box::new(lhs);
+                let kind = match operands {
+                    Postfix::IsMissing => ExprKind::IsMissing { expr, negated },
+                    Postfix::InList(items) => ExprKind::InList {
+                        expr,
+                        items,
                         negated,
                     },
-                    Rule::between => {
-                        let low = self.expr(inner.next().unwrap())?;
-                        let high = self.expr(inner.next().unwrap())?;
-                        ExprKind::Between {
-                            expr: lhs,
-                            low: Box::new(low),
-                            high: Box::new(high),
-                            negated,
-                        }
-                    }
-                    Rule::within => {
-                        let amount = inner.next().unwrap();
-                        let unit = inner.next().unwrap();
-                        ExprKind::Within {
-                            expr: lhs,
-                            period: self.period(amount, unit)?,
-                        }
-                    }
-                    other => unreachable!("postfix {other:?}"),
+                    Postfix::Between(low, high) => ExprKind::Between {
+                        expr,
+                        low: Box::new(low),
+                        high: Box::new(high),
+                        negated,
+                    },
+                    Postfix::Within(period) => ExprKind::Within { expr, period },
                 };
                 Ok(Expr { kind, span })
             })
             .map_infix(|lhs, op, rhs| {
-                let (lhs, rhs) = (lhs?, rhs?);
+                let (lhs, rhs) = both(lhs, rhs)?;
                 let op = match op.as_rule() {
                     Rule::or => BinaryOp::Or,
                     Rule::and => BinaryOp::And,
@@ -331,6 +361,45 @@ impl Ctx {
             .parse(pairs)
     }
 
+    /// What a postfix operator holds besides its operand, and whether it is
+    /// negated (`is not missing`, `not in`, `not between`).
+    fn postfix(&self, op: Pair<Rule>) -> Result<(Postfix, bool)> {
+        let rule = op.as_rule();
+        // The words (`is`, `in`, `between`, ...) carry no meaning here.
+        let mut inner = op
+            .into_inner()
+            .filter(|p| {
+                !matches!(
+                    p.as_rule(),
+                    Rule::kw_is
+                        | Rule::kw_missing
+                        | Rule::kw_in
+                        | Rule::kw_between
+                        | Rule::kw_and
+                        | Rule::kw_within
+                )
+            })
+            .peekable();
+        let negated = inner.next_if(|p| p.as_rule() == Rule::negated).is_some();
+        let operands = match rule {
+            Rule::is_missing => Postfix::IsMissing,
+            Rule::in_list => Postfix::InList(all(inner.map(|p| self.expr(p)))?),
+            Rule::between => {
+                let low = self.expr(inner.next().unwrap());
+                let high = self.expr(inner.next().unwrap());
+                let (low, high) = both(low, high)?;
+                Postfix::Between(low, high)
+            }
+            Rule::within => {
+                let amount = inner.next().unwrap();
+                let unit = inner.next().unwrap();
+                Postfix::Within(self.period(amount, unit)?)
+            }
+            other => unreachable!("postfix {other:?}"),
+        };
+        Ok((operands, negated))
+    }
+
     fn primary(&self, pair: Pair<Rule>) -> Result<Expr> {
         let span = self.span(&pair);
         let kind = match pair.as_rule() {
@@ -354,7 +423,7 @@ impl Ctx {
             Rule::call => {
                 let mut inner = pair.into_inner();
                 let function = self.name(inner.next().unwrap());
-                let args = inner.map(|a| self.argument(a)).collect::<Result<_>>()?;
+                let args = all_arguments(inner.map(|a| self.argument(a)))?;
                 ExprKind::Call { function, args }
             }
             _ => ExprKind::Literal(self.literal(&pair)?),
@@ -373,13 +442,10 @@ impl Ctx {
             let unit = parts.next().unwrap();
             ArgumentKind::Window(self.period(amount, unit)?)
         } else {
-            ArgumentKind::Value {
-                expr: self.expr(first)?,
-                filter: match inner.next() {
-                    Some(f) => Some(self.expr(last(f))?),
-                    None => None,
-                },
-            }
+            let expr = self.expr(first)?;
+            let filter = inner.next().map(|f| self.expr(last(f))).transpose();
+            let (expr, filter) = or_discard(expr, filter)?;
+            ArgumentKind::Value { expr, filter }
         };
         Ok(Argument { kind, span })
     }
@@ -435,6 +501,9 @@ impl Ctx {
     }
 
     fn syntax_error(&self, text: &str, error: pest::error::Error<Rule>) -> Diagnostic {
+        if let pest::error::ErrorVariant::CustomError { message } = &error.variant {
+            return self.too_much_work(text, message);
+        }
         let mut pos = match error.location {
             pest::error::InputLocation::Pos(p) => p,
             pest::error::InputLocation::Span((s, _)) => s,
@@ -494,6 +563,27 @@ impl Ctx {
         .at(at, format!("expected {first}"));
         diagnostic.help = hint(text, pos, found, &rules);
         diagnostic
+    }
+}
+
+impl Ctx {
+    /// pest stopped on its own limits (`CALL_LIMIT`, or the stack it has
+    /// left), which only absurd input reaches.
+    fn too_much_work(&self, text: &str, why: &str) -> Diagnostic {
+        let first_line = text.find('\n').unwrap_or(text.len()).min(text.len());
+        let end = (0..=first_line.min(40))
+            .rev()
+            .find(|&i| text.is_char_boundary(i))
+            .unwrap_or(0);
+        Diagnostic::new(
+            Code::Syntax,
+            "this rule is too long or too intricate for seg to read",
+        )
+        .at(
+            Span::new(self.file, self.offset, self.offset + end),
+            format!("seg gave up reading this rule ({why})"),
+        )
+        .help("split it into metrics that build on each other")
     }
 }
 
@@ -633,6 +723,80 @@ fn hint(text: &str, pos: usize, found: &str, rules: &[Rule]) -> Option<String> {
         );
     }
     None
+}
+
+/// The operands of a postfix operator.
+enum Postfix {
+    IsMissing,
+    InList(Vec<Expr>),
+    Between(Expr, Expr),
+    Within(Period),
+}
+
+// A tree that fails halfway may already be deep (`1 + 1 + ... + 1e999`,
+// built without recursion): the parts that did parse are discarded without
+// recursion too, instead of being dropped.
+
+/// `kept` and the outcome of `rest`, or the error (with `kept` discarded).
+fn or_discard<T>(kept: Expr, rest: Result<T>) -> Result<(Expr, T)> {
+    match rest {
+        Ok(rest) => Ok((kept, rest)),
+        Err(d) => {
+            Expr::discard_all(&mut vec![kept]);
+            Err(d)
+        }
+    }
+}
+
+/// Both operands, or the first error (with the other operand discarded).
+fn both(left: Result<Expr>, right: Result<Expr>) -> Result<(Expr, Expr)> {
+    match (left, right) {
+        (Ok(l), Ok(r)) => Ok((l, r)),
+        (Err(d), other) | (other, Err(d)) => {
+            Expr::discard_all(&mut other.into_iter().collect());
+            Err(d)
+        }
+    }
+}
+
+/// Every expression, or the first error (with those that parsed discarded).
+fn all(items: impl Iterator<Item = Result<Expr>>) -> Result<Vec<Expr>> {
+    let mut parsed = Vec::new();
+    for item in items {
+        match item {
+            Ok(e) => parsed.push(e),
+            Err(d) => {
+                Expr::discard_all(&mut parsed);
+                return Err(d);
+            }
+        }
+    }
+    Ok(parsed)
+}
+
+/// Every argument of a call, or the first error (as [`all`]).
+fn all_arguments(args: impl Iterator<Item = Result<Argument>>) -> Result<Vec<Argument>> {
+    let mut parsed = Vec::new();
+    for arg in args {
+        match arg {
+            Ok(a) => parsed.push(a),
+            Err(d) => {
+                let mut exprs = parsed
+                    .into_iter()
+                    .filter_map(|a: Argument| match a.kind {
+                        ArgumentKind::Value { expr, filter } => {
+                            Some(std::iter::once(expr).chain(filter))
+                        }
+                        ArgumentKind::Window(_) => None,
+                    })
+                    .flatten()
+                    .collect();
+                Expr::discard_all(&mut exprs);
+                return Err(d);
+            }
+        }
+    }
+    Ok(parsed)
 }
 
 fn skip(pairs: &mut Pairs<Rule>, rule: Rule) {
