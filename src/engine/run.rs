@@ -105,6 +105,8 @@ pub struct ParamValue {
 pub struct SourceRecord {
     pub name: String,
     pub location: String,
+    /// A text file with a header line and no rows, read as zero facts.
+    pub header_only: bool,
 }
 
 pub fn run(
@@ -116,6 +118,7 @@ pub fn run(
 ) -> Result<RunSummary, EngineError> {
     let started_at = jiff::Timestamp::now();
     let clock = Instant::now();
+    engine.seal_for_run(program, options.out.as_deref())?;
 
     observer.stage("Checking customer keys");
     check_keys(engine, program, plan)?;
@@ -371,6 +374,7 @@ fn summarise(engine: &Engine, program: &Program, plan: &Plan) -> Result<RunSumma
             .map(|s| SourceRecord {
                 name: s.name.clone(),
                 location: s.location.describe(),
+                header_only: s.header_only.is_some(),
             })
             .collect(),
         tables: Vec::new(),

@@ -74,6 +74,7 @@ impl<'a> Checker<'a> {
             key: s.key.clone().or(s.by.clone()).unwrap_or_default(),
             at: s.at.clone(),
             zoned: s.zoned.clone(),
+            header_only: s.header_only.clone(),
         };
         let facts = (0..self.sources.len())
             .filter(|&s| s != customers)

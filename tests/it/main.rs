@@ -4,6 +4,7 @@
 mod cli;
 mod diagnostics;
 mod run;
+mod sandbox;
 mod sql;
 mod support;
 mod syntax;
