@@ -105,7 +105,9 @@ pub struct ParamValue {
 pub struct SourceRecord {
     pub name: String,
     pub location: String,
-    /// A text file with a header line and no rows, read as zero facts.
+    /// A text file with a header line and no rows, read as zero facts
+    /// (for the human summary; the run log's source records keep their shape).
+    #[serde(skip)]
     pub header_only: bool,
 }
 

@@ -74,10 +74,14 @@ impl Sandbox {
             };
             let reach = pattern_reach(path);
             grants.paths.extend(reach.listed.iter().map(text));
-            if reach.globbed {
-                grants.directories.push(text(&reach.fixed));
+            let granted = if reach.globbed {
+                &mut grants.directories
             } else {
-                grants.paths.push(text(&reach.fixed));
+                &mut grants.paths
+            };
+            granted.push(text(&reach.fixed));
+            if reach.written != reach.fixed {
+                granted.push(text(&reach.written));
             }
         }
         if let Some(db) = db {
@@ -202,7 +206,11 @@ mod tests {
         let grants = sandbox.grants(&[&escaped], None, None);
         assert_eq!(
             grants.paths,
-            vec![".".to_string(), "r[1]/orders.csv".to_string()]
+            vec![
+                ".".to_string(),
+                "r[1]/orders.csv".to_string(),
+                "r\\[1\\]/orders.csv".to_string()
+            ]
         );
     }
 }

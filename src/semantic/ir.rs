@@ -130,6 +130,9 @@ pub fn escape_glob(folder: &str) -> String {
 pub struct PatternReach {
     /// The file itself (no wildcard), or the folder the wildcards match in.
     pub fixed: PathBuf,
+    /// `fixed` as written in the pattern, escapes and all (DuckDB checks
+    /// access to the pattern too before it expands it).
+    pub written: PathBuf,
     /// Whether wildcards follow `fixed`.
     pub globbed: bool,
     /// Folders DuckDB lists to match an escaped part literally (their
@@ -144,12 +147,14 @@ pub fn pattern_reach(pattern: &Path) -> PatternReach {
     let text = pattern.to_string_lossy();
     let mut reach = PatternReach {
         fixed: PathBuf::new(),
+        written: PathBuf::new(),
         globbed: false,
         listed: Vec::new(),
         climbs: false,
     };
     if text.starts_with('/') {
         reach.fixed.push("/");
+        reach.written.push("/");
     }
     for part in text.split('/').filter(|p| !p.is_empty()) {
         if reach.globbed {
@@ -158,6 +163,7 @@ pub fn pattern_reach(pattern: &Path) -> PatternReach {
         }
         if !is_glob(part) {
             reach.fixed.push(part);
+            reach.written.push(part);
             continue;
         }
         let (literal, wild) = unescape_glob(part);
@@ -174,9 +180,11 @@ pub fn pattern_reach(pattern: &Path) -> PatternReach {
             reach.listed.push(parent);
         }
         reach.fixed.push(literal);
+        reach.written.push(part);
     }
     if reach.fixed.as_os_str().is_empty() {
         reach.fixed.push(".");
+        reach.written.push(".");
     }
     reach
 }
@@ -475,9 +483,9 @@ mod tests {
     fn only_the_written_part_of_a_path_may_glob() {
         let dir = Path::new("shop/rules[1]*");
         let plain = Location::file_in(dir, "orders.csv", FileFormat::Csv);
-        assert_eq!(path_of(&plain), "shop/rules\\[1\\]\\*/orders.csv");
+        assert_eq!(path_of(&plain), "shop/rules\\[1]\\*/orders.csv");
         let glob = Location::file_in(dir, "orders/*.csv", FileFormat::Csv);
-        assert_eq!(path_of(&glob), "shop/rules\\[1\\]\\*/orders/*.csv");
+        assert_eq!(path_of(&glob), "shop/rules\\[1]\\*/orders/*.csv");
         // A folder without wildcards, and absolute paths, stay as written.
         let ordinary = Location::file_in(Path::new("a\\b/rules"), "x.csv", FileFormat::Csv);
         assert_eq!(path_of(&ordinary), "a\\b/rules/x.csv");
