@@ -49,6 +49,24 @@ pub struct RuleArgs {
     /// The date the run is as of (default: the rules' `as of`, else today, UTC).
     #[arg(long, value_name = "DATE", value_parser = date)]
     pub as_of: Option<Date>,
+    /// Read file sources only from this folder (repeatable; also SEG_ALLOW_PATH, `:`-separated). Default: anywhere.
+    #[arg(long = "allow-path", value_name = "DIR")]
+    pub allow_paths: Vec<PathBuf>,
+}
+
+impl RuleArgs {
+    /// The folders file sources are confined to: every `--allow-path`,
+    /// then those of `SEG_ALLOW_PATH`.
+    pub fn allowed_folders(&self) -> Vec<PathBuf> {
+        let from_env = std::env::var_os("SEG_ALLOW_PATH")
+            .map(|v| std::env::split_paths(&v).collect::<Vec<_>>())
+            .unwrap_or_default();
+        self.allow_paths
+            .iter()
+            .cloned()
+            .chain(from_env.into_iter().filter(|p| !p.as_os_str().is_empty()))
+            .collect()
+    }
 }
 
 #[derive(Debug, Args)]

@@ -1,9 +1,10 @@
 //! `seg check`: every problem in a rule set, in one pass.
 
 use seg::Checked;
-use seg::engine::Engine;
+use seg::diagnostic::{Code, Diagnostic};
+use seg::engine::{Engine, EngineError};
 use seg::semantic::{Mode, Settings};
-use seg::source::{SourceMap, read_rule_set};
+use seg::source::{LoadError, SourceMap, read_rule_set};
 
 use super::args::{CheckArgs, Format, RuleArgs};
 use super::output;
@@ -13,7 +14,7 @@ pub fn run(args: CheckArgs) -> u8 {
         Ok(e) => e,
         Err(status) => return status,
     };
-    let (files, checked) = match load(&args.rules, Mode::Check, &engine) {
+    let (files, checked) = match load(&args.rules, Mode::Check, &engine, args.format) {
         Ok(x) => x,
         Err(status) => return status,
     };
@@ -30,36 +31,61 @@ pub fn run(args: CheckArgs) -> u8 {
     output::status(&checked.diagnostics)
 }
 
-/// The database to read tables from (read-only), or an in-memory one.
+/// The database to read tables from (read-only), or an in-memory one,
+/// confined to the `--allow-path` folders.
 pub fn open_for_reading(args: &RuleArgs) -> Result<Engine, u8> {
     let engine = match &args.db {
         Some(db) => Engine::open_read_only(db),
         None => Engine::in_memory(),
     };
-    engine.map_err(|e| output::failure(&e))
+    engine
+        .and_then(|e| confine(e, args))
+        .map_err(|e| output::failure(&e))
+}
+
+/// Applies `--allow-path` (and `SEG_ALLOW_PATH`) to an engine.
+pub fn confine(mut engine: Engine, args: &RuleArgs) -> Result<Engine, EngineError> {
+    engine.confine_to(&args.allowed_folders())?;
+    Ok(engine)
 }
 
 /// Reads and checks the rule set. Errors reading the files themselves end
-/// the command with status 2.
-pub fn load(args: &RuleArgs, mode: Mode, engine: &Engine) -> Result<(SourceMap, Checked), u8> {
-    let files = read_rule_set(&args.path).map_err(|e| {
-        let help = match e {
-            seg::source::LoadError::Empty { .. }
-            | seg::source::LoadError::Missing { .. }
-            | seg::source::LoadError::NotRules { .. } => Some(
-                "give a folder of .seg files (every .seg file in it is one rule set) or one .seg file, e.g. `seg check rules`"
-                    .to_string(),
-            ),
-            seg::source::LoadError::Io { .. } => None,
-        };
-        output::usage(e.to_string(), help)
-    })?;
+/// the command with status 2 (as JSON diagnostics with `--format json`).
+pub fn load(
+    args: &RuleArgs,
+    mode: Mode,
+    engine: &Engine,
+    format: Format,
+) -> Result<(SourceMap, Checked), u8> {
+    let files = read_rule_set(&args.path).map_err(|e| unreadable(&e, format))?;
     let mut settings = Settings::new(mode, today());
     settings.as_of = args.as_of;
     settings.params = args.params.clone();
     settings.sources = args.sources.clone();
     let checked = seg::check(&files, engine, &settings);
     Ok((files, checked))
+}
+
+/// A rule set that cannot be read: said as a usage error, or as the one
+/// JSON diagnostic (E404) for tools.
+fn unreadable(error: &LoadError, format: Format) -> u8 {
+    let help = match error {
+        LoadError::Empty { .. } | LoadError::Missing { .. } | LoadError::NotRules { .. } => Some(
+            "give a folder of .seg files (every .seg file in it is one rule set) or one .seg file, e.g. `seg check rules`"
+                .to_string(),
+        ),
+        LoadError::Io { .. } => None,
+    };
+    if format == Format::Json {
+        let mut d = Diagnostic::new(Code::UnreadableRuleSet, error.to_string());
+        if let Some(help) = help {
+            d = d.help(help);
+        }
+        let diagnostics = [d];
+        output::diagnostics(&diagnostics, &SourceMap::default(), format);
+        return output::status(&diagnostics);
+    }
+    output::usage(error.to_string(), help)
 }
 
 /// Today in UTC: the bundled DuckDB has no time zones, so seg decides.

@@ -10,7 +10,7 @@ pub fn run(args: RuleArgs) -> u8 {
         Ok(e) => e,
         Err(status) => return status,
     };
-    let (files, checked) = match check::load(&args, Mode::Check, &engine) {
+    let (files, checked) = match check::load(&args, Mode::Check, &engine, Format::Human) {
         Ok(x) => x,
         Err(status) => return status,
     };

@@ -65,6 +65,7 @@ pub fn run(args: DemoArgs) -> u8 {
         params: Vec::new(),
         sources,
         as_of: AS_OF.parse().ok(),
+        allow_paths: Vec::new(),
     };
     let db = args.dir.join("seg.duckdb");
     let status = run::execute(&rules, &db, &RunOptions::default(), args.format);

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use seg::engine::{self, Engine, RunOptions, RunSummary};
+use seg::engine::{self, Engine, EngineError, RunOptions, RunSummary};
 use seg::semantic::Mode;
 
 use super::args::{Format, OutFormat, RuleArgs, RunArgs};
@@ -32,28 +32,45 @@ pub fn run(args: RunArgs) -> u8 {
 /// Checks, compiles and runs; prints the summary. Shared with `seg demo`.
 pub fn execute(rules: &RuleArgs, db: &Path, options: &RunOptions, format: Format) -> u8 {
     let created = !db.exists();
-    let engine = match Engine::open(db) {
+    let engine = match open(rules, db, options) {
         Ok(e) => e,
-        Err(e) => return output::failure(&e),
+        Err(e) => {
+            discard_if_created(created, db);
+            return output::failure(&e);
+        }
     };
-    // A run that never starts leaves no empty database behind.
-    let discard = |engine: Engine| {
+    let status = check_and_run(rules, db, &engine, options, format);
+    if status != CLEAN {
+        // A run that fails leaves no new, empty database behind (an
+        // existing one keeps its previous tables).
         drop(engine);
-        if created {
-            let _ = std::fs::remove_file(db);
-            let _ = std::fs::remove_file(format!("{}.wal", db.display()));
-        }
-    };
-    let (files, checked) = match check::load(rules, Mode::Run, &engine) {
+        discard_if_created(created, db);
+    }
+    status
+}
+
+/// The database of a run, confined to `--allow-path`, writing to `--out`.
+fn open(rules: &RuleArgs, db: &Path, options: &RunOptions) -> Result<Engine, EngineError> {
+    let mut engine = check::confine(Engine::open(db)?, rules)?;
+    if let Some(out) = &options.out {
+        engine.allow_writes_to(out);
+    }
+    Ok(engine)
+}
+
+fn check_and_run(
+    rules: &RuleArgs,
+    db: &Path,
+    engine: &Engine,
+    options: &RunOptions,
+    format: Format,
+) -> u8 {
+    let (files, checked) = match check::load(rules, Mode::Run, engine, format) {
         Ok(x) => x,
-        Err(status) => {
-            discard(engine);
-            return status;
-        }
+        Err(status) => return status,
     };
     output::diagnostics(&checked.diagnostics, &files, Format::Human);
     let Some(program) = checked.program else {
-        discard(engine);
         output::stderr(&format!(
             "not run: {}\n",
             output::totals(&checked.diagnostics)
@@ -62,7 +79,7 @@ pub fn execute(rules: &RuleArgs, db: &Path, options: &RunOptions, format: Format
     };
     let plan = seg::compile(&program);
     let progress = Progress::new();
-    let result = engine::run(&engine, &program, &plan, options, &progress);
+    let result = engine::run(engine, &program, &plan, options, &progress);
     progress.finish();
     match result {
         Ok(summary) => {
@@ -76,6 +93,14 @@ pub fn execute(rules: &RuleArgs, db: &Path, options: &RunOptions, format: Format
             CLEAN
         }
         Err(e) => output::failure(&e),
+    }
+}
+
+/// Removes a database file (and its write-ahead log) this run created.
+fn discard_if_created(created: bool, db: &Path) {
+    if created {
+        let _ = std::fs::remove_file(db);
+        let _ = std::fs::remove_file(format!("{}.wal", db.display()));
     }
 }
 
@@ -157,6 +182,12 @@ pub fn human(s: &RunSummary, db: &Path) -> String {
     }
     for warning in &s.warnings {
         out.push_str(&format!("warning: {warning}\n"));
+    }
+    for source in s.sources.iter().filter(|s| s.header_only) {
+        out.push_str(&format!(
+            "\nnote: {}: 0 rows ({} has a header line only)\n",
+            source.name, source.location
+        ));
     }
     out.push_str(&format!(
         "\ntables in {}: {}\n",

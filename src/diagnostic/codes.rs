@@ -268,6 +268,14 @@ given with `--db`. `seg check` reports this as warning W002 and checks everythin
         "`by customer_id` joins the fact rows to the customers; numbers join to numbers \
 and text to text. Convert one of them in the data.";
 
+    PathNotAllowed = "E312", "path-not-allowed", Error,
+        "A source is read from outside the folders seg may read.",
+        "Whoever runs seg can confine the sources of a rule set to some folders \
+(`--allow-path DIR`, repeatable, or `SEG_ALLOW_PATH`): a file source must then lie in \
+one of them, after `..` and symbolic links are resolved, so a rule file cannot read \
+`/home/ops/.ssh/...` or `../../secrets/x.csv`. Move the data into an allowed folder, or \
+ask whoever runs seg to allow its folder.";
+
     UnknownParam = "E401", "unknown-param", Error,
         "`--set` names a param that the rule set does not declare.",
         "`seg run --set vip_spend=8000` overrides `param vip_spend = 5000`. Declare the \
@@ -282,6 +290,12 @@ param in a rule file first.";
         "`--source` names a source that the rule set does not declare.",
         "`--source orders=path/to/orders.csv` replaces where the declared source \
 `orders` is read from.";
+
+    UnreadableRuleSet = "E404", "unreadable-rule-set", Error,
+        "The rule set itself cannot be read.",
+        "The path given to `seg check`, `compile` or `run` must be a folder holding \
+`.seg` files (all of them are one rule set) or one `.seg` file. This is reported when \
+the path is missing, holds no `.seg` file, is not a `.seg` file, or cannot be read.";
 
     NoOtherwise = "W001", "no-otherwise", Warning,
         "A segmentation has no `otherwise` rule.",
@@ -336,6 +350,7 @@ impl Code {
                 | Code::UnknownParam
                 | Code::ParamValue
                 | Code::UnknownSourceOverride
+                | Code::UnreadableRuleSet
         )
     }
 }
@@ -346,7 +361,7 @@ pub fn markdown() -> String {
         "# Diagnostics\n\n\
          Every problem `seg check` (and `compile`, `run`) reports has a stable code. \
          `E` codes are errors (exit status 1, or 2 for problems with the command line or \
-         the data: E310, E401, E402, E403); `W` codes are warnings (exit status 0). \
+         the data: E310, E401, E402, E403, E404); `W` codes are warnings (exit status 0). \
          `seg explain CODE` prints one entry; `seg check --format json` gives file, line, \
          column, code, severity, message and help for each.\n\n\
          This file is generated from `src/diagnostic/codes.rs` by `seg explain --all`; \

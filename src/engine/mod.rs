@@ -4,6 +4,7 @@
 
 mod demo;
 mod run;
+mod sandbox;
 
 pub use demo::{DemoData, generate_demo};
 pub use run::{
@@ -12,10 +13,11 @@ pub use run::{
 };
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use duckdb::{AccessMode, Config, Connection};
 
-use crate::semantic::ir::{FileFormat, Location};
+use crate::semantic::ir::{FileFormat, Location, pattern_reach};
 use crate::semantic::{Catalog, Column};
 use crate::sql::{self, DuckDb};
 
@@ -70,12 +72,31 @@ pub enum EngineError {
     #[error("cannot write `{path}`: {message}")]
     #[diagnostic(code(seg::write))]
     Write { path: String, message: String },
+
+    #[error("--allow-path `{path}`: {message}")]
+    #[diagnostic(
+        code(seg::allow_path),
+        help("--allow-path names an existing folder that sources may be read from")
+    )]
+    AllowPath { path: String, message: String },
+
+    #[error("cannot lock the database down: {message}")]
+    #[diagnostic(code(seg::sandbox))]
+    Sandbox { message: String },
 }
 
 /// An open DuckDB database: a file given with `--db`, or in memory.
+///
+/// It starts open, and is locked down ([`sandbox`]) as soon as the sources
+/// of a rule set are known: by [`Catalog::allow`] when the rules are
+/// checked, or at the start of a run. From then on DuckDB reaches only
+/// those sources, the database, `--out` and its temporary folder.
 pub struct Engine {
     conn: Connection,
     db: Option<PathBuf>,
+    sandbox: sandbox::Sandbox,
+    /// Whether the connection is locked down yet.
+    sealed: Mutex<bool>,
 }
 
 impl Engine {
@@ -97,6 +118,81 @@ impl Engine {
 
     pub fn in_memory() -> Result<Engine, EngineError> {
         Self::connect(None, AccessMode::Automatic)
+    }
+
+    /// Confines file sources to `folders` (`--allow-path`): a source
+    /// elsewhere is refused (E312). Without a call, sources may be anywhere.
+    pub fn confine_to(&mut self, folders: &[PathBuf]) -> Result<(), EngineError> {
+        for folder in folders {
+            if !folder.is_dir() {
+                return Err(EngineError::AllowPath {
+                    path: folder.display().to_string(),
+                    message: "no such folder".into(),
+                });
+            }
+            self.sandbox.confine.push(sandbox::resolve(folder));
+        }
+        Ok(())
+    }
+
+    /// Lets a run write files into `folder` (`--out`) once locked down.
+    pub fn allow_writes_to(&mut self, folder: &Path) {
+        self.sandbox.writes.push(folder.to_path_buf());
+    }
+
+    /// Locks the connection down for a run of `program`, unless checking
+    /// its rules did already; `out` is where the run writes files.
+    pub(crate) fn seal_for_run(
+        &self,
+        program: &crate::semantic::Program,
+        out: Option<&Path>,
+    ) -> Result<(), EngineError> {
+        let sources: Vec<&Location> = std::iter::once(&program.customers)
+            .chain(&program.facts)
+            .map(|s| &s.location)
+            .collect();
+        self.seal(&sources, out)
+    }
+
+    /// Locks the connection down to `sources` (and the database, `--out`,
+    /// `out` and the temporary folder). Only the first call counts.
+    fn seal(&self, sources: &[&Location], out: Option<&Path>) -> Result<(), EngineError> {
+        let mut sealed = self.sealed.lock().unwrap_or_else(|e| e.into_inner());
+        if *sealed {
+            return match out {
+                Some(out) if !self.sandbox.writes.iter().any(|w| w == out) => {
+                    Err(EngineError::Sandbox {
+                        message: format!(
+                            "`{}` was not allowed before the sources were read (Engine::allow_writes_to)",
+                            out.display()
+                        ),
+                    })
+                }
+                _ => Ok(()),
+            };
+        }
+        let temp = self
+            .query_text(&sql::temp_directory(&DuckDb))?
+            .into_iter()
+            .next()
+            .and_then(|row| row.into_iter().next().flatten());
+        let mut grants = self
+            .sandbox
+            .grants(sources, self.db.as_deref(), temp.as_deref());
+        grants
+            .directories
+            .extend(out.map(|o| o.display().to_string()));
+        self.conn
+            .execute_batch(&sql::lock_down(&DuckDb, &grants.paths, &grants.directories))
+            .map_err(|e| EngineError::Sandbox {
+                message: message(&e.to_string()),
+            })?;
+        *sealed = true;
+        Ok(())
+    }
+
+    fn is_sealed(&self) -> bool {
+        *self.sealed.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     fn connect(path: Option<&Path>, mode: AccessMode) -> Result<Engine, EngineError> {
@@ -131,6 +227,8 @@ impl Engine {
         Ok(Engine {
             conn,
             db: path.map(Path::to_path_buf),
+            sandbox: sandbox::Sandbox::default(),
+            sealed: Mutex::new(false),
         })
     }
 
@@ -167,30 +265,43 @@ impl Engine {
 }
 
 impl Catalog for Engine {
+    fn allow(&self, locations: &[Location]) -> Vec<Option<String>> {
+        let refusals: Vec<Option<String>> =
+            locations.iter().map(|l| self.sandbox.refusal(l)).collect();
+        let allowed: Vec<&Location> = locations
+            .iter()
+            .zip(&refusals)
+            .filter(|(_, refusal)| refusal.is_none())
+            .map(|(l, _)| l)
+            .collect();
+        match self.seal(&allowed, None) {
+            Ok(()) => refusals,
+            Err(e) => vec![Some(e.to_string()); locations.len()],
+        }
+    }
+
     fn columns(&self, location: &Location) -> Result<Vec<Column>, String> {
-        match location {
-            Location::Table(t) if self.db.is_none() => {
-                return Err(format!(
-                    "`{t}` is a table, and no database was given: pass --db <file> or declare the source `from \"<file>\"`"
-                ));
-            }
-            Location::File { path, .. } => {
-                let text = path.to_string_lossy();
-                let glob = text.contains(['*', '?', '[']);
-                if !glob && !path.exists() {
-                    return Err(format!("no file `{}`", path.display()));
-                }
-            }
-            Location::Table(_) => {}
+        // Fail closed: nothing is read before the sandbox is in place.
+        if !self.is_sealed() {
+            return Err("the sources were not announced (Catalog::allow) before reading".into());
         }
         let reason = |e: EngineError| match e {
             EngineError::Query { message, .. } => message,
             other => other.to_string(),
         };
+        match location {
+            Location::Table(table) => self.check_table(table).map_err(reason)??,
+            Location::File { path, .. } => {
+                let reach = pattern_reach(path);
+                if !reach.globbed && !reach.fixed.exists() {
+                    return Err(format!("no file `{}`", reach.fixed.display()));
+                }
+            }
+        }
         let rows = self
             .query_text(&sql::describe(&DuckDb, location))
             .map_err(reason)?;
-        let columns: Vec<Column> = rows
+        let mut columns: Vec<Column> = rows
             .into_iter()
             .filter_map(|row| {
                 let mut row = row.into_iter();
@@ -205,16 +316,15 @@ impl Catalog for Engine {
         {
             text_file_sanity(&columns)?;
             // Text files have no types of their own: DuckDB reads them off
-            // the rows, and with no rows every column would look like text.
+            // the rows. With no rows (a header line only) the file holds no
+            // facts, and its columns take whatever type the rules need.
             let rows = self
                 .query_text(&sql::first_row(&DuckDb, location))
                 .map_err(reason)?;
             if rows.is_empty() {
-                return Err(
-                    "it has no rows, so the types of its columns cannot be told; \
-                     add the rows, or write the data as Parquet, which keeps its types"
-                        .to_string(),
-                );
+                for column in &mut columns {
+                    column.sql_type = crate::semantic::types::HEADER_ONLY.to_string();
+                }
             }
         }
         Ok(columns)
@@ -237,6 +347,73 @@ impl Catalog for Engine {
             .into_iter()
             .filter_map(|row| row.into_iter().next().flatten())
             .collect())
+    }
+}
+
+impl Engine {
+    /// `from table` names a table or view of the database, and nothing
+    /// else: DuckDB would otherwise turn a name like `secrets.csv` into a
+    /// file of the working folder (a replacement scan).
+    fn check_table(&self, table: &str) -> Result<Result<(), String>, EngineError> {
+        if self.db.is_none() {
+            return Ok(Err(format!(
+                "`{table}` is a table, and no database was given: pass --db <file> or declare the source `from \"<file>\"`"
+            )));
+        }
+        let parts: Vec<&str> = table.split('.').collect();
+        let relations: Vec<Vec<String>> = self
+            .query_text(&sql::relations(&DuckDb))?
+            .into_iter()
+            .map(|row| row.into_iter().map(Option::unwrap_or_default).collect())
+            .collect();
+        let names: Vec<String> = relations.iter().map(|r| relation_name(r)).collect();
+        let found = relations.iter().any(|r| names_relation(r, &parts));
+        if found {
+            return Ok(Ok(()));
+        }
+        let listed: Vec<&str> = names.iter().map(String::as_str).collect();
+        let help = match crate::diagnostic::did_you_mean(table, listed.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`? "),
+            None => String::new(),
+        };
+        let tables = if listed.is_empty() {
+            "it has no tables".to_string()
+        } else {
+            format!(
+                "its tables are {}",
+                crate::diagnostic::list_names(&listed, 12)
+            )
+        };
+        Ok(Err(format!(
+            "the database has no table or view `{table}`; {help}{tables}"
+        )))
+    }
+}
+
+/// A table as a rule file names it: `schema.table`, or `table` in `main`.
+fn relation_name(row: &[String]) -> String {
+    match row {
+        [_, schema, name] if schema == "main" => name.clone(),
+        [_, schema, name] => format!("{schema}.{name}"),
+        _ => row.join("."),
+    }
+}
+
+/// Whether a (database, schema, name) row is what `parts` names, the way
+/// DuckDB resolves it (names are case-insensitive).
+fn names_relation(row: &[String], parts: &[&str]) -> bool {
+    let [database, schema, name] = row else {
+        return false;
+    };
+    let same = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
+    match parts {
+        [n] => same(schema, "main") && same(name, n),
+        [s, n] => {
+            same(schema, s) && same(name, n)
+                || same(database, s) && same(schema, "main") && same(name, n)
+        }
+        [d, s, n] => same(database, d) && same(schema, s) && same(name, n),
+        _ => false,
     }
 }
 
@@ -325,4 +502,72 @@ fn value_text(value: duckdb::types::Value) -> Option<String> {
         V::Text(s) => s,
         other => format!("{other:?}"),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(name: &str) -> Location {
+        Location::File {
+            path: Path::new("tests/fixtures/data").join(name),
+            format: FileFormat::Csv,
+        }
+    }
+
+    /// What a compiler bug could make DuckDB run, on a locked connection.
+    fn refused(engine: &Engine, sql: &str) -> String {
+        match engine.execute("a hostile statement", sql) {
+            Ok(()) => panic!("`{sql}` ran on a locked connection"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn a_locked_connection_reads_only_the_declared_sources() {
+        let engine = Engine::in_memory().unwrap();
+        let customers = fixture("customers.csv");
+        assert_eq!(engine.allow(std::slice::from_ref(&customers)), vec![None]);
+        assert_eq!(engine.columns(&customers).unwrap().len(), 6);
+        for sql in [
+            "SELECT * FROM read_csv('/etc/passwd')",
+            "SELECT * FROM read_text('/etc/hostname')",
+            "SELECT * FROM 'tests/fixtures/data/orders.csv'",
+            "SELECT * FROM glob('/etc/*')",
+            "COPY (SELECT 1) TO '/tmp/seg-sandbox-escape.csv'",
+            "ATTACH '/tmp/seg-sandbox-escape.duckdb' AS x",
+        ] {
+            let message = refused(&engine, sql);
+            assert!(
+                message.contains("disabled") || message.contains("ermission"),
+                "{sql}: {message}"
+            );
+        }
+        assert!(!Path::new("/tmp/seg-sandbox-escape.csv").exists());
+        // Nor can it be unlocked again.
+        for sql in [
+            "SET enable_external_access = true",
+            "SET allowed_directories = ['/']",
+            "SET lock_configuration = false",
+        ] {
+            refused(&engine, sql);
+        }
+    }
+
+    #[test]
+    fn nothing_is_read_before_the_sources_are_announced() {
+        let engine = Engine::in_memory().unwrap();
+        let error = engine.columns(&fixture("customers.csv")).unwrap_err();
+        assert!(error.contains("Catalog::allow"), "{error}");
+    }
+
+    #[test]
+    fn a_header_only_file_has_columns_of_no_type() {
+        let engine = Engine::in_memory().unwrap();
+        let file = fixture("orders_header_only.csv");
+        engine.allow(std::slice::from_ref(&file));
+        let columns = engine.columns(&file).unwrap();
+        assert_eq!(columns.len(), 7);
+        assert!(columns.iter().all(|c| c.sql_type == "NULL"), "{columns:?}");
+    }
 }

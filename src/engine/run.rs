@@ -110,6 +110,10 @@ pub struct ParamValue {
 pub struct SourceRecord {
     pub name: String,
     pub location: String,
+    /// A text file with a header line and no rows, read as zero facts
+    /// (for the human summary; the run log's source records keep their shape).
+    #[serde(skip)]
+    pub header_only: bool,
 }
 
 /// How many rows of a fact source a run read, and how many of them had no
@@ -151,6 +155,7 @@ pub fn run(
 ) -> Result<RunSummary, EngineError> {
     let started_at = jiff::Timestamp::now();
     let clock = Instant::now();
+    engine.seal_for_run(program, options.out.as_deref())?;
 
     observer.stage("Checking customer keys");
     check_keys(engine, program, plan)?;
@@ -353,6 +358,7 @@ fn summarise(engine: &Engine, program: &Program, plan: &Plan) -> Result<RunSumma
             .map(|s| SourceRecord {
                 name: s.name.clone(),
                 location: s.location.describe(),
+                header_only: s.header_only.is_some(),
             })
             .collect(),
         warnings: source_rows.iter().filter_map(SourceRows::warning).collect(),

@@ -5,12 +5,35 @@
 use std::collections::HashMap;
 
 use super::ir::{FileFormat, Location, Value};
+use super::types::HEADER_ONLY;
 use super::{Checker, Def, DefKind, DefState, Entry, Mode, ParamInfo, SourceInfo, Type, types};
 use crate::diagnostic::{Code, Diagnostic, did_you_mean, list_names};
 use crate::source::Span;
 use crate::syntax::ast::{
     self, Ast, Describe, Literal, Name, SourceDecl, SourceOptionKind, StatementKind, TagsFrom,
 };
+
+/// The clauses of one `source` line, each taken once.
+struct Clauses<'d> {
+    /// The location of `from ...` and where it is written; no location
+    /// when it cannot be used (E308 says why).
+    from: Option<(Option<Location>, Span)>,
+    key: Option<&'d Name>,
+    by: Option<&'d Name>,
+    at: Option<&'d Name>,
+}
+
+/// A declared source whose columns are still to be read.
+pub(super) struct PendingSource<'d> {
+    index: usize,
+    /// Where its location is written: the `from`, else the source's name.
+    from: Span,
+    /// False when its `from` cannot be used and nothing overrides it.
+    readable: bool,
+    key: Option<&'d Name>,
+    by: Option<&'d Name>,
+    at: Option<&'d Name>,
+}
 
 /// What later steps need from the AST besides the definitions.
 pub(super) struct Declarations<'a> {
@@ -27,11 +50,14 @@ impl<'a> Checker<'a> {
         let mut as_of_span: Option<Span> = None;
         // Segmentation name → index in `defs`, and the span of its first rule.
         let mut segmentations: HashMap<String, usize> = HashMap::new();
+        let mut pending = Vec::new();
 
         for file in &ast.files {
             for statement in &file.statements {
                 match &statement.kind {
-                    StatementKind::Source(decl) => self.declare_source(decl, statement.span),
+                    StatementKind::Source(decl) => {
+                        pending.extend(self.declare_source(decl, statement.span));
+                    }
                     StatementKind::AsOf(as_of) => {
                         if let Some(first) = as_of_span {
                             self.report(
@@ -82,6 +108,7 @@ impl<'a> Checker<'a> {
                 }
             }
         }
+        self.describe_sources(pending);
         self.check_segmentations();
         self.check_customer_source();
         self.apply_param_overrides();
@@ -232,54 +259,125 @@ impl<'a> Checker<'a> {
         self.diagnostics.extend(found);
     }
 
-    fn declare_source(&mut self, decl: &SourceDecl, statement: Span) {
+    /// A `source` line: its clauses, its shape and where it is read from.
+    /// Its columns are read later, in [`Self::describe_sources`], once every
+    /// source is known, so the catalog can allow exactly those.
+    fn declare_source(
+        &mut self,
+        decl: &'a SourceDecl,
+        statement: Span,
+    ) -> Option<PendingSource<'a>> {
         let name = &decl.name;
-        let mut location: Option<(Location, Span)> = None;
-        let mut unusable = false;
-        let (mut key, mut by, mut at): (Option<&Name>, Option<&Name>, Option<&Name>) =
-            (None, None, None);
+        let clauses = self.source_clauses(decl, statement);
+        if !self.check_source_shape(name, &clauses) {
+            return None;
+        }
+        let overridden = self.source_override(&name.text);
+        let readable = overridden.is_some() || !matches!(clauses.from, Some((None, _)));
+        // Where the location is written: the `from`, or for `--source` and
+        // a default table, the name.
+        let from = match (&overridden, &clauses.from) {
+            (None, Some((_, span))) => *span,
+            _ => name.span,
+        };
+        let location = match (overridden, clauses.from) {
+            (Some(loc), _) => loc,
+            (None, Some((Some(loc), _))) => loc,
+            (None, _) => Location::Table(name.text.clone()),
+        };
+        self.check_not_seg_table(name, &location);
+        let index = self.sources.len();
+        if !self.define(name, Entry::Source(index)) {
+            return None;
+        }
+        if clauses.key.is_some() {
+            self.claim_customer_source(name, index);
+        }
+        self.sources.push(SourceInfo {
+            name: name.text.clone(),
+            span: name.span,
+            location,
+            key: clauses.key.map(|k| k.text.clone()),
+            by: clauses.by.map(|b| b.text.clone()),
+            at: clauses.at.map(|a| a.text.clone()),
+            columns: None,
+            floats: Vec::new(),
+            zoned: Vec::new(),
+            header_only: None,
+        });
+        Some(PendingSource {
+            index,
+            from,
+            readable,
+            key: clauses.key,
+            by: clauses.by,
+            at: clauses.at,
+        })
+    }
+
+    /// The clauses of a source, each taken once (a repeated one is E308).
+    fn source_clauses(&mut self, decl: &'a SourceDecl, statement: Span) -> Clauses<'a> {
+        let mut clauses = Clauses {
+            from: None,
+            key: None,
+            by: None,
+            at: None,
+        };
         for option in &decl.options {
-            let clash = |this: &str| {
+            let again = match &option.kind {
+                SourceOptionKind::File(_) | SourceOptionKind::Table(_)
+                    if clauses.from.is_some() =>
+                {
+                    "from"
+                }
+                SourceOptionKind::File(path) => {
+                    let location = self.file_location(path, statement, option.span);
+                    clauses.from = Some((location, option.span));
+                    continue;
+                }
+                SourceOptionKind::Table(t) => {
+                    clauses.from = Some((Some(Location::Table(t.text.clone())), option.span));
+                    continue;
+                }
+                SourceOptionKind::Key(n) if clauses.key.is_none() => {
+                    clauses.key = Some(n);
+                    continue;
+                }
+                SourceOptionKind::By(n) if clauses.by.is_none() => {
+                    clauses.by = Some(n);
+                    continue;
+                }
+                SourceOptionKind::At(n) if clauses.at.is_none() => {
+                    clauses.at = Some(n);
+                    continue;
+                }
+                SourceOptionKind::Key(_) => "key",
+                SourceOptionKind::By(_) => "by",
+                SourceOptionKind::At(_) => "at",
+            };
+            self.report(
                 Diagnostic::new(
                     Code::SourceShape,
-                    format!("`{this}` is given twice for source `{}`", name.text),
+                    format!("`{again}` is given twice for source `{}`", decl.name.text),
                 )
                 .at(option.span, "given again")
-                .help("give each clause of a source once")
-            };
-            match &option.kind {
-                SourceOptionKind::File(path) | SourceOptionKind::Table(Name { text: path, .. }) => {
-                    if location.is_some() {
-                        self.report(clash("from"));
-                        continue;
-                    }
-                    let loc = match &option.kind {
-                        SourceOptionKind::Table(t) => Some(Location::Table(t.text.clone())),
-                        _ => self.file_location(path, statement, option.span),
-                    };
-                    match loc {
-                        Some(loc) => location = Some((loc, option.span)),
-                        // E308 says why; reading something else instead
-                        // would only add noise.
-                        None => unusable = true,
-                    }
-                }
-                SourceOptionKind::Key(n) if key.is_none() => key = Some(n),
-                SourceOptionKind::By(n) if by.is_none() => by = Some(n),
-                SourceOptionKind::At(n) if at.is_none() => at = Some(n),
-                SourceOptionKind::Key(_) => self.report(clash("key")),
-                SourceOptionKind::By(_) => self.report(clash("by")),
-                SourceOptionKind::At(_) => self.report(clash("at")),
-            }
+                .help("give each clause of a source once"),
+            );
         }
-        match (key, by) {
+        clauses
+    }
+
+    /// One of `key` (the customer source) and `by` (a fact source); `at`
+    /// only on a fact source. False when the source cannot be used.
+    fn check_source_shape(&mut self, name: &Name, clauses: &Clauses) -> bool {
+        match (clauses.key, clauses.by) {
             (Some(k), Some(b)) => {
                 self.report(
                     Diagnostic::new(Code::SourceShape, format!("source `{}` has both `key` and `by`", name.text))
                         .at(k.span.to(b.span), "only one of these")
                         .help("`key <column>` marks the customer source; `by <column>` a fact source with many rows per customer"),
                 );
-                return;
+                false
             }
             (None, None) => {
                 self.report(
@@ -290,10 +388,10 @@ impl<'a> Checker<'a> {
                             name.text
                         )),
                 );
-                return;
+                false
             }
             (Some(_), None) => {
-                if let Some(at) = at {
+                if let Some(at) = clauses.at {
                     self.report(
                         Diagnostic::new(
                             Code::SourceShape,
@@ -303,29 +401,32 @@ impl<'a> Checker<'a> {
                         .help("`at` goes on sources declared with `by`"),
                     );
                 }
+                true
             }
-            (None, Some(_)) => {}
+            (None, Some(_)) => true,
         }
+    }
 
-        // `--source name=...` replaces where the rows come from.
-        let overridden = self
-            .settings
+    /// `--source name=...` replaces where the rows come from (the last one wins).
+    fn source_override(&self, name: &str) -> Option<Location> {
+        self.settings
             .sources
             .iter()
             .rev()
-            .find(|(n, _)| *n == name.text)
-            .map(|(_, value)| override_location(value));
-        let location = match (overridden, location) {
-            (Some(loc), _) => loc,
-            (None, Some((loc, _))) => loc,
-            (None, None) => Location::Table(name.text.clone()),
-        };
+            .find(|(n, _)| n == name)
+            .map(|(_, value)| override_location(value))
+    }
 
-        if let Location::Table(table) = &location
-            && table
-                .rsplit('.')
-                .next()
-                .is_some_and(|t| t.to_lowercase().starts_with("seg_"))
+    /// Tables named `seg_...` are the ones seg writes: reading one would
+    /// read a previous run's output.
+    fn check_not_seg_table(&mut self, name: &Name, location: &Location) {
+        let Location::Table(table) = location else {
+            return;
+        };
+        if table
+            .rsplit('.')
+            .next()
+            .is_some_and(|t| t.to_lowercase().starts_with("seg_"))
         {
             self.report(
                 Diagnostic::new(
@@ -336,36 +437,85 @@ impl<'a> Checker<'a> {
                 .help("rename the table in the database, or read the data from a file with `from \"...\"`"),
             );
         }
+    }
 
-        let index = self.sources.len();
-        if !self.define(name, Entry::Source(index)) {
-            return;
-        }
-        let (mut floats, mut zoned) = (Vec::new(), Vec::new());
-        let has_override = self.settings.sources.iter().any(|(n, _)| *n == name.text);
-        let described = if unusable && !has_override {
-            Err(None)
-        } else {
-            self.catalog.columns(&location).map_err(Some)
-        };
-        let columns = match described {
-            Ok(columns) => Some(
-                columns
-                    .into_iter()
-                    .map(|c| {
-                        if types::is_float(&c.sql_type) {
-                            floats.push(c.name.clone());
-                        }
-                        if types::is_zoned(&c.sql_type) {
-                            zoned.push(c.name.clone());
-                        }
-                        let ty = Type::from_sql(&c.sql_type);
-                        (c.name, ty)
-                    })
-                    .collect(),
+    fn claim_customer_source(&mut self, name: &Name, index: usize) {
+        match self.customers {
+            None => self.customers = Some(index),
+            Some(first) => self.report(
+                Diagnostic::new(Code::CustomerSource, "there are two customer sources")
+                    .at(name.span, "a second source with `key`")
+                    .also(self.sources[first].span, "the customer source")
+                    .help("one source lists the customers (`key`); give the others `by <customer column>`"),
             ),
-            Err(None) => None,
-            Err(Some(reason)) => {
+        }
+    }
+
+    /// Tells the catalog every location the rules read (a sandboxed one
+    /// then reads nothing else), then reads each source's columns.
+    fn describe_sources(&mut self, pending: Vec<PendingSource<'a>>) {
+        let pending: Vec<PendingSource> = pending.into_iter().filter(|p| p.readable).collect();
+        let locations: Vec<Location> = pending
+            .iter()
+            .map(|p| self.sources[p.index].location.clone())
+            .collect();
+        let refusals = self.catalog.allow(&locations);
+        for (source, refusal) in pending.iter().zip(refusals) {
+            match refusal {
+                Some(reason) => self.report_not_allowed(source, reason),
+                None => {
+                    self.read_columns(source);
+                    self.check_clause_columns(source);
+                }
+            }
+        }
+    }
+
+    fn report_not_allowed(&mut self, pending: &PendingSource, reason: String) {
+        let source = &self.sources[pending.index];
+        let d = Diagnostic::new(
+            Code::PathNotAllowed,
+            format!(
+                "source `{}` reads {}, outside the folders seg may read",
+                source.name,
+                source.location.describe()
+            ),
+        )
+        .at(pending.from, "not in an allowed folder")
+        .help(reason);
+        self.report(d);
+    }
+
+    /// The columns of a source and their types, from the catalog.
+    fn read_columns(&mut self, pending: &PendingSource) {
+        let source = &self.sources[pending.index];
+        let described = self.catalog.columns(&source.location);
+        let (name, location) = (source.name.clone(), source.location.describe());
+        match described {
+            Ok(columns) => {
+                let source = &mut self.sources[pending.index];
+                if !columns.is_empty() && columns.iter().all(|c| c.sql_type == HEADER_ONLY) {
+                    source.header_only = Some(columns.iter().map(|c| c.name.clone()).collect());
+                }
+                for c in &columns {
+                    if types::is_float(&c.sql_type) {
+                        source.floats.push(c.name.clone());
+                    }
+                    if types::is_zoned(&c.sql_type) {
+                        source.zoned.push(c.name.clone());
+                    }
+                }
+                source.columns = Some(
+                    columns
+                        .into_iter()
+                        .map(|c| {
+                            let ty = Type::from_sql(&c.sql_type);
+                            (c.name, ty)
+                        })
+                        .collect(),
+                );
+            }
+            Err(reason) => {
                 let (code, what) = match self.settings.mode {
                     Mode::Check => (Code::SourceNotChecked, "its columns were not checked"),
                     Mode::Run => (Code::UnreadableSource, "the run cannot start"),
@@ -373,33 +523,27 @@ impl<'a> Checker<'a> {
                 self.report(
                     Diagnostic::new(
                         code,
-                        format!("source `{}` could not be read, so {what}", name.text),
+                        format!("source `{name}` could not be read, so {what}"),
                     )
-                    .at(name.span, format!("reads {}", location.describe()))
+                    .at(pending.from, format!("reads {location}"))
                     .help(reason),
                 );
-                None
             }
-        };
-        let info = SourceInfo {
-            name: name.text.clone(),
-            span: name.span,
-            location,
-            key: key.map(|k| k.text.clone()),
-            by: by.map(|b| b.text.clone()),
-            at: at.map(|a| a.text.clone()),
-            columns,
-            floats,
-            zoned,
-        };
-        // The key, by and at columns must exist, and `at` must be a time.
-        for (clause, column) in [("key", key), ("by", by), ("at", at)] {
+        }
+    }
+
+    /// The key, by and at columns must exist, and `at` must be a time.
+    fn check_clause_columns(&mut self, pending: &PendingSource) {
+        let info = &self.sources[pending.index];
+        if info.columns.is_none() {
+            return;
+        }
+        let mut found = Vec::new();
+        for (clause, column) in [("key", pending.key), ("by", pending.by), ("at", pending.at)] {
             let Some(column) = column else { continue };
-            match (info.columns.is_some(), info.column(&column.text)) {
-                (true, None) => {
-                    self.report(info.unknown_column(column));
-                }
-                (true, Some(ty)) if clause == "at" && !ty.fits(Type::Date) => self.report(
+            match info.column(&column.text) {
+                None => found.push(info.unknown_column(column)),
+                Some(ty) if clause == "at" && !ty.fits(Type::Date) => found.push(
                     Diagnostic::new(
                         Code::WrongArgument,
                         format!("the time column `{}` holds {ty}, not dates", column.text),
@@ -407,21 +551,10 @@ impl<'a> Checker<'a> {
                     .at(column.span, "not a date or timestamp")
                     .help("`at` names the column with each row's date or timestamp"),
                 ),
-                _ => {}
+                Some(_) => {}
             }
         }
-        if key.is_some() {
-            match self.customers {
-                None => self.customers = Some(index),
-                Some(first) => self.report(
-                    Diagnostic::new(Code::CustomerSource, "there are two customer sources")
-                        .at(name.span, "a second source with `key`")
-                        .also(self.sources[first].span, "the customer source")
-                        .help("one source lists the customers (`key`); give the others `by <customer column>`"),
-                ),
-            }
-        }
-        self.sources.push(info);
+        self.diagnostics.extend(found);
     }
 
     /// The location of `from "path"`: relative to the rule file's folder,
@@ -436,10 +569,7 @@ impl<'a> Checker<'a> {
             return None;
         };
         let dir = self.files.get(statement.file).dir();
-        Some(Location::File {
-            path: dir.join(path),
-            format,
-        })
+        Some(Location::file_in(dir, path, format))
     }
 
     fn check_customer_source(&mut self) {

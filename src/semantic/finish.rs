@@ -117,5 +117,6 @@ fn program_source(s: &SourceInfo) -> ir::Source {
         key: s.key.clone().or(s.by.clone()).unwrap_or_default(),
         at: s.at.clone(),
         zoned: s.zoned.clone(),
+        header_only: s.header_only.clone(),
     }
 }

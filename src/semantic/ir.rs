@@ -1,7 +1,7 @@
 //! The resolved program: every name bound, every expression typed, every
 //! definition in dependency order. This is what the SQL stage compiles.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 
@@ -58,6 +58,9 @@ pub struct Source {
     pub at: Option<String>,
     /// Columns of timestamps with a time zone, read as UTC timestamps.
     pub zoned: Vec<String>,
+    /// A text file with a header line and no rows: its column names. It
+    /// holds no facts, and is read as an empty relation of those columns.
+    pub header_only: Option<Vec<String>>,
 }
 
 /// Where a source's rows come from.
@@ -73,6 +76,17 @@ pub enum Location {
 }
 
 impl Location {
+    /// `from "path"` written in a rule file in `dir`. Only the part the
+    /// user wrote may glob: when the path is a pattern, the folder part is
+    /// escaped, so a folder named `rules[1]*` matches only itself.
+    pub fn file_in(dir: &Path, path: &str, format: FileFormat) -> Location {
+        let folder = escape_glob(&dir.to_string_lossy());
+        Location::File {
+            path: Path::new(&folder).join(path),
+            format,
+        }
+    }
+
     /// Where the rows come from, for messages and run metadata.
     pub fn describe(&self) -> String {
         match self {
@@ -80,6 +94,113 @@ impl Location {
             Location::Table(t) => format!("table {t}"),
         }
     }
+}
+
+/// Whether DuckDB reads `path` as a glob pattern.
+pub fn is_glob(path: &str) -> bool {
+    path.contains(['*', '?', '['])
+}
+
+/// A folder as a DuckDB glob pattern that matches only itself. DuckDB
+/// reads escapes only in the parts of a path that hold a wildcard
+/// character, so only those parts are escaped.
+pub fn escape_glob(folder: &str) -> String {
+    let parts: Vec<String> = folder
+        .split('/')
+        .map(|part| {
+            if !is_glob(part) {
+                return part.to_string();
+            }
+            let mut out = String::with_capacity(part.len() + 4);
+            for c in part.chars() {
+                if matches!(c, '*' | '?' | '[' | '\\') {
+                    out.push('\\');
+                }
+                out.push(c);
+            }
+            out
+        })
+        .collect();
+    parts.join("/")
+}
+
+/// What a file pattern can reach, for the sandbox: the fixed part of the
+/// path before its first wildcard, unescaped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatternReach {
+    /// The file itself (no wildcard), or the folder the wildcards match in.
+    pub fixed: PathBuf,
+    /// `fixed` as written in the pattern, escapes and all (DuckDB checks
+    /// access to the pattern too before it expands it).
+    pub written: PathBuf,
+    /// Whether wildcards follow `fixed`.
+    pub globbed: bool,
+    /// Folders DuckDB lists to match an escaped part literally (their
+    /// names only, not their files).
+    pub listed: Vec<PathBuf>,
+    /// A `..` after a wildcard, which could climb out of `fixed`.
+    pub climbs: bool,
+}
+
+/// Splits a DuckDB file pattern into what it can reach.
+pub fn pattern_reach(pattern: &Path) -> PatternReach {
+    let text = pattern.to_string_lossy();
+    let mut reach = PatternReach {
+        fixed: PathBuf::new(),
+        written: PathBuf::new(),
+        globbed: false,
+        listed: Vec::new(),
+        climbs: false,
+    };
+    if text.starts_with('/') {
+        reach.fixed.push("/");
+        reach.written.push("/");
+    }
+    for part in text.split('/').filter(|p| !p.is_empty()) {
+        if reach.globbed {
+            reach.climbs |= part == "..";
+            continue;
+        }
+        if !is_glob(part) {
+            reach.fixed.push(part);
+            reach.written.push(part);
+            continue;
+        }
+        let (literal, wild) = unescape_glob(part);
+        if wild {
+            reach.globbed = true;
+            continue;
+        }
+        {
+            let parent = if reach.fixed.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                reach.fixed.clone()
+            };
+            reach.listed.push(parent);
+        }
+        reach.fixed.push(literal);
+        reach.written.push(part);
+    }
+    if reach.fixed.as_os_str().is_empty() {
+        reach.fixed.push(".");
+        reach.written.push(".");
+    }
+    reach
+}
+
+/// One path part without its escapes, and whether it has a real wildcard.
+fn unescape_glob(part: &str) -> (String, bool) {
+    let mut literal = String::with_capacity(part.len());
+    let mut chars = part.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => literal.extend(chars.next()),
+            '*' | '?' | '[' => return (literal, true),
+            c => literal.push(c),
+        }
+    }
+    (literal, false)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -440,3 +561,41 @@ pub enum SinceUnit {
 }
 
 pub use crate::syntax::ast::BinaryOp;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn path_of(location: &Location) -> String {
+        let Location::File { path, .. } = location else {
+            panic!("a file")
+        };
+        path.display().to_string()
+    }
+
+    #[test]
+    fn only_the_written_part_of_a_path_may_glob() {
+        let dir = Path::new("shop/rules[1]*");
+        let plain = Location::file_in(dir, "orders.csv", FileFormat::Csv);
+        assert_eq!(path_of(&plain), "shop/rules\\[1]\\*/orders.csv");
+        let glob = Location::file_in(dir, "orders/*.csv", FileFormat::Csv);
+        assert_eq!(path_of(&glob), "shop/rules\\[1]\\*/orders/*.csv");
+        // A folder without wildcards, and absolute paths, stay as written.
+        let ordinary = Location::file_in(Path::new("a\\b/rules"), "x.csv", FileFormat::Csv);
+        assert_eq!(path_of(&ordinary), "a\\b/rules/x.csv");
+        let absolute = Location::file_in(dir, "/data/x.csv", FileFormat::Csv);
+        assert_eq!(path_of(&absolute), "/data/x.csv");
+    }
+
+    #[test]
+    fn a_pattern_reaches_its_fixed_folder() {
+        let reach = pattern_reach(Path::new("shop/rules\\[1\\]\\*/orders/*.csv"));
+        assert_eq!(reach.fixed, PathBuf::from("shop/rules[1]*/orders"));
+        assert!(reach.globbed && !reach.climbs);
+        assert_eq!(reach.listed, vec![PathBuf::from("shop")]);
+        let file = pattern_reach(Path::new("/data/x.csv"));
+        assert_eq!(file.fixed, PathBuf::from("/data/x.csv"));
+        assert!(!file.globbed && file.listed.is_empty());
+        assert!(pattern_reach(Path::new("data/*/../../etc/x.csv")).climbs);
+    }
+}

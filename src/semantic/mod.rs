@@ -43,6 +43,14 @@ pub struct Column {
 
 /// Where the checker learns the columns of a source.
 pub trait Catalog {
+    /// Told, once and before any `columns`, every location the rules read.
+    /// A sandboxed catalog refuses those outside the folders it may read
+    /// (with why, naming the folders) and from then on reads nothing but
+    /// the others. One answer per location; `None` allows it.
+    fn allow(&self, locations: &[Location]) -> Vec<Option<String>> {
+        vec![None; locations.len()]
+    }
+
     /// The columns of the source at `location`, or why they cannot be read.
     fn columns(&self, location: &Location) -> Result<Vec<Column>, String>;
 
@@ -216,6 +224,8 @@ struct SourceInfo {
     floats: Vec<String>,
     /// Timestamps with a time zone, read as UTC timestamps.
     zoned: Vec<String>,
+    /// The columns of a header-only text file (`ir::Source::header_only`).
+    header_only: Option<Vec<String>>,
 }
 
 impl SourceInfo {

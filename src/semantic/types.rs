@@ -48,11 +48,17 @@ impl Type {
             | "TIMESTAMPTZ"
             | "TIMESTAMP WITH TIME ZONE" => Type::Date,
             "BOOLEAN" | "BOOL" => Type::Bool,
+            HEADER_ONLY => Type::Unknown,
             _ if base.starts_with("ENUM") => Type::Text,
             _ => Type::Unsupported,
         }
     }
 }
+
+/// The type a catalog gives every column of a text file with a header line
+/// and no rows (DuckDB's type of a bare NULL): its values are none, so it
+/// fits wherever the rules use it.
+pub const HEADER_ONLY: &str = "NULL";
 
 /// Floating-point columns: summing them in a different order (as parallel
 /// aggregation does) can change the last digits.

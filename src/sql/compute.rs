@@ -53,6 +53,14 @@ pub fn relation(location: &Location) -> Relation {
 /// A source's rows as the rules see them: timestamps with a time zone are
 /// read as UTC timestamps.
 pub fn source_relation(source: &Source) -> Relation {
+    if let Some(columns) = &source.header_only {
+        // No rows: the time column is a timestamp, as windows compare it
+        // with dates; the others take the type of whatever they meet.
+        let typed = |c: &String| (source.at.as_ref() == Some(c)).then_some("TIMESTAMP");
+        return Relation::Empty {
+            columns: columns.iter().map(|c| (c.clone(), typed(c))).collect(),
+        };
+    }
     let base = relation(&source.location);
     if source.zoned.is_empty() {
         base

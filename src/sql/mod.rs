@@ -8,10 +8,12 @@ mod dialect;
 mod lower;
 mod outputs;
 mod quote;
+mod sandbox;
 mod tree;
 
 pub use dialect::{Dialect, DuckDb};
 pub use outputs::SummaryQueries;
+pub use sandbox::{lock_down, relations, temp_directory};
 
 use crate::semantic::Program;
 use crate::semantic::ir::Location;

@@ -193,6 +193,11 @@ pub enum Relation {
         base: Box<Relation>,
         columns: Vec<String>,
     },
+    /// No rows, with these columns: NULLs, cast where a type is given
+    /// (a header-only file, whose types no row tells).
+    Empty {
+        columns: Vec<(String, Option<&'static str>)>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -427,6 +432,21 @@ impl<'d> Printer<'d> {
                     columns.iter().map(|c| self.dialect.identifier(c)).collect();
                 let text = self.dialect.without_zones(&inner.out, &columns);
                 self.out.push_str(&text);
+            }
+            Relation::Empty { columns } => {
+                self.out.push_str("(SELECT ");
+                for (i, (name, ty)) in columns.iter().enumerate() {
+                    if i > 0 {
+                        self.out.push_str(", ");
+                    }
+                    match ty {
+                        Some(ty) => self.out.push_str(&format!("CAST(NULL AS {ty})")),
+                        None => self.out.push_str("NULL"),
+                    }
+                    self.out.push_str(" AS ");
+                    self.ident(name);
+                }
+                self.out.push_str(" LIMIT 0)");
             }
         }
     }

@@ -8,6 +8,7 @@ mod docs_examples;
 mod ok_fixtures;
 mod robustness;
 mod run;
+mod sandbox;
 mod semantic;
 mod sql;
 mod support;
