@@ -175,6 +175,21 @@ pub enum LoadError {
     NotRules { path: String },
 }
 
+impl LoadError {
+    /// E404, for tools that read diagnostics (`--format json`): the rule set
+    /// as a whole could not be read, so the diagnostic has no place.
+    pub fn diagnostic(&self) -> crate::diagnostic::Diagnostic {
+        use crate::diagnostic::{Code, Diagnostic};
+        let d = Diagnostic::new(Code::UnreadableRuleSet, self.to_string());
+        match self {
+            LoadError::Io { .. } => d,
+            _ => d.help(
+                "give a folder of .seg files (every .seg file in it is one rule set) or one .seg file, e.g. `seg check rules`",
+            ),
+        }
+    }
+}
+
 /// Reads a rule set: every `.seg` file directly in `path` when it is a
 /// folder (sorted by name, so runs are deterministic), or `path` itself.
 pub fn read_rule_set(path: &Path) -> Result<SourceMap, LoadError> {

@@ -1,7 +1,6 @@
 //! `seg check`: every problem in a rule set, in one pass.
 
 use seg::Checked;
-use seg::diagnostic::{Code, Diagnostic};
 use seg::engine::{Engine, EngineError};
 use seg::semantic::{Mode, Settings};
 use seg::source::{LoadError, SourceMap, read_rule_set};
@@ -69,23 +68,13 @@ pub fn load(
 /// A rule set that cannot be read: said as a usage error, or as the one
 /// JSON diagnostic (E404) for tools.
 fn unreadable(error: &LoadError, format: Format) -> u8 {
-    let help = match error {
-        LoadError::Empty { .. } | LoadError::Missing { .. } | LoadError::NotRules { .. } => Some(
-            "give a folder of .seg files (every .seg file in it is one rule set) or one .seg file, e.g. `seg check rules`"
-                .to_string(),
-        ),
-        LoadError::Io { .. } => None,
-    };
+    let diagnostic = error.diagnostic();
     if format == Format::Json {
-        let mut d = Diagnostic::new(Code::UnreadableRuleSet, error.to_string());
-        if let Some(help) = help {
-            d = d.help(help);
-        }
-        let diagnostics = [d];
+        let diagnostics = [diagnostic];
         output::diagnostics(&diagnostics, &SourceMap::default(), format);
         return output::status(&diagnostics);
     }
-    output::usage(error.to_string(), help)
+    output::usage(diagnostic.message, diagnostic.help)
 }
 
 /// Today in UTC: the bundled DuckDB has no time zones, so seg decides.

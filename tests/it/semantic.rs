@@ -392,14 +392,3 @@ fn every_definition_reference_is_renumbered_and_levelled() {
         "customer_id | r\n1 | 3\n2 | 61\n3 | 91\n4 | ∅\n5 | ∅"
     );
 }
-
-// ── The error fixtures of these diagnostics ─────────────────────────────
-
-#[test]
-fn the_fixtures_of_w006_and_long_windows_render() {
-    for name in ["unknown_manual_tag", "window_too_long"] {
-        let (files, checked) =
-            crate::support::check_fixture(&format!("err/{name}.seg"), &settings(Mode::Check));
-        insta::assert_snapshot!(name, rendered(&files, &checked));
-    }
-}

@@ -48,10 +48,27 @@ pub fn codes(checked: &Checked) -> Vec<&'static str> {
         .collect()
 }
 
-/// Diagnostics as a user sees them, without colour, at a fixed width.
+/// Diagnostics as a user sees them, without colour, at a fixed width, with
+/// this checkout's folder written `[crate]` (before the text is wrapped, so
+/// snapshots do not depend on where the clone is).
 pub fn rendered(files: &SourceMap, checked: &Checked) -> String {
-    let mut out = render::human(&checked.diagnostics, files, render::Style::PLAIN);
-    out.push_str(&render::totals(&checked.diagnostics));
+    let here = env!("CARGO_MANIFEST_DIR");
+    let portable = |text: &str| text.replace(here, "[crate]");
+    let diagnostics: Vec<_> = checked
+        .diagnostics
+        .iter()
+        .cloned()
+        .map(|mut d| {
+            d.message = portable(&d.message);
+            d.help = d.help.as_deref().map(portable);
+            for label in d.primary.iter_mut().chain(&mut d.secondary) {
+                label.message = portable(&label.message);
+            }
+            d
+        })
+        .collect();
+    let mut out = render::human(&diagnostics, files, render::Style::PLAIN);
+    out.push_str(&render::totals(&diagnostics));
     out.push('\n');
     out
 }
@@ -81,6 +98,7 @@ impl Catalog for Columns {
                 ("status", "VARCHAR"),
                 ("channel", "VARCHAR"),
             ],
+            "crm_tags" => &[("customer_id", "BIGINT"), ("tag", "VARCHAR")],
             _ => return Err(format!("no file `{name}`")),
         };
         Ok(columns
@@ -90,6 +108,21 @@ impl Catalog for Columns {
                 sql_type: t.to_string(),
             })
             .collect())
+    }
+
+    /// The hand-assigned tags of `crm_tags`, as in tests/fixtures/data.
+    fn distinct_values(
+        &self,
+        location: &Location,
+        column: &str,
+        _: usize,
+    ) -> Result<Vec<String>, String> {
+        match location {
+            Location::File { path, .. } if path.ends_with("crm_tags.csv") && column == "tag" => {
+                Ok(vec!["key_account".into(), "newsletter".into()])
+            }
+            _ => Err("the values are not known".into()),
+        }
     }
 }
 
@@ -192,6 +225,10 @@ pub struct ErrorFixture {
     pub name: String,
     pub files: SourceMap,
     pub settings: Settings,
+    /// `--allow-path` folders.
+    pub allow: Vec<PathBuf>,
+    /// Why the rule set could not be read at all (E404), if it could not.
+    pub unreadable: Option<seg::diagnostic::Diagnostic>,
 }
 
 /// Every file and folder directly under tests/fixtures/err, in name order.
@@ -212,32 +249,65 @@ impl ErrorFixture {
             .strip_prefix(env!("CARGO_MANIFEST_DIR"))
             .unwrap_or(path);
         let name = path.display().to_string();
-        let files = read_rule_set(path).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let mut settings = settings(Mode::Check);
-        for (_, file) in files.iter() {
-            for line in file.text.lines() {
-                if let Some(args) = line.strip_prefix("# seg-test:") {
-                    apply_test_args(&mut settings, args)
-                        .unwrap_or_else(|e| panic!("{name}: `{line}`: {e}"));
-                }
+        let mut fixture = ErrorFixture {
+            name,
+            files: SourceMap::default(),
+            settings: settings(Mode::Check),
+            allow: Vec::new(),
+            unreadable: None,
+        };
+        match read_rule_set(path) {
+            Ok(files) => fixture.files = files,
+            Err(e) => fixture.unreadable = Some(e.diagnostic()),
+        }
+        let lines: Vec<String> = fixture
+            .files
+            .iter()
+            .flat_map(|(_, file)| file.text.lines().map(String::from).collect::<Vec<_>>())
+            .collect();
+        for line in lines {
+            if let Some(args) = line.strip_prefix("# seg-test:") {
+                fixture
+                    .apply(args)
+                    .unwrap_or_else(|e| panic!("{}: `{line}`: {e}", fixture.name));
             }
         }
-        ErrorFixture {
-            name,
-            files,
-            settings,
-        }
+        fixture
     }
 
     /// Checks the fixture against its data files, as `seg check` (or, with
     /// `run`, `seg run`) would before running.
     pub fn check(&self) -> Checked {
-        let engine = Engine::in_memory().expect("DuckDB opens");
+        if let Some(d) = &self.unreadable {
+            return Checked {
+                program: None,
+                diagnostics: vec![d.clone()],
+            };
+        }
+        let mut engine = Engine::in_memory().expect("DuckDB opens");
+        engine
+            .confine_to(&self.allow)
+            .expect("the allowed folders exist");
         seg::check(&self.files, &engine, &self.settings)
+    }
+
+    fn apply(&mut self, args: &str) -> Result<(), String> {
+        let mut rest = Vec::new();
+        let mut words = args.split_whitespace();
+        while let Some(word) = words.next() {
+            if word == "--allow-path" {
+                let dir = words.next().ok_or("`--allow-path` needs a value")?;
+                self.allow.push(PathBuf::from(dir));
+            } else {
+                rest.push(word);
+            }
+        }
+        apply_test_args(&mut self.settings, &rest.join(" "))
     }
 }
 
-/// `run`, `--set NAME=VALUE`, `--source NAME=VALUE`, `--as-of DATE`.
+/// `run`, `--set NAME=VALUE`, `--source NAME=VALUE`, `--as-of DATE`
+/// (`--allow-path DIR` is taken by [`ErrorFixture::apply`]).
 fn apply_test_args(settings: &mut Settings, args: &str) -> Result<(), String> {
     let mut words = args.split_whitespace();
     while let Some(word) = words.next() {
