@@ -202,14 +202,14 @@ mod tests {
         assert_eq!(grants.paths, vec!["d/orders.csv".to_string()]);
         assert_eq!(grants.directories, vec!["d/2025".to_string()]);
         // An escaped folder is matched literally, by listing its parent.
-        let escaped = file("r\\[1\\]/orders.csv");
+        let escaped = file("r[[]1[]]/orders.csv");
         let grants = sandbox.grants(&[&escaped], None, None);
         assert_eq!(
             grants.paths,
             vec![
                 ".".to_string(),
                 "r[1]/orders.csv".to_string(),
-                "r\\[1\\]/orders.csv".to_string()
+                "r[[]1[]]/orders.csv".to_string()
             ]
         );
     }

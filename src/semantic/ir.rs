@@ -101,9 +101,10 @@ pub fn is_glob(path: &str) -> bool {
     path.contains(['*', '?', '['])
 }
 
-/// A folder as a DuckDB glob pattern that matches only itself. DuckDB
-/// reads escapes only in the parts of a path that hold a wildcard
-/// character, so only those parts are escaped.
+/// A folder as a DuckDB glob pattern that matches only itself. DuckDB has
+/// no escape character in patterns, but a class of one character matches
+/// just that character: `[` is written `[[]`, `*` `[*]`. Parts without a
+/// wildcard character are not patterns and stay as they are.
 pub fn escape_glob(folder: &str) -> String {
     let parts: Vec<String> = folder
         .split('/')
@@ -111,12 +112,13 @@ pub fn escape_glob(folder: &str) -> String {
             if !is_glob(part) {
                 return part.to_string();
             }
-            let mut out = String::with_capacity(part.len() + 4);
+            let mut out = String::with_capacity(part.len() + 8);
             for c in part.chars() {
-                if matches!(c, '*' | '?' | '[' | '\\') {
-                    out.push('\\');
+                if matches!(c, '*' | '?' | '[' | ']') {
+                    out.extend(['[', c, ']']);
+                } else {
+                    out.push(c);
                 }
-                out.push(c);
             }
             out
         })
@@ -189,15 +191,23 @@ pub fn pattern_reach(pattern: &Path) -> PatternReach {
     reach
 }
 
-/// One path part without its escapes, and whether it has a real wildcard.
+/// One path part without its escapes (classes of one character, see
+/// [`escape_glob`]), and whether it has a real wildcard.
 fn unescape_glob(part: &str) -> (String, bool) {
+    let chars: Vec<char> = part.chars().collect();
     let mut literal = String::with_capacity(part.len());
-    let mut chars = part.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => literal.extend(chars.next()),
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '[' if chars.get(i + 2) == Some(&']') => {
+                literal.push(chars[i + 1]);
+                i += 3;
+            }
             '*' | '?' | '[' => return (literal, true),
-            c => literal.push(c),
+            c => {
+                literal.push(c);
+                i += 1;
+            }
         }
     }
     (literal, false)
@@ -577,9 +587,9 @@ mod tests {
     fn only_the_written_part_of_a_path_may_glob() {
         let dir = Path::new("shop/rules[1]*");
         let plain = Location::file_in(dir, "orders.csv", FileFormat::Csv);
-        assert_eq!(path_of(&plain), "shop/rules\\[1]\\*/orders.csv");
+        assert_eq!(path_of(&plain), "shop/rules[[]1[]][*]/orders.csv");
         let glob = Location::file_in(dir, "orders/*.csv", FileFormat::Csv);
-        assert_eq!(path_of(&glob), "shop/rules\\[1]\\*/orders/*.csv");
+        assert_eq!(path_of(&glob), "shop/rules[[]1[]][*]/orders/*.csv");
         // A folder without wildcards, and absolute paths, stay as written.
         let ordinary = Location::file_in(Path::new("a\\b/rules"), "x.csv", FileFormat::Csv);
         assert_eq!(path_of(&ordinary), "a\\b/rules/x.csv");
@@ -589,7 +599,7 @@ mod tests {
 
     #[test]
     fn a_pattern_reaches_its_fixed_folder() {
-        let reach = pattern_reach(Path::new("shop/rules\\[1\\]\\*/orders/*.csv"));
+        let reach = pattern_reach(Path::new("shop/rules[[]1[]][*]/orders/*.csv"));
         assert_eq!(reach.fixed, PathBuf::from("shop/rules[1]*/orders"));
         assert!(reach.globbed && !reach.climbs);
         assert_eq!(reach.listed, vec![PathBuf::from("shop")]);
