@@ -19,7 +19,7 @@ data="$work/demo-$n/data"
 mkdir -p "$work"
 
 cargo build --quiet --bin seg --example sql
-target="${CARGO_TARGET_DIR:-target}"
+target="${CARGO_TARGET_DIR:-/var/tmp/seg-target}"
 seg="$target/debug/seg"
 sql="$target/debug/examples/sql"
 
