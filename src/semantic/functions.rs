@@ -9,7 +9,8 @@ use crate::diagnostic::{Code, Diagnostic, did_you_mean, list_names};
 use crate::source::Span;
 use crate::syntax::ast::{self, Argument, ArgumentKind, Name};
 
-const FUNCTIONS: &[&str] = &[
+/// Every function a rule can call.
+pub const FUNCTIONS: &[&str] = &[
     "count",
     "sum",
     "avg",

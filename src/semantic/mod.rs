@@ -25,6 +25,7 @@ use std::collections::HashMap;
 use jiff::civil::Date;
 use sha2::{Digest, Sha256};
 
+pub use functions::FUNCTIONS;
 pub use ir::Program;
 pub use types::Type;
 

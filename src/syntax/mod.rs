@@ -7,6 +7,8 @@ mod parse;
 mod split;
 
 pub use ast::Ast;
+/// The words of the language (for tools that generate rule text).
+pub use parse::WORDS;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{FileId, SourceFile, SourceMap, Span};

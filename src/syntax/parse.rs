@@ -624,7 +624,7 @@ fn invisible(found: &str) -> Option<char> {
 }
 
 /// The words of the language, which are written in lower case.
-const WORDS: &[&str] = &[
+pub const WORDS: &[&str] = &[
     "source",
     "from",
     "table",

@@ -8,40 +8,10 @@
 //! keep referring to each other. One time in five the byte-level mutator
 //! runs, to reach what no template foresaw (broken UTF-8, odd whitespace).
 
-/// Words and symbols of the language, and the names of the fuzz catalog.
+/// Symbols and other words of the language, and the names of the fuzz
+/// catalog; the language's own words and functions come from seg
+/// ([`seg::syntax::WORDS`], [`seg::semantic::FUNCTIONS`]).
 const VOCABULARY: &[&str] = &[
-    // statements
-    "source",
-    "from",
-    "table",
-    "key",
-    "by",
-    "at",
-    "as",
-    "of",
-    "param",
-    "metric",
-    "score",
-    "tags",
-    "tag",
-    "describe",
-    "category",
-    "colour",
-    "when",
-    "otherwise",
-    "where",
-    "last",
-    // operators and words of expressions
-    "and",
-    "or",
-    "not",
-    "in",
-    "between",
-    "is",
-    "missing",
-    "within",
-    "true",
-    "false",
     "=",
     "==",
     "!=",
@@ -61,22 +31,6 @@ const VOCABULARY: &[&str] = &[
     "\n",
     "\n  ",
     "#",
-    // functions
-    "count",
-    "sum",
-    "avg",
-    "min",
-    "max",
-    "count_distinct",
-    "mode",
-    "percentile",
-    "days_since",
-    "months_since",
-    "years_since",
-    "round",
-    "abs",
-    "quintile",
-    "ntile",
     "lower_is_better",
     // units
     "days",
@@ -124,6 +78,15 @@ const VOCABULARY: &[&str] = &[
     "B",
     "C",
 ];
+
+/// Every word the mutator may insert.
+fn vocabulary() -> &'static [&'static str] {
+    static ALL: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| {
+        let words = seg::syntax::WORDS.iter().chain(seg::semantic::FUNCTIONS);
+        words.chain(VOCABULARY).copied().collect()
+    })
+}
 
 /// Whole statements, for inserting.
 const TEMPLATES: &[&str] = &[
@@ -206,7 +169,7 @@ pub fn mutate(data: &mut [u8], size: usize, max_size: usize, seed: u32) -> usize
         if !names.is_empty() && rng.below(3) == 0 {
             names[rng.below(names.len())].to_string()
         } else {
-            VOCABULARY[rng.below(VOCABULARY.len())].to_string()
+            vocabulary()[rng.below(vocabulary().len())].to_string()
         }
     };
     for _ in 0..=rng.below(4) {
