@@ -2,10 +2,12 @@
 //! checker, runs a [`Plan`](crate::sql::Plan) and writes its outputs. The
 //! only module that talks to DuckDB.
 
+mod changes;
 mod demo;
 mod run;
 mod sandbox;
 
+pub use changes::{Changes, TagChange, Transition};
 pub use demo::{DemoData, generate_demo};
 pub use run::{
     DatasetValue, LabelCount, Observer, ParamValue, RunOptions, RunSummary, ScoreEdge,

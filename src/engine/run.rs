@@ -61,6 +61,10 @@ pub struct RunSummary {
     pub tables: Vec<String>,
     /// The files written with `--out`.
     pub files: Vec<String>,
+    /// What changed since the previous run of this database (`None`: not
+    /// worked out yet).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changes: Option<super::Changes>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -365,6 +369,7 @@ fn summarise(engine: &Engine, program: &Program, plan: &Plan) -> Result<RunSumma
         source_rows,
         tables: Vec::new(),
         files: Vec::new(),
+        changes: None,
     })
 }
 
