@@ -29,6 +29,8 @@ pub enum Command {
     Demo(DemoArgs),
     /// Explain a diagnostic code (E101, W001 ...).
     Explain(ExplainArgs),
+    /// Rewrite rule files in the canonical layout (--check: only show the diff).
+    Fmt(FmtArgs),
 }
 
 /// What every command that reads a rule set takes.
@@ -119,6 +121,16 @@ pub struct ExplainArgs {
     /// Print every code (the text of docs/diagnostics.md).
     #[arg(long)]
     pub all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct FmtArgs {
+    /// A folder (every .seg file in it), one .seg file, or `-` to format stdin to stdout.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Write nothing: print a unified diff of what would change, and exit 1 if anything would.
+    #[arg(long)]
+    pub check: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -6,6 +6,7 @@ mod check;
 mod compile;
 mod demo;
 mod explain;
+mod fmt;
 mod output;
 mod progress;
 mod run;
@@ -28,6 +29,7 @@ pub fn main() -> ExitCode {
         Command::Run(a) => run::run(a),
         Command::Demo(a) => demo::run(a),
         Command::Explain(a) => explain::run(a),
+        Command::Fmt(a) => fmt::run(a),
     };
     ExitCode::from(status)
 }

@@ -17,15 +17,15 @@ use seg::source::SourceMap;
 use crate::support::{check_text, codes, rendered, settings};
 
 /// A fenced block: where it starts, its info string after `seg`, its text.
-struct Block {
-    at: String,
-    kind: String,
-    text: String,
+pub struct Block {
+    pub at: String,
+    pub kind: String,
+    pub text: String,
     /// The `## CODE` heading the block is under, if any.
     section: Option<String>,
 }
 
-fn seg_blocks(path: &str) -> Vec<Block> {
+pub fn seg_blocks(path: &str) -> Vec<Block> {
     enum State {
         Prose,
         Seg(Block),
@@ -74,7 +74,7 @@ fn seg_blocks(path: &str) -> Vec<Block> {
 }
 
 /// README.md and every Markdown file of docs/.
-fn documents() -> Vec<String> {
+pub fn documents() -> Vec<String> {
     let mut paths = vec!["README.md".to_string()];
     let mut docs: Vec<String> = std::fs::read_dir("docs")
         .unwrap()
