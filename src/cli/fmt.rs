@@ -120,9 +120,17 @@ fn read_stdin() -> Result<SourceMap, u8> {
     Ok(files)
 }
 
+/// How long the diff of one file may search for the smallest diff. Only a
+/// huge file that changes on nearly every line needs longer (the cost grows
+/// with its lines times its changes); its diff is then correct but longer
+/// than it need be.
+const DIFF_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// A unified diff from the file to its formatted text.
 fn diff(name: &str, old: &str, new: &str) -> String {
-    similar::TextDiff::from_lines(old, new)
+    similar::TextDiff::configure()
+        .timeout(DIFF_TIMEOUT)
+        .diff_lines(old, new)
         .unified_diff()
         .context_radius(3)
         .header(name, &format!("{name} (formatted)"))

@@ -144,9 +144,15 @@ fn reads_back_the_same(ast: &FileAst, formatted: &str) -> Result<(), Refusal> {
     Ok(())
 }
 
-/// A file's statements as a tree without places: what they say.
+/// A file's statements as trees without places (what they say), one line
+/// each.
 pub fn shape_of(file: &FileAst) -> String {
-    without_spans(&format!("{:#?}", file.statements))
+    let mut out = String::new();
+    for statement in &file.statements {
+        out.push_str(&without_spans(&format!("{statement:?}")));
+        out.push('\n');
+    }
+    out
 }
 
 /// Debug text with every span (`span: 0:12-18`, as `Span` prints itself)

@@ -47,11 +47,9 @@ struct Comment {
 pub fn print(items: &[Item]) -> String {
     let mut rows = rows(items);
     let runs = rows.iter().filter_map(|r| r.run).max().map_or(0, |n| n + 1);
-    for run in 0..runs {
-        line_up_columns(&mut rows, run);
-    }
+    line_up_columns(&mut rows, runs);
     let code: Vec<String> = rows.iter().map(code).collect();
-    let comment_columns: Vec<usize> = (0..runs).map(|r| comment_column(&rows, &code, r)).collect();
+    let comment_columns = comment_columns(&rows, &code, runs);
     let mut out = String::new();
     for (row, code) in rows.iter().zip(code) {
         if row.blank_before {
@@ -207,27 +205,33 @@ fn split(line: &str, starts: &[usize]) -> Vec<String> {
     columns
 }
 
-/// Pads every column but a line's last to the widest in the run, measured
+/// Pads every column but a line's last to the widest in its run, measured
 /// in display columns (a Chinese character takes two).
-fn line_up_columns(rows: &mut [Row], run: usize) {
-    let mut widths: Vec<usize> = Vec::new();
-    let in_run = |r: &&mut Row| r.run == Some(run);
-    for row in rows.iter_mut().filter(in_run) {
-        let last = row.columns.len().saturating_sub(1);
-        for (i, column) in row.columns[..last].iter().enumerate() {
+fn line_up_columns(rows: &mut [Row], runs: usize) {
+    let mut widths: Vec<Vec<usize>> = vec![Vec::new(); runs];
+    for row in rows.iter() {
+        let Some(run) = row.run else { continue };
+        let widths = &mut widths[run];
+        for (i, column) in padded(&row.columns).iter().enumerate() {
             if widths.len() <= i {
                 widths.push(0);
             }
             widths[i] = widths[i].max(column.width());
         }
     }
-    for row in rows.iter_mut().filter(in_run) {
+    for row in rows.iter_mut() {
+        let Some(run) = row.run else { continue };
         let last = row.columns.len().saturating_sub(1);
-        for (i, column) in row.columns[..last].iter_mut().enumerate() {
-            let padding = widths[i] - column.width();
+        for (column, width) in row.columns[..last].iter_mut().zip(&widths[run]) {
+            let padding = width - column.width();
             column.push_str(&" ".repeat(padding));
         }
     }
+}
+
+/// The columns that are padded: all but the last.
+fn padded(columns: &[String]) -> &[String] {
+    &columns[..columns.len().saturating_sub(1)]
 }
 
 /// A row's code: its columns, one space apart.
@@ -235,17 +239,17 @@ fn code(row: &Row) -> String {
     row.columns.join(" ")
 }
 
-/// Where the trailing comments of a run start: as far right as the author
-/// put the furthest of them from its code (so lining them up twice gives
-/// the same), and at least [`MIN_GAP`] spaces after every line's code.
-fn comment_column(rows: &[Row], code: &[String], run: usize) -> usize {
-    rows.iter()
-        .zip(code)
-        .filter(|(r, _)| r.run == Some(run))
-        .filter_map(|(r, code)| {
-            let gap = r.comment.as_ref()?.gap?;
-            Some(r.indent.width() + code.width() + gap.max(MIN_GAP))
-        })
-        .max()
-        .unwrap_or(0)
+/// Where the trailing comments of each run start: as far right as the
+/// author put the furthest of them from its code (so lining them up twice
+/// gives the same), and at least [`MIN_GAP`] spaces after every line's code.
+fn comment_columns(rows: &[Row], code: &[String], runs: usize) -> Vec<usize> {
+    let mut columns = vec![0; runs];
+    for (row, code) in rows.iter().zip(code) {
+        let (Some(run), Some(gap)) = (row.run, row.comment.as_ref().and_then(|c| c.gap)) else {
+            continue;
+        };
+        let column = row.indent.width() + code.width() + gap.max(MIN_GAP);
+        columns[run] = columns[run].max(column);
+    }
+    columns
 }
