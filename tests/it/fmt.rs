@@ -95,6 +95,19 @@ fn every_rule_file_and_example_formats_faithfully_and_stably() {
         assert_faithful(&path.display().to_string(), &text);
         seen += 1;
     }
+    // The error fixtures that parse (their mistakes are in names and types).
+    for path in seg_files(&fixture("err")) {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue; // not UTF-8: refused, as the next test shows
+        };
+        if seg::syntax::parse(&SourceMap::from_text("e.seg", &text))
+            .1
+            .is_empty()
+        {
+            assert_faithful(&path.display().to_string(), &text);
+            seen += 1;
+        }
+    }
     for document in documents() {
         for block in seg_blocks(&document) {
             if seg::syntax::parse(&SourceMap::from_text("b.seg", &block.text))
@@ -106,7 +119,7 @@ fn every_rule_file_and_example_formats_faithfully_and_stably() {
             }
         }
     }
-    assert!(seen > 20, "only {seen} files and blocks");
+    assert!(seen > 40, "only {seen} files and blocks");
 }
 
 #[test]
@@ -269,6 +282,19 @@ describe tag t, as 'it\\'s \"t\"' category c color red
 }
 
 #[test]
+fn describe_items_on_lines_of_their_own_get_their_commas_before_comments() {
+    insta::assert_snapshot!(fmt("\
+describe tag t as 'a'   # what
+    category value
+    color red
+"), @r#"
+    describe tag t as "a",   # what
+        category value,
+        colour red
+    "#);
+}
+
+#[test]
 fn blank_lines_are_at_most_one_and_windows_line_ends_become_unix() {
     assert_eq!(
         fmt("\r\n\r\n# a\r\nmetric a = 1\r\n\r\n\r\n\r\nmetric b = 2   \r\n\r\n"),
@@ -286,6 +312,15 @@ fn a_file_that_does_not_parse_is_refused_with_its_errors() {
     };
     assert_eq!(diagnostics.len(), 1);
     assert_eq!(diagnostics[0].code.as_str(), "E001");
+}
+
+#[test]
+fn text_that_is_not_utf8_is_refused() {
+    let files = read_rule_set(&fixture("err/latin1.seg")).unwrap();
+    let Err(Refusal::Syntax(diagnostics)) = format::format(&files).remove(0) else {
+        panic!("formatted a file that is not UTF-8");
+    };
+    assert_eq!(diagnostics[0].code.as_str(), "E003");
 }
 
 // ── The command ───────────────────────────────────────────────────────────
@@ -368,6 +403,25 @@ fn a_dash_formats_stdin_to_stdout() {
 
     ----- stderr -----
     "#
+    );
+    assert_cmd_snapshot!(
+        seg().args(["fmt", "-"]).pass_stdin("metric a=1\nmetric\n"),
+        @"
+    success: false
+    exit_code: 1
+    ----- stdout -----
+
+    ----- stderr -----
+    E001
+
+      × expected a name, found the end of the rule
+       ╭─[<stdin>:2:7]
+     1 │ metric a=1
+     2 │ metric
+       ·       ▲
+       ·       ╰── expected a name
+       ╰────
+    "
     );
     assert_cmd_snapshot!(
         seg().args(["fmt", "--check", "-"]).pass_stdin("metric a=1\n"),
