@@ -131,6 +131,70 @@ fn the_example_of_the_docs_is_what_fmt_makes_of_it() {
     assert_eq!(fmt(&before.text), after.text);
 }
 
+/// The same rules written carelessly: a space more between tokens, spaces
+/// inside parentheses and before commas, text in single quotes, blank
+/// lines doubled (comments, and the spaces before them, as they were).
+fn careless(text: &str) -> String {
+    let mut out = String::from("\n\n");
+    for line in text.lines() {
+        let mut chars = line.chars().peekable();
+        let mut indent = true;
+        while let Some(c) = chars.next() {
+            match c {
+                '#' => {
+                    out.push(c);
+                    out.extend(chars.by_ref());
+                }
+                '"' => {
+                    let mut inner = String::new();
+                    while let Some(c) = chars.next() {
+                        match c {
+                            '\\' => inner.extend([c, chars.next().unwrap()]),
+                            '"' => break,
+                            _ => inner.push(c),
+                        }
+                    }
+                    let plain = !inner.contains(['\'', '\\']);
+                    let quote = if plain { '\'' } else { '"' };
+                    out.extend([quote].into_iter().chain(inner.chars()).chain([quote]));
+                }
+                ' ' if !indent && chars.peek().is_some_and(|&n| n != ' ' && n != '#') => {
+                    out.push_str("  ")
+                }
+                '(' => out.push_str("( "),
+                ')' | ',' => out.extend([' ', c]),
+                _ => out.push(c),
+            }
+            indent &= c == ' ';
+        }
+        out.push_str(if line.is_empty() { "\n\n" } else { "\n" });
+    }
+    out.push_str("\n\n");
+    out
+}
+
+#[test]
+fn carelessly_written_rules_come_back_to_the_same_layout() {
+    let mut seen = 0;
+    let corpus = seg_files(Path::new("rules"))
+        .into_iter()
+        .chain(seg_files(&fixture("ok")))
+        .chain(seg_files(&fixture("fmt")));
+    for path in corpus {
+        let formatted = fmt(&std::fs::read_to_string(&path).unwrap());
+        let messed = careless(&formatted);
+        assert_ne!(messed, formatted);
+        assert_eq!(fmt(&messed), formatted, "{}:\n{messed}", path.display());
+        seen += 1;
+    }
+    assert!(seen > 10, "only {seen} files");
+    // What it does to a line, for the record.
+    assert_eq!(
+        careless("tag t when f(a, \"x\") > 1  # (a, \"b\")\n"),
+        "\n\ntag  t  when  f( a ,  'x' )  >  1  # (a, \"b\")\n\n\n"
+    );
+}
+
 #[test]
 fn the_rules_folder_is_formatted() {
     for path in seg_files(Path::new("rules")) {
