@@ -169,3 +169,54 @@ fn without_spans(debug: &str) -> String {
     out.push_str(rest);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parsed(text: &str) -> FileAst {
+        let (ast, diagnostics) = syntax::parse(&SourceMap::from_text("t.seg", text));
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        ast.files.into_iter().next().unwrap()
+    }
+
+    /// The net under the formatter: a text that says anything else is
+    /// refused, however small the difference.
+    #[test]
+    fn a_text_that_reads_back_otherwise_is_refused() {
+        let ast = parsed("tag t when (a or b) and c # why\n");
+        let refused = |text: &str| match reads_back_the_same(&ast, text) {
+            Err(Refusal::Unsafe(why)) => why,
+            other => panic!("{text:?} was accepted: {other:?}"),
+        };
+        assert_eq!(
+            refused("tag t when a or b and c # why\n"),
+            "the formatted text says something else"
+        );
+        assert_eq!(
+            refused("tag t when (a or b) and c # who\n"),
+            "the formatted text has other comments"
+        );
+        assert_eq!(
+            refused("tag t when (a or b) and\n"),
+            "the formatted text does not parse"
+        );
+        assert!(reads_back_the_same(&ast, "tag t when (a or b)\n    and c  # why   \n").is_ok());
+    }
+
+    #[test]
+    fn places_are_left_out_of_the_shape_and_nothing_else() {
+        assert_eq!(
+            without_spans("Name { text: \"a\", span: 0:12-18, quoted: false }"),
+            "Name { text: \"a\", span: , quoted: false }"
+        );
+        assert_eq!(
+            shape_of(&parsed("metric a = 1")),
+            shape_of(&parsed("\n\nmetric   a=1"))
+        );
+        assert_ne!(
+            shape_of(&parsed("metric a = 1")),
+            shape_of(&parsed("metric a = 2"))
+        );
+    }
+}
