@@ -26,34 +26,46 @@ pub fn run(args: FmtArgs) -> u8 {
     };
     let mut tally = Tally::default();
     for ((_, file), outcome) in files.iter().zip(format::format(&files)) {
-        let status = match outcome {
-            Ok(formatted) if stdin && !args.check => {
-                output::stdout(&formatted);
-                CLEAN
-            }
-            Ok(formatted) if formatted == file.text => CLEAN,
-            Ok(formatted) if args.check => {
-                output::stdout(&diff(&file.name, &file.text, &formatted));
-                tally.changed += 1;
-                RULE_ERRORS
-            }
-            Ok(formatted) => rewrite(file, &formatted, &mut tally),
-            Err(Refusal::Syntax(diagnostics)) => {
-                output::diagnostics(&diagnostics, &files, Format::Human);
-                tally.refused += 1;
-                RULE_ERRORS
-            }
-            Err(Refusal::Unsafe(why)) => output::usage(
-                format!("seg fmt left `{}` alone: {why}", file.name),
-                Some("this is a bug in seg fmt; please report it with the file".into()),
-            ),
-        };
+        let status = one_file(file, outcome, &args, &files, &mut tally);
         tally.status = tally.status.max(status);
     }
     if !stdin {
         output::stderr(&tally.line(files.len(), args.check));
     }
     tally.status
+}
+
+/// Writes, shows or reports one file's outcome; its exit status.
+fn one_file(
+    file: &SourceFile,
+    outcome: Result<String, Refusal>,
+    args: &FmtArgs,
+    files: &SourceMap,
+    tally: &mut Tally,
+) -> u8 {
+    let stdin = args.path.as_os_str() == "-";
+    match outcome {
+        Ok(formatted) if stdin && !args.check => {
+            output::stdout(&formatted);
+            CLEAN
+        }
+        Ok(formatted) if formatted == file.text => CLEAN,
+        Ok(formatted) if args.check => {
+            output::stdout(&diff(&file.name, &file.text, &formatted));
+            tally.changed += 1;
+            RULE_ERRORS
+        }
+        Ok(formatted) => rewrite(file, &formatted, tally),
+        Err(Refusal::Syntax(diagnostics)) => {
+            output::diagnostics(&diagnostics, files, Format::Human);
+            tally.refused += 1;
+            RULE_ERRORS
+        }
+        Err(Refusal::Unsafe(why)) => output::usage(
+            format!("seg fmt left `{}` alone: {why}", file.name),
+            Some("this is a bug in seg fmt; please report it with the file".into()),
+        ),
+    }
 }
 
 #[derive(Default)]

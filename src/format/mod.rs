@@ -51,7 +51,7 @@ pub fn format(files: &SourceMap) -> Vec<Result<String, Refusal>> {
 }
 
 /// The canonical text of one file that parsed into `ast`.
-pub fn format_file(text: &str, ast: &FileAst) -> Result<String, Refusal> {
+fn format_file(text: &str, ast: &FileAst) -> Result<String, Refusal> {
     let unsafe_because = |why: &str| Refusal::Unsafe(why.to_string());
     let tokens = tokens::lex(text).ok_or_else(|| unsafe_because("it holds an unknown token"))?;
     let comments: Vec<usize> = tokens
