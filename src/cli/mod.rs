@@ -8,6 +8,7 @@ mod demo;
 mod explain;
 mod output;
 mod progress;
+mod replay;
 mod run;
 
 use std::process::ExitCode;

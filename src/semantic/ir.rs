@@ -29,6 +29,13 @@ pub struct Program {
 }
 
 impl Program {
+    /// Whether a run reads the fact source `f`: some aggregate or `tags
+    /// from` uses it.
+    pub fn reads_fact(&self, f: usize) -> bool {
+        self.aggregates.iter().any(|a| a.source == f)
+            || self.manual_tags.iter().any(|m| m.source == f)
+    }
+
     /// The nodes (with their index) in the order the rules declare them.
     pub fn declared(&self) -> Vec<(usize, &Node)> {
         let mut nodes: Vec<(usize, &Node)> = self.nodes.iter().enumerate().collect();
@@ -54,13 +61,18 @@ pub struct Source {
     pub location: Location,
     /// The customer key (for the customer source) or the `by` column.
     pub key: String,
-    /// The time column (`at`) of a fact source.
+    /// The time column (`at`): on a fact source when each row happened, on
+    /// the customer source when each customer was created. A run sees only
+    /// rows dated before its as-of date (customers with no date count).
     pub at: Option<String>,
     /// Columns of timestamps with a time zone, read as UTC timestamps.
     pub zoned: Vec<String>,
     /// A text file with a header line and no rows: its column names. It
     /// holds no facts, and is read as an empty relation of those columns.
     pub header_only: Option<Vec<String>>,
+    /// The temporary table a replay copied this source's rows into, read
+    /// instead of `location` (which the run log still records).
+    pub loaded: Option<String>,
 }
 
 /// Where a source's rows come from.
