@@ -6,7 +6,7 @@
 # /usr/bin/time -v for its peak memory. Prints medians and their ratio. This
 # machine is shared and noisy: compare numbers from one session only.
 #
-#   bench/replay.sh [N]     (customers, default 100,000)
+#   bench/replay.sh [N]     (customers, default 100,000; RUNS=3 for fewer runs)
 #
 # Needs hyperfine and python3. Uses the dev build the README commands use.
 set -euo pipefail
@@ -37,7 +37,7 @@ replay="rm -f $work/replay.duckdb && $seg run rules --db $work/replay.duckdb \
 --as-of 2024-01-01..2024-12-01 --step 1month $sources > /dev/null"
 
 echo "== 12 monthly dates over $n customers: one replay vs 12 runs, side by side"
-hyperfine --warmup 1 --runs 5 --export-json "$work/results.json" \
+hyperfine --warmup 1 --runs "${RUNS:-5}" --export-json "$work/results.json" \
   -n "replay of 12 dates" "$replay" \
   -n "12 separate runs" "$separate"
 
