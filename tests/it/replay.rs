@@ -465,3 +465,67 @@ fn a_replay_of_the_demo_counts_the_customers_signed_up_by_each_date() {
     }
     assert_eq!(seen, ["2024-03-31", "2024-05-31", "2024-07-31"]);
 }
+
+#[test]
+fn a_failure_at_one_date_stops_the_replay_and_keeps_the_runs_before_it() {
+    // The orders are a view of the database that fails on any row from
+    // February on, as a value that cannot be read would: the runs as of
+    // Jan 1 and Feb 1 see no such row, the one as of Mar 1 does.
+    let dir = tempfile::tempdir().unwrap();
+    write_shop(dir.path());
+    let db = dir.path().join("seg.duckdb");
+    {
+        let conn = duckdb::Connection::open(&db).unwrap();
+        conn.execute_batch(&format!(
+            "CREATE TABLE raw_orders AS SELECT * FROM read_csv('{}');
+             CREATE VIEW late_orders AS SELECT customer_id, ordered_at, amount,
+                 CASE WHEN ordered_at >= TIMESTAMP '2024-02-01' THEN error('unreadable status') ELSE status END AS status
+             FROM raw_orders;",
+            dir.path().join("orders.csv").display()
+        ))
+        .unwrap();
+    }
+    let output = seg()
+        .current_dir(dir.path())
+        .args([
+            "run",
+            "rules.seg",
+            "--db",
+            "seg.duckdb",
+            "--source",
+            "orders=late_orders",
+            "--as-of",
+            "2024-01-01..2024-06-01",
+            "--step",
+            "1month",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("the replay stopped at 2024-03-01: the 2 runs before it stay published"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("unreadable status"), "{stderr}");
+    // The JSON lists the runs that were committed, and the run log has them.
+    let runs: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let dates: Vec<&str> = runs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["as_of"].as_str().unwrap())
+        .collect();
+    assert_eq!(dates, ["2024-01-01", "2024-02-01"]);
+    assert_eq!(
+        table(
+            &db,
+            "SELECT run_id, as_of, customers FROM seg_runs ORDER BY run_id"
+        ),
+        "run_id | as_of | customers\n1 | 2024-01-01 | 2\n2 | 2024-02-01 | 3"
+    );
+    // The published tables are those of the last committed run, Feb 1.
+    assert_eq!(labels(&db), BY_HAND[1].1);
+}
