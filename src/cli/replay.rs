@@ -2,13 +2,14 @@
 //! dates, in date order, each date its own run (its own transaction and row
 //! of `seg_runs`). The rules are read once, and each file source is copied
 //! once into a temporary table that every date reads
-//! (`engine::load_sources`), so many dates cost much less than as many runs.
+//! (`engine::load_sources`), so a date costs less than a run of its own
+//! (docs/benchmarks.md says how much).
 
 use std::path::Path;
 
 use jiff::civil::Date;
-use seg::engine::{self, Engine, RunOptions, RunSummary};
-use seg::semantic::Mode;
+use seg::engine::{self, Engine, EngineError, Loaded, RunOptions, RunSummary};
+use seg::semantic::{Mode, Program};
 
 use super::args::{AsOf, Format, RuleArgs, RunArgs};
 use super::output;
@@ -96,28 +97,14 @@ fn replay(
                 output::diagnostics(&checked.diagnostics, &files, Format::Human);
             }
         }
-        let Some(mut program) = checked.program.take() else {
+        let Some(program) = checked.program.take() else {
             output::stderr(&format!(
                 "not run as of {date}: {}\n",
                 output::totals(&checked.diagnostics)
             ));
             return output::status(&checked.diagnostics);
         };
-        if loaded.is_none() {
-            let last = *dates.last().unwrap_or(&date);
-            match engine::load_sources(engine, &program, last) {
-                Ok(l) => loaded = Some(l),
-                Err(e) => return output::failure(&e),
-            }
-        }
-        if let Some(loaded) = &loaded {
-            loaded.apply(&mut program);
-        }
-        let plan = seg::compile(&program);
-        let progress = Progress::new();
-        let result = engine::run(engine, &program, &plan, &RunOptions::default(), &progress);
-        progress.finish();
-        match result {
+        match run_date(engine, program, &mut loaded, dates) {
             Ok(summary) => {
                 if format == Format::Human {
                     output::stdout(&progress_line(&summary));
@@ -125,17 +112,44 @@ fn replay(
                 done.push(summary);
             }
             Err(e) => {
-                output::stderr(&format!(
-                    "the replay stopped at {date}: the {} run{} before it stay{} published\n",
-                    done.len(),
-                    if done.len() == 1 { "" } else { "s" },
-                    if done.len() == 1 { "s" } else { "" },
-                ));
+                output::stderr(&match done.len() {
+                    0 => format!(
+                        "the replay stopped at its first date, {date}: nothing was published\n"
+                    ),
+                    1 => {
+                        format!("the replay stopped at {date}: the run before it stays published\n")
+                    }
+                    n => format!(
+                        "the replay stopped at {date}: the {n} runs before it stay published\n"
+                    ),
+                });
                 return output::failure(&e);
             }
         }
     }
     CLEAN
+}
+
+/// Runs one date's program on the copies of the sources, which the first
+/// date makes.
+fn run_date(
+    engine: &Engine,
+    mut program: Program,
+    loaded: &mut Option<Loaded>,
+    dates: &[Date],
+) -> Result<RunSummary, EngineError> {
+    if loaded.is_none() {
+        let last = *dates.last().unwrap_or(&program.as_of);
+        *loaded = Some(engine::load_sources(engine, &program, last)?);
+    }
+    if let Some(loaded) = loaded {
+        loaded.apply(&mut program);
+    }
+    let plan = seg::compile(&program);
+    let progress = Progress::new();
+    let result = engine::run(engine, &program, &plan, &RunOptions::default(), &progress);
+    progress.finish();
+    result
 }
 
 /// One date's line, and what the run warned about.

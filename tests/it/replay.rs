@@ -377,7 +377,12 @@ fn a_replay_that_cannot_start_leaves_no_new_database() {
         ])
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("the replay stopped at its first date, 2024-01-01: nothing was published"),
+        "{stderr}"
+    );
     assert!(!dir.path().join("seg.duckdb").exists());
 }
 
