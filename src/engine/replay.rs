@@ -15,24 +15,26 @@ pub struct Loaded {
     tables: Vec<(String, String)>,
 }
 
-/// Copies every file source a run of `program` reads. Fact rows dated on or
-/// after `until` (the last date of the replay) are left out, as no run sees
-/// them; the customers are copied whole, so the key check still sees all.
-/// Tables of the database are read in place: they are read fast already.
+/// Copies every file source a run of `program` reads, only the columns the
+/// rules use. Fact rows dated on or after `until` (the last date of the
+/// replay) are left out, as no run sees them; every customer row is
+/// copied, so the key check still sees them all. Tables of the database
+/// are read in place: they are read fast already.
 pub fn load_sources(
     engine: &Engine,
     program: &Program,
     until: Date,
 ) -> Result<Loaded, EngineError> {
     engine.seal_for_run(program, None)?;
-    let customers = std::iter::once((&program.customers, None));
+    let customers = (&program.customers, program.customer_source_columns(), None);
     let facts = (program.facts.iter().enumerate())
         .filter(|(f, _)| program.reads_fact(*f))
-        .map(|(_, source)| (source, Some(until)));
+        .map(|(f, source)| (source, program.fact_columns(f), Some(until)));
     let mut loaded = Loaded::default();
-    for (source, until) in customers.chain(facts).filter(|(s, _)| is_file(s)) {
+    let sources = std::iter::once(customers).chain(facts);
+    for (source, columns, until) in sources.filter(|(s, _, _)| is_file(s)) {
         let what = format!("reading the source `{}`", source.name);
-        engine.execute(&what, &sql::load_source(&DuckDb, source, until))?;
+        engine.execute(&what, &sql::load_source(&DuckDb, source, &columns, until))?;
         loaded
             .tables
             .push((source.name.clone(), sql::loaded_table(source)));

@@ -36,12 +36,54 @@ impl Program {
             || self.manual_tags.iter().any(|m| m.source == f)
     }
 
+    /// Every column of the fact source `f` a run reads: its customer and
+    /// time columns, what its aggregates aggregate and filter on, and its
+    /// hand-assigned tags; each once, in first-use order.
+    pub fn fact_columns(&self, f: usize) -> Vec<String> {
+        let source = &self.facts[f];
+        let mut columns = vec![source.key.clone()];
+        columns.extend(source.at.clone());
+        for aggregate in self.aggregates.iter().filter(|a| a.source == f) {
+            columns.extend(aggregate.column.clone());
+            if let Some(filter) = &aggregate.filter {
+                filter.walk(|e| {
+                    if let ExprKind::Column(c) = &e.kind {
+                        columns.push(c.clone());
+                    }
+                });
+            }
+        }
+        let tags = self.manual_tags.iter().filter(|m| m.source == f);
+        columns.extend(tags.map(|m| m.column.clone()));
+        once_each(columns)
+    }
+
+    /// Every column of the customer source a run reads: the key, the
+    /// creation date and the columns the rules use.
+    pub fn customer_source_columns(&self) -> Vec<String> {
+        let mut columns = vec![self.customers.key.clone()];
+        columns.extend(self.customers.at.clone());
+        columns.extend(self.customer_columns.iter().cloned());
+        once_each(columns)
+    }
+
     /// The nodes (with their index) in the order the rules declare them.
     pub fn declared(&self) -> Vec<(usize, &Node)> {
         let mut nodes: Vec<(usize, &Node)> = self.nodes.iter().enumerate().collect();
         nodes.sort_by_key(|(_, n)| n.declared);
         nodes
     }
+}
+
+/// The names in order, each once (as SQL compares them).
+fn once_each(names: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for name in names {
+        if !out.iter().any(|n| super::names::same(n, &name)) {
+            out.push(name);
+        }
+    }
+    out
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

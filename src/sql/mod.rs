@@ -208,18 +208,26 @@ pub fn loaded_table(source: &Source) -> String {
     format!("seg_loaded${}", source.name)
 }
 
-/// Copies a source's rows, as the rules see them, into its temporary table
-/// ([`loaded_table`]), so that a replay's runs at many dates read each file
-/// once. Rows of a dated fact source from `until` on are left out: no run
-/// of the replay sees them.
-pub fn load_source(dialect: &dyn Dialect, source: &Source, until: Option<Date>) -> String {
+/// Copies the `columns` of a source's rows, as the rules see them, into its
+/// temporary table ([`loaded_table`]), so that a replay's runs at many
+/// dates read each file once. Rows of a dated fact source from `until` on
+/// are left out: no run of the replay sees them.
+pub fn load_source(
+    dialect: &dyn Dialect,
+    source: &Source,
+    columns: &[String],
+    until: Option<Date>,
+) -> String {
     let filter = until
         .zip(source.at.as_ref())
         .map(|(until, at)| tree::binary(tree::col(at), tree::Op::Lt, tree::Expr::Date(until)));
     let query = tree::Query {
         ctes: Vec::new(),
         body: tree::Body::Select(tree::Select {
-            items: vec![tree::Item::new(tree::Expr::Star)],
+            items: columns
+                .iter()
+                .map(|c| tree::Item::new(tree::col(c)))
+                .collect(),
             from: Some((compute::source_relation(source), None)),
             filter,
             ..tree::Select::default()
