@@ -48,15 +48,23 @@ pub struct RuleArgs {
     /// Read a source from elsewhere: --source orders=data/orders.csv, or a table name.
     #[arg(long = "source", value_name = "NAME=PATH_OR_TABLE", value_parser = name_value)]
     pub sources: Vec<(String, String)>,
-    /// The date the run is as of (default: the rules' `as of`, else today, UTC).
-    #[arg(long, value_name = "DATE", value_parser = date)]
-    pub as_of: Option<Date>,
+    /// The date the run is as of (default: the rules' `as of`, else today, UTC); `seg run` also takes a range, FROM..TO with --step.
+    #[arg(long, value_name = "DATE", value_parser = as_of)]
+    pub as_of: Option<AsOf>,
     /// Read file sources only from this folder (repeatable; also SEG_ALLOW_PATH, `:`-separated). Default: anywhere.
     #[arg(long = "allow-path", value_name = "DIR")]
     pub allow_paths: Vec<PathBuf>,
 }
 
 impl RuleArgs {
+    /// The one date the rules are evaluated at: `--as-of`, or the first
+    /// date of its range.
+    pub fn as_of_date(&self) -> Option<Date> {
+        self.as_of.map(|a| match a {
+            AsOf::Date(d) | AsOf::Range(d, _) => d,
+        })
+    }
+
     /// The folders file sources are confined to: every `--allow-path`,
     /// then those of `SEG_ALLOW_PATH`.
     pub fn allowed_folders(&self) -> Vec<PathBuf> {
@@ -90,6 +98,9 @@ pub struct RunArgs {
     /// The file format for --out.
     #[arg(long, value_enum, default_value_t = OutFormat::Parquet)]
     pub out_format: OutFormat,
+    /// With --as-of FROM..TO: run at every date from FROM to TO this far apart (1day, 1week, 1month, 3months ...).
+    #[arg(long, value_name = "STEP", value_parser = step)]
+    pub step: Option<Step>,
     /// How to print the summary.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -154,6 +165,83 @@ fn name_value(s: &str) -> Result<(String, String), String> {
     }
 }
 
+/// `--as-of`: one date, or the first and last date of a replay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AsOf {
+    Date(Date),
+    /// `FROM..TO`, both included; never empty.
+    Range(Date, Date),
+}
+
+fn as_of(s: &str) -> Result<AsOf, String> {
+    let Some((from, to)) = s.split_once("..") else {
+        return date(s).map(AsOf::Date);
+    };
+    let (from, to) = (date(from)?, date(to)?);
+    if to < from {
+        return Err(format!(
+            "the range {from}..{to} ends before it starts: give the earlier date first"
+        ));
+    }
+    Ok(AsOf::Range(from, to))
+}
+
+/// `--step`: how far apart the dates of a replay are, in days, weeks or
+/// calendar months.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Step {
+    pub amount: u32,
+    pub unit: StepUnit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepUnit {
+    Day,
+    Week,
+    Month,
+}
+
+fn step(s: &str) -> Result<Step, String> {
+    let wrong = || format!("expected a step like 1day, 1week, 1month or 3months, got `{s}`");
+    let text = s.trim();
+    let digits = text.len() - text.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let (amount, unit) = text.split_at(digits);
+    let amount: u32 = amount.parse().map_err(|_| wrong())?;
+    let unit = match unit.trim() {
+        "day" | "days" => StepUnit::Day,
+        "week" | "weeks" => StepUnit::Week,
+        "month" | "months" => StepUnit::Month,
+        _ => return Err(wrong()),
+    };
+    if amount == 0 {
+        return Err(format!("a step of {s} never moves on: give at least 1"));
+    }
+    Ok(Step { amount, unit })
+}
+
+impl Step {
+    /// The dates from `from` to `to` (both included when the steps land on
+    /// it): `from` plus 0, 1, 2 ... steps. A month step counts from `from`,
+    /// each date clamped to the end of a shorter month, so from January 31
+    /// it gives February 28 (or 29), March 31, April 30 ...
+    pub fn dates(self, from: Date, to: Date) -> Vec<Date> {
+        let mut dates = Vec::new();
+        for n in 0i64.. {
+            let steps = n * i64::from(self.amount);
+            let span = match self.unit {
+                StepUnit::Day => jiff::Span::new().try_days(steps),
+                StepUnit::Week => jiff::Span::new().try_weeks(steps),
+                StepUnit::Month => jiff::Span::new().try_months(steps),
+            };
+            match span.ok().and_then(|span| from.checked_add(span).ok()) {
+                Some(date) if date <= to => dates.push(date),
+                _ => break,
+            }
+        }
+        dates
+    }
+}
+
 /// Exactly `YYYY-MM-DD`, as in rule files (no time of day).
 fn date(s: &str) -> Result<Date, String> {
     let well_formed = s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-';
@@ -161,4 +249,84 @@ fn date(s: &str) -> Result<Date, String> {
         .then(|| s.parse::<Date>().ok())
         .flatten()
         .ok_or_else(|| format!("expected a date like 2025-06-30, got `{s}`"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date as d;
+
+    #[test]
+    fn as_of_takes_a_date_or_a_range_that_is_not_empty() {
+        assert_eq!(as_of("2024-03-01"), Ok(AsOf::Date(d(2024, 3, 1))));
+        assert_eq!(
+            as_of("2024-01-01..2024-12-01"),
+            Ok(AsOf::Range(d(2024, 1, 1), d(2024, 12, 1)))
+        );
+        assert_eq!(
+            as_of("2024-05-01..2024-05-01"),
+            Ok(AsOf::Range(d(2024, 5, 1), d(2024, 5, 1)))
+        );
+        assert!(
+            as_of("2024-12-01..2024-01-01")
+                .unwrap_err()
+                .contains("ends before it starts")
+        );
+        assert!(as_of("2024-01-01..").is_err());
+        assert!(as_of("2024-01-01...2024-02-01").is_err());
+    }
+
+    #[test]
+    fn steps_are_days_weeks_or_months() {
+        let step_of = |amount, unit| Ok(Step { amount, unit });
+        assert_eq!(step("1day"), step_of(1, StepUnit::Day));
+        assert_eq!(step("7days"), step_of(7, StepUnit::Day));
+        assert_eq!(step("2weeks"), step_of(2, StepUnit::Week));
+        assert_eq!(step("1month"), step_of(1, StepUnit::Month));
+        assert_eq!(step("3 months"), step_of(3, StepUnit::Month));
+        for wrong in ["month", "1year", "1m", "-1day", "1.5days", "0days", ""] {
+            assert!(step(wrong).is_err(), "{wrong}");
+        }
+    }
+
+    #[test]
+    fn dates_include_both_ends_and_months_clamp_to_the_month_end() {
+        let monthly = Step {
+            amount: 1,
+            unit: StepUnit::Month,
+        };
+        assert_eq!(
+            monthly.dates(d(2024, 1, 31), d(2024, 5, 31)),
+            vec![
+                d(2024, 1, 31),
+                d(2024, 2, 29),
+                d(2024, 3, 31),
+                d(2024, 4, 30),
+                d(2024, 5, 31)
+            ]
+        );
+        assert_eq!(monthly.dates(d(2024, 1, 1), d(2024, 12, 1)).len(), 12);
+        let weekly = Step {
+            amount: 1,
+            unit: StepUnit::Week,
+        };
+        // The next step, 2024-01-29, is past the end.
+        assert_eq!(
+            weekly.dates(d(2024, 1, 1), d(2024, 1, 28)),
+            vec![d(2024, 1, 1), d(2024, 1, 8), d(2024, 1, 15), d(2024, 1, 22)]
+        );
+        let daily = Step {
+            amount: 1,
+            unit: StepUnit::Day,
+        };
+        assert_eq!(
+            daily.dates(d(2024, 2, 28), d(2024, 2, 28)),
+            vec![d(2024, 2, 28)]
+        );
+        // Near the end of the calendar the steps stop, never wrap.
+        assert_eq!(
+            monthly.dates(d(9999, 11, 30), d(9999, 12, 31)),
+            vec![d(9999, 11, 30), d(9999, 12, 30)]
+        );
+    }
 }

@@ -5,10 +5,13 @@ use seg::engine::{Engine, EngineError};
 use seg::semantic::{Mode, Settings};
 use seg::source::{LoadError, SourceMap, read_rule_set};
 
-use super::args::{CheckArgs, Format, RuleArgs};
+use super::args::{AsOf, CheckArgs, Format, RuleArgs};
 use super::output;
 
 pub fn run(args: CheckArgs) -> u8 {
+    if let Err(status) = one_date(&args.rules, "check") {
+        return status;
+    }
     let engine = match open_for_reading(&args.rules) {
         Ok(e) => e,
         Err(status) => return status,
@@ -57,12 +60,29 @@ pub fn load(
     format: Format,
 ) -> Result<(SourceMap, Checked), u8> {
     let files = read_rule_set(&args.path).map_err(|e| unreadable(&e, format))?;
+    let checked = seg::check(&files, engine, &settings(args, mode));
+    Ok((files, checked))
+}
+
+/// What the arguments ask of the checker (a range of dates: its first).
+pub fn settings(args: &RuleArgs, mode: Mode) -> Settings {
     let mut settings = Settings::new(mode, today());
-    settings.as_of = args.as_of;
+    settings.as_of = args.as_of_date();
     settings.params = args.params.clone();
     settings.sources = args.sources.clone();
-    let checked = seg::check(&files, engine, &settings);
-    Ok((files, checked))
+    settings
+}
+
+/// Refuses `--as-of FROM..TO` where it means nothing: only `seg run`
+/// replays dates.
+pub fn one_date(args: &RuleArgs, command: &str) -> Result<(), u8> {
+    match args.as_of {
+        Some(AsOf::Range(..)) => Err(output::usage(
+            &format!("`seg {command}` evaluates the rules at one date, not a range"),
+            Some("give one date, like --as-of 2024-06-01; `seg run --as-of FROM..TO --step 1month` runs at many".into()),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// A rule set that cannot be read: said as a usage error, or as the one

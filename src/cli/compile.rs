@@ -6,6 +6,9 @@ use super::args::{Format, RuleArgs};
 use super::{check, output};
 
 pub fn run(args: RuleArgs) -> u8 {
+    if let Err(status) = check::one_date(&args, "compile") {
+        return status;
+    }
     let engine = match check::open_for_reading(&args) {
         Ok(e) => e,
         Err(status) => return status,

@@ -6,7 +6,7 @@ use seg::engine::{RunOptions, generate_demo};
 use seg::sql::demo::AS_OF;
 use seg::syntax;
 
-use super::args::{DemoArgs, Format, RuleArgs};
+use super::args::{AsOf, DemoArgs, Format, RuleArgs};
 use super::output::{self, thousands};
 use super::progress::Progress;
 use super::run;
@@ -64,7 +64,7 @@ pub fn run(args: DemoArgs) -> u8 {
         db: None,
         params: Vec::new(),
         sources,
-        as_of: AS_OF.parse().ok(),
+        as_of: AS_OF.parse().ok().map(AsOf::Date),
         allow_paths: Vec::new(),
     };
     let db = args.dir.join("seg.duckdb");

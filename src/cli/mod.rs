@@ -9,6 +9,7 @@ mod explain;
 mod fmt;
 mod output;
 mod progress;
+mod replay;
 mod run;
 
 use std::process::ExitCode;

@@ -8,7 +8,7 @@ use seg::semantic::Mode;
 use super::args::{Format, OutFormat, RuleArgs, RunArgs};
 use super::output::{self, pad, thousands};
 use super::progress::Progress;
-use super::{CLEAN, check};
+use super::{CLEAN, check, replay};
 
 pub fn run(args: RunArgs) -> u8 {
     let Some(db) = args.rules.db.clone() else {
@@ -26,7 +26,11 @@ pub fn run(args: RunArgs) -> u8 {
     {
         return output::failure(&e);
     }
-    execute(&args.rules, &db, &options, args.format)
+    match replay::dates(&args) {
+        Ok(None) => execute(&args.rules, &db, &options, args.format),
+        Ok(Some(dates)) => replay::execute(&args.rules, &db, &dates, args.format),
+        Err(status) => status,
+    }
 }
 
 /// Checks, compiles and runs; prints the summary. Shared with `seg demo`.
@@ -50,7 +54,11 @@ pub fn execute(rules: &RuleArgs, db: &Path, options: &RunOptions, format: Format
 }
 
 /// The database of a run, confined to `--allow-path`, writing to `--out`.
-fn open(rules: &RuleArgs, db: &Path, options: &RunOptions) -> Result<Engine, EngineError> {
+pub(super) fn open(
+    rules: &RuleArgs,
+    db: &Path,
+    options: &RunOptions,
+) -> Result<Engine, EngineError> {
     let mut engine = check::confine(Engine::open(db)?, rules)?;
     if let Some(out) = &options.out {
         engine.allow_writes_to(out);
@@ -97,7 +105,7 @@ fn check_and_run(
 }
 
 /// Removes a database file (and its write-ahead log) this run created.
-fn discard_if_created(created: bool, db: &Path) {
+pub(super) fn discard_if_created(created: bool, db: &Path) {
     if created {
         let _ = std::fs::remove_file(db);
         let _ = std::fs::remove_file(format!("{}.wal", db.display()));
@@ -106,15 +114,7 @@ fn discard_if_created(created: bool, db: &Path) {
 
 /// The summary as a business user reads it.
 pub fn human(s: &RunSummary, db: &Path) -> String {
-    let mut out = String::new();
-    out.push_str(&format!(
-        "run {} · {} customer{} · as of {} · {:.2} s\n",
-        s.run_id,
-        thousands(s.customers),
-        if s.customers == 1 { "" } else { "s" },
-        s.as_of,
-        s.duration_ms as f64 / 1000.0
-    ));
+    let mut out = headline(s);
     let width = s
         .segmentations
         .iter()
@@ -198,4 +198,16 @@ pub fn human(s: &RunSummary, db: &Path) -> String {
         out.push_str(&format!("files: {}\n", s.files.join(", ")));
     }
     out
+}
+
+/// The first line of a run's summary: `run 3 · 1,200 customers · as of ...`.
+pub fn headline(s: &RunSummary) -> String {
+    format!(
+        "run {} · {} customer{} · as of {} · {:.2} s\n",
+        s.run_id,
+        thousands(s.customers),
+        if s.customers == 1 { "" } else { "s" },
+        s.as_of,
+        s.duration_ms as f64 / 1000.0
+    )
 }

@@ -239,7 +239,7 @@ every customer appears in every output.";
 
     SourceShape = "E308", "source-shape", Error,
         "A source declaration is incomplete or contradictory.",
-        "A customer source has `key`, a fact source has `by` (and optionally `at`); a \
+        "A customer source has `key`, a fact source has `by` (either optionally `at`); a \
 source cannot have both, and each clause appears once. The file format comes from the \
 extension: `.csv`, `.tsv`, `.parquet`, `.json`, `.jsonl` or `.ndjson` (optionally `.gz`).";
 
@@ -275,6 +275,18 @@ and text to text. Convert one of them in the data.";
 one of them, after `..` and symbolic links are resolved, so a rule file cannot read \
 `/home/ops/.ssh/...` or `../../secrets/x.csv`. Move the data into an allowed folder, or \
 ask whoever runs seg to allow its folder.";
+
+    TimeColumnType = "E313", "time-column-type", Error,
+        "A source's `at` column does not hold dates.",
+        "On a fact source `at <column>` names when each row happened; on the customer \
+source, when each customer was created (`key customer_id at signup_date`). Either way a \
+run sees only the rows dated before its as-of date, so the column must hold dates or \
+timestamps. A CSV column with a value that is not a date reads as text: fix the value, \
+or name another column.
+
+```seg
+source visits from \"orders.csv\" by customer_id at status   # status is text
+```";
 
     UnknownParam = "E401", "unknown-param", Error,
         "`--set` names a param that the rule set does not declare.",

@@ -4,11 +4,13 @@
 
 mod changes;
 mod demo;
+mod replay;
 mod run;
 mod sandbox;
 
 pub use changes::{Changes, TagChange, Transition};
 pub use demo::{DemoData, generate_demo};
+pub use replay::{Loaded, load_sources};
 pub use run::{
     DatasetValue, LabelCount, Observer, ParamValue, RunOptions, RunSummary, ScoreEdge,
     SegmentationCounts, Silent, SourceRecord, SourceRows, TagCount, check_out_dir, run,

@@ -367,8 +367,8 @@ impl<'a> Checker<'a> {
         clauses
     }
 
-    /// One of `key` (the customer source) and `by` (a fact source); `at`
-    /// only on a fact source. False when the source cannot be used.
+    /// One of `key` (the customer source) and `by` (a fact source). False
+    /// when the source cannot be used.
     fn check_source_shape(&mut self, name: &Name, clauses: &Clauses) -> bool {
         match (clauses.key, clauses.by) {
             (Some(k), Some(b)) => {
@@ -390,20 +390,7 @@ impl<'a> Checker<'a> {
                 );
                 false
             }
-            (Some(_), None) => {
-                if let Some(at) = clauses.at {
-                    self.report(
-                        Diagnostic::new(
-                            Code::SourceShape,
-                            format!("the customer source `{}` cannot have `at`", name.text),
-                        )
-                        .at(at.span, "only fact sources have a time column")
-                        .help("`at` goes on sources declared with `by`"),
-                    );
-                }
-                true
-            }
-            (None, Some(_)) => true,
+            (Some(_), None) | (None, Some(_)) => true,
         }
     }
 
@@ -543,14 +530,9 @@ impl<'a> Checker<'a> {
             let Some(column) = column else { continue };
             match info.column(&column.text) {
                 None => found.push(info.unknown_column(column)),
-                Some(ty) if clause == "at" && !ty.fits(Type::Date) => found.push(
-                    Diagnostic::new(
-                        Code::WrongArgument,
-                        format!("the time column `{}` holds {ty}, not dates", column.text),
-                    )
-                    .at(column.span, "not a date or timestamp")
-                    .help("`at` names the column with each row's date or timestamp"),
-                ),
+                Some(ty) if clause == "at" && !ty.fits(Type::Date) => {
+                    found.push(time_column_type(column, ty, pending.key.is_some()));
+                }
                 Some(_) => {}
             }
         }
@@ -713,6 +695,28 @@ fn parse_value(raw: &str, ty: Type) -> Option<Value> {
         },
         _ => Some(Value::Text(raw.to_string())),
     }
+}
+
+/// E313: an `at` column that holds no dates. On the customer source it is
+/// when each customer was created, on a fact source when each row happened.
+fn time_column_type(column: &Name, ty: Type, customers: bool) -> Diagnostic {
+    let (what, help) = if customers {
+        (
+            "the creation column",
+            "`at` on the customer source names the date each customer was created (a sign-up date); leave it out to count every customer at every date",
+        )
+    } else {
+        (
+            "the time column",
+            "`at` names the column with each row's date or timestamp",
+        )
+    };
+    Diagnostic::new(
+        Code::TimeColumnType,
+        format!("{what} `{}` holds {ty}, not dates", column.text),
+    )
+    .at(column.span, "not a date or timestamp")
+    .help(help)
 }
 
 /// "did you mean" and the real columns, for an unknown column.

@@ -118,5 +118,6 @@ fn program_source(s: &SourceInfo) -> ir::Source {
         at: s.at.clone(),
         zoned: s.zoned.clone(),
         header_only: s.header_only.clone(),
+        loaded: None,
     }
 }

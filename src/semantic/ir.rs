@@ -29,12 +29,61 @@ pub struct Program {
 }
 
 impl Program {
+    /// Whether a run reads the fact source `f`: some aggregate or `tags
+    /// from` uses it.
+    pub fn reads_fact(&self, f: usize) -> bool {
+        self.aggregates.iter().any(|a| a.source == f)
+            || self.manual_tags.iter().any(|m| m.source == f)
+    }
+
+    /// Every column of the fact source `f` a run reads: its customer and
+    /// time columns, what its aggregates aggregate and filter on, and its
+    /// hand-assigned tags; each once, in first-use order.
+    pub fn fact_columns(&self, f: usize) -> Vec<String> {
+        let source = &self.facts[f];
+        let mut columns = vec![source.key.clone()];
+        columns.extend(source.at.clone());
+        for aggregate in self.aggregates.iter().filter(|a| a.source == f) {
+            columns.extend(aggregate.column.clone());
+            if let Some(filter) = &aggregate.filter {
+                filter.walk(|e| {
+                    if let ExprKind::Column(c) = &e.kind {
+                        columns.push(c.clone());
+                    }
+                });
+            }
+        }
+        let tags = self.manual_tags.iter().filter(|m| m.source == f);
+        columns.extend(tags.map(|m| m.column.clone()));
+        once_each(columns)
+    }
+
+    /// Every column of the customer source a run reads: the key, the
+    /// creation date and the columns the rules use.
+    pub fn customer_source_columns(&self) -> Vec<String> {
+        let mut columns = vec![self.customers.key.clone()];
+        columns.extend(self.customers.at.clone());
+        columns.extend(self.customer_columns.iter().cloned());
+        once_each(columns)
+    }
+
     /// The nodes (with their index) in the order the rules declare them.
     pub fn declared(&self) -> Vec<(usize, &Node)> {
         let mut nodes: Vec<(usize, &Node)> = self.nodes.iter().enumerate().collect();
         nodes.sort_by_key(|(_, n)| n.declared);
         nodes
     }
+}
+
+/// The names in order, each once (as SQL compares them).
+fn once_each(names: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for name in names {
+        if !out.iter().any(|n| super::names::same(n, &name)) {
+            out.push(name);
+        }
+    }
+    out
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -54,13 +103,18 @@ pub struct Source {
     pub location: Location,
     /// The customer key (for the customer source) or the `by` column.
     pub key: String,
-    /// The time column (`at`) of a fact source.
+    /// The time column (`at`): on a fact source when each row happened, on
+    /// the customer source when each customer was created. A run sees only
+    /// rows dated before its as-of date (customers with no date count).
     pub at: Option<String>,
     /// Columns of timestamps with a time zone, read as UTC timestamps.
     pub zoned: Vec<String>,
     /// A text file with a header line and no rows: its column names. It
     /// holds no facts, and is read as an empty relation of those columns.
     pub header_only: Option<Vec<String>>,
+    /// The temporary table a replay copied this source's rows into, read
+    /// instead of `location` (which the run log still records).
+    pub loaded: Option<String>,
 }
 
 /// Where a source's rows come from.

@@ -50,9 +50,21 @@ pub fn relation(location: &Location) -> Relation {
     }
 }
 
+/// Where a source's rows are stored: its location, or the copy a replay
+/// loaded (see [`source_relation`]).
+pub fn stored_relation(source: &Source) -> Relation {
+    match &source.loaded {
+        Some(table) => Relation::Table(vec![table.clone()]),
+        None => relation(&source.location),
+    }
+}
+
 /// A source's rows as the rules see them: timestamps with a time zone are
-/// read as UTC timestamps.
+/// read as UTC timestamps. A copy a replay loaded holds them so already.
 pub fn source_relation(source: &Source) -> Relation {
+    if source.loaded.is_some() {
+        return stored_relation(source);
+    }
     if let Some(columns) = &source.header_only {
         // No rows: the time column is a timestamp, as windows compare it
         // with dates; the others take the type of whatever they meet.
@@ -144,9 +156,8 @@ pub fn layout(p: &Program) -> Layout {
     }
     let fact_rows = (0..p.facts.len())
         .map(|f| {
-            let read = p.aggregates.iter().any(|a| a.source == f)
-                || p.manual_tags.iter().any(|m| m.source == f);
-            read.then(|| format!("{ROWS}:{}", p.facts[f].name))
+            p.reads_fact(f)
+                .then(|| format!("{ROWS}:{}", p.facts[f].name))
         })
         .collect();
     let manual_tags = (1..=p.manual_tags.len())
@@ -406,12 +417,19 @@ fn aggregate_expr(p: &Program, aggregate: &Aggregate, source: &Source) -> Expr {
 
 /// Every customer, with the aggregates of their facts.
 fn base_cte(p: &Program, items: Vec<Item>, joins: Vec<Join>) -> Cte {
+    let mut comments = vec![format!(
+        "Every customer of `{}` (LEFT JOIN: customers without facts stay).",
+        p.customers.name
+    )];
+    if let Some(at) = &p.customers.at {
+        comments.push(format!(
+            "Only customers created before the as-of date {} (by `{at}`; those without a date count).",
+            p.as_of
+        ));
+    }
     Cte {
         name: "seg_base".to_string(),
-        comments: vec![format!(
-            "Every customer of `{}` (LEFT JOIN: customers without facts stay).",
-            p.customers.name
-        )],
+        comments,
         body: Body::Select(Select {
             items,
             from: Some((
@@ -419,9 +437,26 @@ fn base_cte(p: &Program, items: Vec<Item>, joins: Vec<Join>) -> Cte {
                 Some(p.customers.name.clone()),
             )),
             joins,
+            filter: created_before_as_of(p),
             ..Select::default()
         }),
     }
+}
+
+/// The customer universe at the as-of date: with `key ... at <column>`,
+/// a customer created on or after it does not exist yet. A customer
+/// without a date is never dropped, as no date says it came later.
+fn created_before_as_of(p: &Program) -> Option<Expr> {
+    let at = p.customers.at.as_ref()?;
+    let created = || qcol(&p.customers.name, at);
+    Some(binary(
+        Expr::IsNull {
+            expr: Box::new(created()),
+            negated: false,
+        },
+        Op::Or,
+        binary(created(), Op::Lt, Expr::Date(p.as_of)),
+    ))
 }
 
 /// The columns each step adds, and what they are (for its comment).

@@ -124,14 +124,17 @@ FROM answered
 ORDER BY customer_id, answered_at"
         .to_string();
     let crm_tags = "CREATE OR REPLACE TABLE crm_tags AS
-SELECT id AS customer_id, tag, DATE '2024-06-01' + floor(u(id, 61) * 500)::INTEGER AS assigned_at
+-- assigned from mid-2024 on, never before the customer signed up
+SELECT id AS customer_id, tag,
+    greatest(signup_date, DATE '2024-06-01')
+        + floor(u(id, 61) * (DATE '2025-12-31' - greatest(signup_date, DATE '2024-06-01') + 1))::INTEGER AS assigned_at
 FROM (
-    SELECT id, 'key_account' AS tag FROM demo_people WHERE u(id, 60) < 0.02
+    SELECT id, signup_date, 'key_account' AS tag FROM demo_people WHERE u(id, 60) < 0.02
     UNION ALL
-    SELECT id, 'do_not_contact' FROM demo_people WHERE u(id, 62) < 0.01
+    SELECT id, signup_date, 'do_not_contact' FROM demo_people WHERE u(id, 62) < 0.01
     UNION ALL
     -- account managers also mark big spenders by hand
-    SELECT id, 'high_spender' FROM demo_people WHERE u(id, 63) < 0.005
+    SELECT id, signup_date, 'high_spender' FROM demo_people WHERE u(id, 63) < 0.005
 )
 ORDER BY customer_id, tag"
         .to_string();

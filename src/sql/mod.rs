@@ -15,8 +15,10 @@ pub use dialect::{Dialect, DuckDb};
 pub use outputs::SummaryQueries;
 pub use sandbox::{lock_down, relations, temp_directory};
 
+use jiff::civil::Date;
+
 use crate::semantic::Program;
-use crate::semantic::ir::Location;
+use crate::semantic::ir::{Location, Source};
 
 /// The computed values of a run, kept for the run's own length.
 pub const RESULT: &str = "seg_result";
@@ -199,6 +201,40 @@ pub fn distinct_values(
     let mut p = tree::Printer::new(dialect);
     p.select(&select, 0);
     p.finish()
+}
+
+/// The temporary table a replay copies a source into.
+pub fn loaded_table(source: &Source) -> String {
+    format!("seg_loaded${}", source.name)
+}
+
+/// Copies the `columns` of a source's rows, as the rules see them, into its
+/// temporary table ([`loaded_table`]), so that a replay's runs at many
+/// dates read each file once. Rows of a dated fact source from `until` on
+/// are left out: no run of the replay sees them.
+pub fn load_source(
+    dialect: &dyn Dialect,
+    source: &Source,
+    columns: &[String],
+    until: Option<Date>,
+) -> String {
+    let filter = until
+        .zip(source.at.as_ref())
+        .map(|(until, at)| tree::binary(tree::col(at), tree::Op::Lt, tree::Expr::Date(until)));
+    let query = tree::Query {
+        ctes: Vec::new(),
+        body: tree::Body::Select(tree::Select {
+            items: columns
+                .iter()
+                .map(|c| tree::Item::new(tree::col(c)))
+                .collect(),
+            from: Some((compute::source_relation(source), None)),
+            filter,
+            ..tree::Select::default()
+        }),
+        order_by: Vec::new(),
+    };
+    outputs::create_table_as(dialect, &loaded_table(source), true, &query)
 }
 
 /// Copies a published table to a file.

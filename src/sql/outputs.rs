@@ -1,7 +1,7 @@
 //! The SQL around the computation: the tag list, the published tables, the
 //! summary queries, the run record and file exports.
 
-use super::compute::{Layout, TAGS, before_as_of, relation, source_relation};
+use super::compute::{Layout, TAGS, before_as_of, source_relation, stored_relation};
 use super::dialect::Dialect;
 use super::tree::{
     self, Body, Expr, Item, Op, Printer, Query, Relation, Select, binary, call, col,
@@ -399,7 +399,7 @@ pub fn key_check(dialect: &dyn Dialect, p: &Program) -> String {
                 "missing",
             ),
         ],
-        from: Some((relation(&p.customers.location), None)),
+        from: Some((stored_relation(&p.customers), None)),
         ..Select::default()
     };
     print(dialect, |pr| pr.select(&select, 0))
@@ -410,7 +410,7 @@ pub fn duplicate_keys(dialect: &dyn Dialect, p: &Program) -> String {
     let key = || col(&p.customers.key);
     let select = Select {
         items: vec![Item::new(Expr::Cast(Box::new(key()), "VARCHAR"))],
-        from: Some((relation(&p.customers.location), None)),
+        from: Some((stored_relation(&p.customers), None)),
         filter: Some(Expr::IsNull {
             expr: Box::new(key()),
             negated: true,

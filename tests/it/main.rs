@@ -7,6 +7,7 @@ mod diagnostics;
 mod docs_examples;
 mod fmt;
 mod ok_fixtures;
+mod replay;
 mod robustness;
 mod run;
 mod sandbox;
