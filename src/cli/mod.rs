@@ -9,6 +9,7 @@ mod explain;
 mod output;
 mod progress;
 mod run;
+mod test;
 
 use std::process::ExitCode;
 
@@ -27,6 +28,7 @@ pub fn main() -> ExitCode {
         Command::Compile(a) => compile::run(a),
         Command::Run(a) => run::run(a),
         Command::Demo(a) => demo::run(a),
+        Command::Test(a) => test::run(a),
         Command::Explain(a) => explain::run(a),
     };
     ExitCode::from(status)

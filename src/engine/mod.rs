@@ -6,6 +6,7 @@ mod changes;
 mod demo;
 mod run;
 mod sandbox;
+mod snapshot;
 
 pub use changes::{Changes, TagChange, Transition};
 pub use demo::{DemoData, generate_demo};
@@ -13,6 +14,7 @@ pub use run::{
     DatasetValue, LabelCount, Observer, ParamValue, RunOptions, RunSummary, ScoreEdge,
     SegmentationCounts, Silent, SourceRecord, SourceRows, TagCount, check_out_dir, run,
 };
+pub use snapshot::wide_table;
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
