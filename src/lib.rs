@@ -14,6 +14,7 @@
 //! rendered once by the caller. The command line lives in the `seg` binary;
 //! this library never parses arguments.
 
+pub mod cases;
 pub mod diagnostic;
 #[cfg(feature = "engine")]
 pub mod engine;

@@ -27,6 +27,8 @@ pub enum Command {
     Run(RunArgs),
     /// Generate sample data, run the rules in `rules/` on it, print the result.
     Demo(DemoArgs),
+    /// Run the rule set's tests: the cases in tests/<case>/ beside the rules.
+    Test(TestArgs),
     /// Explain a diagnostic code (E101, W001 ...).
     Explain(ExplainArgs),
     /// Rewrite rule files in the canonical layout (--check: only show the diff).
@@ -123,6 +125,27 @@ pub struct DemoArgs {
     /// How to print the summary.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// A folder of .seg files (its cases are in PATH/tests/), or one .seg file.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Write the snapshot of every case that changed or is new.
+    #[arg(long)]
+    pub accept: bool,
+    /// How to report: for people, JSON, JUnit XML for CI, GitHub annotations.
+    #[arg(long, value_enum, default_value_t = TestFormat::Human)]
+    pub format: TestFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TestFormat {
+    Human,
+    Json,
+    Junit,
+    Github,
 }
 
 #[derive(Debug, Args)]

@@ -11,6 +11,7 @@ mod output;
 mod progress;
 mod replay;
 mod run;
+mod test;
 
 use std::process::ExitCode;
 
@@ -29,6 +30,7 @@ pub fn main() -> ExitCode {
         Command::Compile(a) => compile::run(a),
         Command::Run(a) => run::run(a),
         Command::Demo(a) => demo::run(a),
+        Command::Test(a) => test::run(a),
         Command::Explain(a) => explain::run(a),
         Command::Fmt(a) => fmt::run(a),
     };

@@ -7,6 +7,7 @@ mod demo;
 mod replay;
 mod run;
 mod sandbox;
+mod snapshot;
 
 pub use changes::{Changes, TagChange, Transition};
 pub use demo::{DemoData, generate_demo};
@@ -15,6 +16,7 @@ pub use run::{
     DatasetValue, LabelCount, Observer, ParamValue, RunOptions, RunSummary, ScoreEdge,
     SegmentationCounts, Silent, SourceRecord, SourceRows, TagCount, check_out_dir, run,
 };
+pub use snapshot::wide_table;
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;

@@ -9,11 +9,13 @@ mod lower;
 mod outputs;
 mod quote;
 mod sandbox;
+mod snapshot;
 mod tree;
 
 pub use dialect::{Dialect, DuckDb};
 pub use outputs::SummaryQueries;
 pub use sandbox::{lock_down, relations, temp_directory};
+pub use snapshot::wide_table;
 
 use jiff::civil::Date;
 

@@ -15,3 +15,4 @@ mod semantic;
 mod sql;
 mod support;
 mod syntax;
+mod test_cmd;

@@ -1,0 +1,170 @@
+//! One snapshot case: check the rules against the case's data, run them
+//! in memory, compare the wide table with the stored snapshot.
+
+use std::path::Path;
+
+use seg::cases::snapshot::{self, Table};
+use seg::cases::{Case, SNAPSHOT_FILE};
+use seg::diagnostic::render;
+use seg::engine::{self, Engine, RunOptions, Silent};
+use seg::semantic::ir::AsOfOrigin;
+use seg::semantic::{Mode, Settings};
+use seg::source::SourceMap;
+
+use super::{Outcome, Policy, Status, snapshot_file};
+use crate::cli::check::today;
+
+pub fn run(files: &SourceMap, case: &Case, policy: Policy) -> Outcome {
+    let status = match table(files, case) {
+        Ok(table) => compare(case, &table, policy),
+        Err(status) => status,
+    };
+    Outcome {
+        kind: "snapshot",
+        name: case.name.clone(),
+        file: snapshot_file(case),
+        status,
+    }
+}
+
+/// The wide table the rules give on the case's data.
+fn table(files: &SourceMap, case: &Case) -> Result<Table, Status> {
+    let (ast, _) = seg::syntax::parse(files);
+    let missing = case.missing_sources(&ast.source_names());
+    if !missing.is_empty() {
+        let details = missing
+            .iter()
+            .map(|s| {
+                format!(
+                    "add {} (a CSV with only its header line for a source without rows)",
+                    case.dir.join(format!("{s}.csv")).display()
+                )
+            })
+            .collect();
+        return Err(Status::failed(
+            format!("no data for source `{}`", missing.join("`, `")),
+            details,
+        ));
+    }
+    let engine = Engine::in_memory().map_err(|e| Status::failed(e.to_string(), Vec::new()))?;
+    let mut settings = Settings::new(Mode::Run, today());
+    settings.as_of = case.as_of;
+    settings.params = case.params.clone();
+    settings.sources = case
+        .data
+        .iter()
+        .map(|(name, path)| (name.clone(), path.display().to_string()))
+        .collect();
+    let checked = seg::check(files, &engine, &settings);
+    let Some(program) = checked.program else {
+        let shown = render::human(&checked.diagnostics, files, render::Style::PLAIN);
+        return Err(Status::failed(
+            format!(
+                "the rules do not check: {}",
+                render::totals(&checked.diagnostics)
+            ),
+            shown.lines().map(str::to_string).collect(),
+        ));
+    };
+    if program.as_of_origin == AsOfOrigin::Today {
+        return Err(Status::failed(
+            "no as-of date: a snapshot made today would change tomorrow",
+            vec![format!(
+                "add `\"as_of\": \"2025-06-30\"` (your date) to {}",
+                case.dir.join(seg::cases::SETTINGS_FILE).display()
+            )],
+        ));
+    }
+    let plan = seg::compile(&program);
+    let failed =
+        |e: engine::EngineError| Status::failed(format!("the run failed: {e}"), Vec::new());
+    engine::run(&engine, &program, &plan, &RunOptions::default(), &Silent).map_err(failed)?;
+    engine::wide_table(&engine, &program).map_err(failed)
+}
+
+/// Compares with the stored snapshot, writing what the policy allows.
+fn compare(case: &Case, table: &Table, policy: Policy) -> Status {
+    let text = snapshot::render(table);
+    let stored = match std::fs::read_to_string(case.snapshot_path()) {
+        Ok(stored) => stored,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return new_case(case, &text, policy),
+        Err(e) => return Status::failed(format!("cannot read {SNAPSHOT_FILE}: {e}"), Vec::new()),
+    };
+    let old = match snapshot::parse(&stored) {
+        Ok((_, old)) => old,
+        Err(e) => {
+            return Status::failed(
+                format!("{SNAPSHOT_FILE} is not a snapshot: {e}"),
+                Vec::new(),
+            );
+        }
+    };
+    let changes = snapshot::diff(&old, table);
+    if changes.is_empty() {
+        // Equal values, maybe laid out differently: the file stays, unless
+        // `--accept` brings it to the current layout.
+        if policy.accept && stored != text {
+            return written(write(&case.snapshot_path(), &text), Status::Passed);
+        }
+        let _ = remove_pending(case);
+        return Status::Passed;
+    }
+    if policy.accept {
+        return written(
+            write(&case.snapshot_path(), &text).and_then(|()| remove_pending(case)),
+            Status::Accepted,
+        );
+    }
+    let details = changes.iter().map(|c| c.to_string()).collect();
+    let reason = format!(
+        "{} change{} from the snapshot",
+        changes.len(),
+        if changes.len() == 1 { "" } else { "s" }
+    );
+    if !policy.ci {
+        let _ = write(&case.pending_path(), &text);
+    }
+    Status::failed(reason, details)
+}
+
+/// A case without a snapshot: accepted, pending (written beside it for
+/// review), or in CI a failure, since nothing would be compared.
+fn new_case(case: &Case, text: &str, policy: Policy) -> Status {
+    if policy.accept {
+        written(
+            write(&case.snapshot_path(), text).and_then(|()| remove_pending(case)),
+            Status::Accepted,
+        )
+    } else if policy.ci {
+        Status::failed(
+            "no snapshot yet",
+            vec![format!(
+                "run `seg test --accept` where you edit the rules, review {} and commit it",
+                case.snapshot_path().display()
+            )],
+        )
+    } else {
+        written(write(&case.pending_path(), text), Status::Pending)
+    }
+}
+
+fn written(result: std::io::Result<()>, status: Status) -> Status {
+    match result {
+        Ok(()) => status,
+        Err(e) => Status::failed(format!("cannot write the snapshot: {e}"), Vec::new()),
+    }
+}
+
+/// Writes a file whole or not at all: a temporary file beside it, renamed.
+fn write(path: &Path, text: &str) -> std::io::Result<()> {
+    let temporary = path.with_extension("tmp");
+    std::fs::write(&temporary, text)?;
+    std::fs::rename(&temporary, path)
+}
+
+fn remove_pending(case: &Case) -> std::io::Result<()> {
+    match std::fs::remove_file(case.pending_path()) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}
