@@ -6,6 +6,7 @@ mod check;
 mod compile;
 mod demo;
 mod explain;
+mod lint;
 mod output;
 mod progress;
 mod run;
@@ -24,6 +25,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let status = match cli.command {
         Command::Check(a) => check::run(a),
+        Command::Lint(a) => lint::run(a),
         Command::Compile(a) => compile::run(a),
         Command::Run(a) => run::run(a),
         Command::Demo(a) => demo::run(a),
