@@ -94,15 +94,12 @@ pub fn condition(
     if findings.is_empty() && dnf::dnf(&formula, true, &t.vars).is_some_and(|d| d.is_empty()) {
         let text = t.files.text(written.span);
         findings.push(Finding::new(
-            Diagnostic::new(
-                Code::NeverHolds,
-                format!("the condition of {what} can never hold"),
-            )
-            .at(written.span, "no customer meets this")
-            .help(format!(
-                "no values of {} meet `{text}` together; check the numbers and the `and`s",
-                names_of(&formula, &t.vars)
-            )),
+            Diagnostic::new(Code::NeverHolds, format!("{what} can never hold"))
+                .at(written.span, "no customer meets this")
+                .help(format!(
+                    "no values of {} meet `{text}` together; check the numbers and the `and`s",
+                    names_of(&formula, &t.vars)
+                )),
         ));
     }
     findings
@@ -116,7 +113,8 @@ fn never_holds(s: &Segmentation, k: usize, t: &Translator) -> Finding {
             Code::NeverHolds,
             format!(
                 "`{} {}` can never match: its condition never holds",
-                s.name, s.labels[k]
+                s.name,
+                label(s.labels[k])
             ),
         )
         .at(span, "no customer meets this")
@@ -197,10 +195,10 @@ fn shadow(s: &Segmentation, k: usize, cover: &[usize], alone: &Dnf, t: &Translat
     );
     if let Some(e) = &example {
         help.push_str(&format!(
-            ": {} matches {}, but gets {}",
+            ": {} matches \"{}\", but gets \"{}\"",
             e.text(),
-            label(s.labels[k]),
-            label(e.matched_by.as_deref().unwrap_or_default())
+            s.labels[k],
+            e.matched_by.as_deref().unwrap_or_default()
         ));
     }
     help.push_str("; move the rule up or narrow the earlier ones");
@@ -208,7 +206,8 @@ fn shadow(s: &Segmentation, k: usize, cover: &[usize], alone: &Dnf, t: &Translat
         Code::Shadowed,
         format!(
             "`{} {}` can never match: earlier rules cover it",
-            s.name, s.labels[k]
+            s.name,
+            label(s.labels[k])
         ),
     )
     .at(w.label, "never reached")

@@ -138,7 +138,7 @@ pub fn lint(files: &SourceMap, ast: &Ast, program: &Program, options: Options) -
                 if let Some(StatementKind::Tag(decl)) =
                     written.statement(&node.name).map(|s| &s.kind)
                 {
-                    let what = format!("tag `{}`", node.name);
+                    let what = format!("the condition of tag `{}`", node.name);
                     findings.extend(cover::condition(&mut t, e, &decl.condition, &what));
                 }
             }

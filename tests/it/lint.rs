@@ -61,7 +61,7 @@ fn lint_fixture(path: &Path) -> Vec<Finding> {
 pub fn lint_fixture_codes() -> BTreeSet<&'static str> {
     lint_fixture_paths()
         .iter()
-        .flat_map(lint_fixture)
+        .flat_map(|p| lint_fixture(p))
         .map(|f| f.diagnostic.code.as_str())
         .collect()
 }
