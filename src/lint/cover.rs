@@ -235,20 +235,23 @@ fn gap(s: &Segmentation, t: &Translator, neg: &[Option<Dnf>]) -> Option<Finding>
     for n in neg {
         rest = dnf::and(&rest, n.as_ref()?, &t.vars)?;
     }
-    let conjunct = rest.iter().find(|c| c.opaque.is_empty())?;
-    let constrained: Vec<usize> = conjunct.sets.keys().copied().collect();
-    if !free(t.program, &t.vars, &constrained) {
-        return None;
-    }
-    let values = conjunct.witness(&t.vars)?;
+    // A conjunct without opaque atoms, over independent variables, whose
+    // values match no rule; only its variables are shown (the others may
+    // be anything).
     let none = |_: usize| None::<bool>;
-    if s.conditions
-        .iter()
-        .any(|c| eval(c, &values, &none) != Some(false))
-    {
-        return None;
-    }
-    let example = Example::new(&t.vars, &vars, &values, None);
+    let (values, constrained) = rest.iter().find_map(|c| {
+        let constrained: Vec<usize> = c.sets.keys().copied().collect();
+        if !c.opaque.is_empty() || !free(t.program, &t.vars, &constrained) {
+            return None;
+        }
+        let values = c.witness(&t.vars)?;
+        let matched = s
+            .conditions
+            .iter()
+            .any(|f| eval(f, &values, &none) != Some(false));
+        (!matched).then_some((values, constrained))
+    })?;
+    let example = Example::new(&t.vars, &constrained, &values, None);
     let message = format!("`{}` gives some customers no label", s.name);
     Some(gap_finding(s, message, example, None))
 }

@@ -228,3 +228,96 @@ fn a_missing_rule_set_is_a_usage_error() {
     let out = lint_output(&["tests/fixtures/nowhere"]);
     assert!(out.starts_with("exit status: 2\n"), "{out}");
 }
+
+/// Lints rules written inline (after the inline tests' sources): the code
+/// and message of each finding.
+fn lint_text(rules: &str) -> Vec<String> {
+    let (files, checked) = crate::support::check_text(rules);
+    let program = program_of(&files, checked);
+    let (ast, _) = seg::syntax::parse(&files);
+    let options = Options {
+        unused_metrics: true,
+    };
+    lint::lint(&files, &ast, &program, options)
+        .iter()
+        .map(|f| format!("{} {}", f.diagnostic.code, f.diagnostic.message))
+        .collect()
+}
+
+#[test]
+fn not_holds_for_a_missing_score_and_a_comparison_does_not() {
+    let rules =
+        "metric frequency = count(orders)\nscore r = quintile(frequency) where frequency > 0\n";
+    // `not (r >= 4)` holds for a customer without a score: no gap.
+    let covered = lint_text(&format!(
+        "{rules}band a when r >= 4\nband b when not (r >= 4)\n"
+    ));
+    assert_eq!(covered, Vec::<String>::new());
+    // `r < 4` does not: customers without a score fall through.
+    let gap = lint_text(&format!("{rules}band a when r >= 4\nband b when r < 4\n"));
+    assert_eq!(
+        gap,
+        ["L002 `band` gives no label to customers with a missing value"]
+    );
+    // `r != 3` does not hold for them either.
+    let gap = lint_text(&format!("{rules}band a when r = 3\nband b when r != 3\n"));
+    assert_eq!(
+        gap,
+        ["L002 `band` gives no label to customers with a missing value"]
+    );
+}
+
+#[test]
+fn what_seg_cannot_see_into_decides_nothing() {
+    // Two variables compared: the rules do cover everyone, and seg must
+    // not claim a gap or a shadowed rule from what it cannot see.
+    let findings = lint_text(
+        "metric monetary = sum(orders.amount)\nmetric frequency = count(orders)\n\
+         tier a when monetary > frequency * 10\ntier b when not (monetary > frequency * 10)\n\
+         tag big when monetary >= percentile(monetary, 0.9) and monetary < 0\n",
+    );
+    // And a sum may be negative: `monetary < 0` is not out of range.
+    assert_eq!(findings, Vec::<String>::new());
+}
+
+#[test]
+fn a_gap_over_related_variables_is_not_claimed() {
+    // `r` is the score of `recency`: a customer with recency 0 and r = 1
+    // may not exist, so no gap is claimed over the two together.
+    let findings = lint_text(
+        "metric recency = days_since(max(orders.ordered_at))\n\
+         score r = quintile(recency, lower_is_better)\n\
+         seg a when recency > 30\nseg b when r >= 2\n",
+    );
+    assert_eq!(findings, Vec::<String>::new());
+}
+
+#[test]
+fn a_formula_too_large_to_reason_about_is_given_up_quietly() {
+    // 2^13 conjuncts, past the limit: no finding, and no time lost.
+    let pairs: Vec<String> = (0..13)
+        .map(|i| {
+            format!(
+                "(count(orders where amount > {i}) = 1 or count(orders where amount > {i}) = 2)"
+            )
+        })
+        .collect();
+    let rules = format!(
+        "tag many when {} and count(orders) > 10 and count(orders) < 5\n",
+        pairs.join(" and ")
+    );
+    assert_eq!(lint_text(&rules), Vec::<String>::new());
+}
+
+#[test]
+fn rules_as_deep_as_allowed_are_linted_without_a_crash() {
+    let depth = seg::syntax::MAX_DEPTH - 4;
+    let rules = format!("tag t when {}count(orders) < 0\n", "not ".repeat(depth));
+    let findings = lint_text(&rules);
+    // An even number of `not`s: `count(orders) < 0`, which never holds.
+    assert_eq!(depth % 2, 0);
+    assert_eq!(
+        findings,
+        ["L004 `count(orders) < 0` can never hold: `count(orders)` is a count: 0, 1, 2 ..."]
+    );
+}
