@@ -62,6 +62,18 @@ pub fn segmentation(
         .iter()
         .map(|c| dnf::dnf(c, false, &t.vars))
         .collect();
+    let mut which = Vec::new();
+    let opaque = s
+        .conditions
+        .iter()
+        .fold(false, |any, c| c.vars(&mut which) | any);
+    // Few values and nothing opaque: every combination, with the rule that
+    // takes it, decides exactly.
+    let table = if opaque {
+        None
+    } else {
+        table(&s.conditions, &which, &t.vars)
+    };
     for k in 0..rules.len() {
         let Some(alone) = &pos[k] else {
             continue;
@@ -72,12 +84,17 @@ pub fn segmentation(
             }
             continue;
         }
-        if let Some(cover) = shadowed(&pos, &neg, k, alone, &t.vars) {
-            findings.push(shadow(&s, k, &cover, alone, t));
+        let found = match &table {
+            Some(table) => shadowed_in(table, &s, k, t),
+            None => shadowed(&pos, &neg, k, alone, &t.vars)
+                .map(|cover| (dnf_example(&s, k, &cover, alone, t), cover)),
+        };
+        if let Some((example, cover)) = found {
+            findings.push(shadow(&s, k, &cover, example));
         }
     }
     if rules.iter().all(|r| r.condition.is_some()) {
-        findings.extend(gap(&s, t, &neg));
+        findings.extend(gap(&s, t, &neg, &which, table.as_deref()));
     }
     findings
 }
@@ -125,8 +142,14 @@ fn never_holds(s: &Segmentation, k: usize, t: &Translator) -> Finding {
     )
 }
 
-/// The earlier rules that leave nothing for rule `k`, fewest first found,
-/// or `None` when some customer reaches it (or seg cannot tell).
+/// The most conjuncts of what is left of a rule while looking for its
+/// cover: a rule that earlier ones cut into this many pieces is most
+/// likely not shadowed, and each rule is tried against every earlier one.
+const SHADOW_LIMIT: usize = 256;
+
+/// The earlier rules that leave nothing for rule `k`, or `None` when some
+/// customer reaches it (or seg cannot tell): those that take some of what
+/// is left of it, in order, then (when few) without those not needed.
 fn shadowed(
     pos: &[Option<Dnf>],
     neg: &[Option<Dnf>],
@@ -134,48 +157,122 @@ fn shadowed(
     alone: &Dnf,
     vars: &[Var],
 ) -> Option<Vec<usize>> {
-    let left = |rules: &[usize]| -> Option<bool> {
+    let mut rest = alone.clone();
+    let mut cover = Vec::new();
+    for i in 0..k {
+        if rest.is_empty() {
+            break;
+        }
+        if !dnf::and(&rest, pos[i].as_ref()?, vars)?.is_empty() {
+            cover.push(i);
+            rest = dnf::and_within(&rest, neg[i].as_ref()?, vars, SHADOW_LIMIT)?;
+        }
+    }
+    if !rest.is_empty() {
+        return None;
+    }
+    let covered = |rules: &[usize]| -> Option<bool> {
         let mut rest = alone.clone();
         for &i in rules {
             rest = dnf::and(&rest, neg[i].as_ref()?, vars)?;
-            if rest.is_empty() {
-                return Some(false);
-            }
         }
-        Some(!rest.is_empty())
+        Some(rest.is_empty())
     };
-    let earlier: Vec<usize> = (0..k).collect();
-    if left(&earlier)? {
-        return None;
-    }
-    // Only the rules it overlaps can cover it; drop those not needed.
-    let mut cover: Vec<usize> = Vec::new();
-    for &i in &earlier {
-        let overlap = dnf::and(alone, pos[i].as_ref()?, vars)?;
-        if !overlap.is_empty() {
-            cover.push(i);
-        }
-    }
-    for i in cover.clone().into_iter().rev() {
-        let without: Vec<usize> = cover.iter().copied().filter(|&j| j != i).collect();
-        if left(&without) == Some(false) {
-            cover = without;
+    if cover.len() <= 8 {
+        for i in cover.clone().into_iter().rev() {
+            let without: Vec<usize> = cover.iter().copied().filter(|&j| j != i).collect();
+            if covered(&without) == Some(true) {
+                cover = without;
+            }
         }
     }
     Some(cover)
 }
 
-fn shadow(s: &Segmentation, k: usize, cover: &[usize], alone: &Dnf, t: &Translator) -> Finding {
-    let w = &s.written[k];
-    let covering: Vec<String> = cover
+/// Every combination of the values of `which` (all finite), with the
+/// first rule that takes it.
+type Table = [(Vec<Value>, Option<usize>)];
+
+fn table(
+    conditions: &[Formula],
+    which: &[usize],
+    vars: &[Var],
+) -> Option<Vec<(Vec<Value>, Option<usize>)>> {
+    let choices: Vec<Vec<Value>> = which
         .iter()
-        .map(|&i| format!("{} {}", s.name, label(s.labels[i])))
+        .map(|&v| vars[v].domain.enumerate(1000))
+        .collect::<Option<_>>()?;
+    let combinations = choices
+        .iter()
+        .try_fold(1usize, |n, c| n.checked_mul(c.len()))?;
+    if combinations > COUNT_LIMIT || which.is_empty() {
+        return None;
+    }
+    let mut values: Vec<Value> = vars
+        .iter()
+        .map(|v| v.domain.witness().unwrap_or(Value::Missing))
         .collect();
+    let none = |_: usize| None::<bool>;
+    let mut out = Vec::with_capacity(combinations);
+    for n in 0..combinations {
+        let mut rest = n;
+        for (i, &v) in which.iter().enumerate().rev() {
+            values[v] = choices[i][rest % choices[i].len()].clone();
+            rest /= choices[i].len();
+        }
+        let first = conditions
+            .iter()
+            .position(|c| eval(c, &values, &none) == Some(true));
+        out.push((values.clone(), first));
+    }
+    Some(out)
+}
+
+/// Rule `k` from the table: shadowed when no combination reaches it; its
+/// cover, the rules that take the combinations it matches.
+fn shadowed_in(
+    table: &Table,
+    s: &Segmentation,
+    k: usize,
+    t: &Translator,
+) -> Option<(Option<Example>, Vec<usize>)> {
+    if table.iter().any(|(_, first)| *first == Some(k)) {
+        return None;
+    }
+    let none = |_: usize| None::<bool>;
+    let mine: Vec<&(Vec<Value>, Option<usize>)> = table
+        .iter()
+        .filter(|(values, _)| eval(&s.conditions[k], values, &none) == Some(true))
+        .collect();
+    let mut cover: Vec<usize> = mine.iter().filter_map(|(_, first)| *first).collect();
+    cover.sort_unstable();
+    cover.dedup();
+    let (values, first) = mine.first()?;
+    let shown = shown_vars(s, k, &cover);
+    let example = Example::new(&t.vars, &shown, values, first.map(|i| s.labels[i]));
+    Some((Some(example), cover))
+}
+
+/// The variables of rule `k` and of the rules that cover it.
+fn shown_vars(s: &Segmentation, k: usize, cover: &[usize]) -> Vec<usize> {
     let mut shown = Vec::new();
     for &i in std::iter::once(&k).chain(cover) {
         s.conditions[i].vars(&mut shown);
     }
-    let example = alone.iter().find_map(|c| {
+    shown
+}
+
+/// A customer of rule `k` that an earlier rule takes, checked on the
+/// conditions.
+fn dnf_example(
+    s: &Segmentation,
+    k: usize,
+    cover: &[usize],
+    alone: &Dnf,
+    t: &Translator,
+) -> Option<Example> {
+    let shown = shown_vars(s, k, cover);
+    alone.iter().find_map(|c| {
         let values = c.witness(&t.vars)?;
         let opaque = |id: usize| c.opaque.get(&id).copied();
         if eval(&s.conditions[k], &values, &opaque) != Some(true) {
@@ -188,7 +285,15 @@ fn shadow(s: &Segmentation, k: usize, cover: &[usize], alone: &Dnf, t: &Translat
             &values,
             Some(s.labels[first]),
         ))
-    });
+    })
+}
+
+fn shadow(s: &Segmentation, k: usize, cover: &[usize], example: Option<Example>) -> Finding {
+    let w = &s.written[k];
+    let covering: Vec<String> = cover
+        .iter()
+        .map(|&i| format!("{} {}", s.name, label(s.labels[i])))
+        .collect();
     let mut help = format!(
         "every customer it would match is taken by {} first",
         list_names(&covering, 8)
@@ -222,14 +327,15 @@ fn shadow(s: &Segmentation, k: usize, cover: &[usize], alone: &Dnf, t: &Translat
 }
 
 /// Values no rule covers, in a segmentation without `otherwise`.
-fn gap(s: &Segmentation, t: &Translator, neg: &[Option<Dnf>]) -> Option<Finding> {
-    let mut vars = Vec::new();
-    let opaque = s
-        .conditions
-        .iter()
-        .fold(false, |any, c| c.vars(&mut vars) | any);
-    if !opaque && let Some(count) = count(&s.conditions, &vars, &t.vars) {
-        return counted_gap(s, t, &vars, count);
+fn gap(
+    s: &Segmentation,
+    t: &Translator,
+    neg: &[Option<Dnf>],
+    vars: &[usize],
+    table: Option<&Table>,
+) -> Option<Finding> {
+    if let Some(table) = table {
+        return counted_gap(s, t, vars, count(table, vars)?);
     }
     let mut rest: Dnf = vec![Default::default()];
     for n in neg {
@@ -342,23 +448,8 @@ struct Count {
     first_missing: Option<Vec<Value>>,
 }
 
-/// Counts the combinations of values no condition covers, when every
-/// variable has few values.
-fn count(conditions: &[Formula], which: &[usize], vars: &[Var]) -> Option<Count> {
-    let choices: Vec<Vec<Value>> = which
-        .iter()
-        .map(|&v| vars[v].domain.enumerate(1000))
-        .collect::<Option<_>>()?;
-    let combinations = choices
-        .iter()
-        .try_fold(1usize, |n, c| n.checked_mul(c.len()))?;
-    if combinations > COUNT_LIMIT || which.is_empty() {
-        return None;
-    }
-    let mut values: Vec<Value> = vars
-        .iter()
-        .map(|v| v.domain.witness().unwrap_or(Value::Missing))
-        .collect();
+/// Counts the combinations no rule takes.
+fn count(table: &Table, which: &[usize]) -> Option<Count> {
     let mut count = Count {
         uncovered: 0,
         total: 0,
@@ -366,19 +457,10 @@ fn count(conditions: &[Formula], which: &[usize], vars: &[Var]) -> Option<Count>
         present: Vec::new(),
         first_missing: None,
     };
-    let none = |_: usize| None::<bool>;
-    for n in 0..combinations {
-        let mut rest = n;
-        for (i, &v) in which.iter().enumerate().rev() {
-            values[v] = choices[i][rest % choices[i].len()].clone();
-            rest /= choices[i].len();
-        }
+    for (values, first) in table {
         let missing = which.iter().any(|&v| values[v] == Value::Missing);
         count.total += u64::from(!missing);
-        if conditions
-            .iter()
-            .any(|c| eval(c, &values, &none) != Some(false))
-        {
+        if first.is_some() {
             continue;
         }
         if missing {

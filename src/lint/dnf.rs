@@ -107,14 +107,17 @@ fn dnf_here(f: &Formula, positive: bool, vars: &[Var]) -> Option<Dnf> {
 
 /// Both DNFs at once.
 pub fn and(a: &[Conjunct], b: &[Conjunct], vars: &[Var]) -> Option<Dnf> {
+    and_within(a, b, vars, LIMIT)
+}
+
+/// [`and`], giving up past `limit` conjuncts.
+pub fn and_within(a: &[Conjunct], b: &[Conjunct], vars: &[Var], limit: usize) -> Option<Dnf> {
     let mut out: Dnf = Vec::new();
     for x in a {
         for y in b {
             if let Some(c) = x.and(y, vars) {
-                if !out.contains(&c) {
-                    out.push(c);
-                }
-                if out.len() > LIMIT {
+                out.push(c);
+                if out.len() > limit {
                     return None;
                 }
             }
@@ -123,11 +126,8 @@ pub fn and(a: &[Conjunct], b: &[Conjunct], vars: &[Var]) -> Option<Dnf> {
     Some(out)
 }
 
+/// Either (duplicates are kept: finding them costs more than they do).
 fn or(mut a: Dnf, b: Dnf) -> Option<Dnf> {
-    for c in b {
-        if !a.contains(&c) {
-            a.push(c);
-        }
-    }
+    a.extend(b);
     (a.len() <= LIMIT).then_some(a)
 }
