@@ -321,3 +321,17 @@ fn rules_as_deep_as_allowed_are_linted_without_a_crash() {
         ["L004 `count(orders) < 0` can never hold: `count(orders)` is a count: 0, 1, 2 ..."]
     );
 }
+
+#[test]
+fn a_gap_only_between_whole_numbers_is_not_claimed() {
+    // `income` may be a column of whole numbers: 1.5 may be no one's. A
+    // gap with a whole number in it is shown by one.
+    let between = lint_text(
+        "size a when income <= 1\nsize b when income >= 2\nsize c when income is missing\n",
+    );
+    assert_eq!(between, Vec::<String>::new());
+    let gap = lint_text(
+        "size a when income <= 1\nsize b when income >= 3\nsize c when income is missing\n",
+    );
+    assert_eq!(gap, ["L002 `size` gives some customers no label"]);
+}
