@@ -19,6 +19,7 @@ pub mod diagnostic;
 #[cfg(feature = "engine")]
 pub mod engine;
 pub mod format;
+pub mod lint;
 pub mod semantic;
 pub mod source;
 pub mod sql;

@@ -21,6 +21,8 @@ pub struct Cli {
 pub enum Command {
     /// Parse and check a rule set: names, types, columns. Nothing runs.
     Check(CheckArgs),
+    /// Find rules that never match, customers no rule reaches, conditions that never hold. Nothing runs.
+    Lint(LintArgs),
     /// Print the SQL a run executes.
     Compile(RuleArgs),
     /// Run a rule set and write the tagged tables.
@@ -86,6 +88,18 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub rules: RuleArgs,
     /// How to print diagnostics.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    /// Also report metrics that no rule, score, tag or metric uses (every metric is a column of seg_customers, so by default they count as outputs).
+    #[arg(long)]
+    pub unused_metrics: bool,
+    /// How to print the findings.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 }

@@ -7,6 +7,7 @@ mod compile;
 mod demo;
 mod explain;
 mod fmt;
+mod lint;
 mod output;
 mod progress;
 mod replay;
@@ -27,6 +28,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let status = match cli.command {
         Command::Check(a) => check::run(a),
+        Command::Lint(a) => lint::run(a),
         Command::Compile(a) => compile::run(a),
         Command::Run(a) => run::run(a),
         Command::Demo(a) => demo::run(a),

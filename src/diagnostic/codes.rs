@@ -17,7 +17,8 @@ pub struct CodeInfo {
 
 macro_rules! codes {
     ($( $variant:ident = $code:literal, $name:literal, $severity:ident, $summary:literal, $explanation:literal; )*) => {
-        /// A stable diagnostic code. `E` codes are errors, `W` codes warnings.
+        /// A stable diagnostic code. `E` codes are errors, `W` codes warnings;
+        /// `L` codes are findings of `seg lint`, each with its own severity.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum Code { $( $variant, )* }
 
@@ -350,6 +351,95 @@ source crm_tags from \"crm_tags.csv\" by customer_id
 tags from crm_tags.tag
 describe tag newsleter as \"Subscribed to the newsletter\"   # the data has `newsletter`
 ```";
+
+    Shadowed = "L001", "shadowed-rule", Error,
+        "`seg lint`: a rule that can never match, because earlier rules of its segmentation take every customer it would.",
+        "A segmentation gives each customer the label of the first rule that holds. When \
+every customer a rule matches is matched by an earlier rule too, the rule never gives its \
+label. The message names the earlier rules that cover it and a customer that shows it.
+
+```seg
+source customers from \"customers.csv\" key customer_id
+source orders from \"orders.csv\" by customer_id at ordered_at
+metric frequency = count(orders)
+score f = quintile(frequency)
+loyalty regular when f >= 2
+loyalty top     when f = 5        # every f = 5 is already `regular`
+loyalty new     otherwise
+```
+
+Put the narrower rule first, or narrow the earlier ones.";
+
+    Gap = "L002", "uncovered-values", Warning,
+        "`seg lint`: customers that no rule of a segmentation without `otherwise` matches.",
+        "A segmentation without `otherwise` leaves the customers no rule matches without a \
+label. `seg lint` finds such customers and shows one; when the rules only use scores and \
+labels (which take few values), it counts the combinations they leave, e.g. 36 of the 125 \
+combinations of `r`, `f` and `m`. A missing value is a value of its own: a customer with a \
+missing score matches no comparison of it.
+
+```seg
+source customers from \"customers.csv\" key customer_id
+source orders from \"orders.csv\" by customer_id at ordered_at
+metric frequency = count(orders)
+score f = quintile(frequency)
+loyalty high when f >= 4
+loyalty low  when f <= 2          # f = 3 gets no label
+```
+
+Add rules for the values left, or a last `<segmentation> <label> otherwise`.";
+
+    NeverHolds = "L003", "never-holds", Error,
+        "`seg lint`: a condition that no customer can meet.",
+        "The parts of the condition contradict each other, so the rule or tag never matches \
+anyone, whatever the data.
+
+```seg
+source customers from \"customers.csv\" key customer_id
+source orders from \"orders.csv\" by customer_id at ordered_at
+metric frequency = count(orders)
+tag odd when frequency > 10 and frequency < 5
+```
+
+Usually an `and` that should be `or`, or two numbers swapped.";
+
+    OutOfRange = "L004", "out-of-range", Error,
+        "`seg lint`: a score compared with a value it never takes, or a count with one below 0.",
+        "Scores go from 1 to their number of buckets (`quintile`: 1 to 5), or are missing; \
+counts are whole numbers from 0. A comparison outside that never holds.
+
+```seg
+source customers from \"customers.csv\" key customer_id
+source orders from \"orders.csv\" by customer_id at ordered_at
+metric monetary = sum(orders.amount)
+score m = quintile(monetary)
+tag big when m = 6                # quintiles are 1 to 5
+```";
+
+    UnusedParam = "L005", "unused-param", Warning,
+        "`seg lint`: a param that no rule uses.",
+        "A param exists to be used in conditions and metrics and to be changed with `--set`. \
+One that nothing uses changes nothing; it is most likely left over, or its name is misspelt \
+where it should be used.
+
+```seg
+source customers from \"customers.csv\" key customer_id
+source orders from \"orders.csv\" by customer_id at ordered_at
+param vip_spend = 5000
+tag big when sum(orders.amount) > 5000     # meant `> vip_spend`
+```";
+
+    UnusedMetric = "L006", "unused-metric", Warning,
+        "`seg lint --unused-metrics`: a metric that no rule, score, tag or other metric uses.",
+        "Every metric is a column of `seg_customers`, so a metric nothing uses may be there to \
+be read; `seg lint` lists those only with `--unused-metrics`. Remove one nobody reads.
+
+```seg
+source customers from \"customers.csv\" key customer_id
+source orders from \"orders.csv\" by customer_id at ordered_at
+metric orders_30d = count(orders, last 30 days)
+tag active when count(orders, last 30 days) > 0    # could use orders_30d
+```";
 }
 
 impl Code {
@@ -373,7 +463,9 @@ pub fn markdown() -> String {
         "# Diagnostics\n\n\
          Every problem `seg check` (and `compile`, `run`) reports has a stable code. \
          `E` codes are errors (exit status 1, or 2 for problems with the command line or \
-         the data: E310, E401, E402, E403, E404); `W` codes are warnings (exit status 0). \
+         the data: E310, E401, E402, E403, E404); `W` codes are warnings (exit status 0); \
+         `L` codes are what `seg lint` finds (see `docs/lint.md`), errors or warnings as each \
+         entry says. \
          `seg explain CODE` prints one entry; `seg check --format json` gives file, line, \
          column, code, severity, message and help for each.\n\n\
          This file is generated from `src/diagnostic/codes.rs` by `seg explain --all`; \

@@ -39,6 +39,8 @@ fn every_code_has_an_error_fixture() {
         let fixture = ErrorFixture::load(&path);
         shown.extend(codes(&fixture.check()));
     }
+    // `seg lint`'s codes are shown by the fixtures under tests/fixtures/lint.
+    shown.extend(crate::lint::lint_fixture_codes());
     let missing: Vec<&str> = Code::ALL
         .iter()
         .map(|c| c.as_str())
@@ -46,7 +48,7 @@ fn every_code_has_an_error_fixture() {
         .collect();
     assert!(
         missing.is_empty(),
-        "no fixture under tests/fixtures/err shows {missing:?}: add one (see tests/fixtures/README.md)"
+        "no fixture under tests/fixtures/err (or lint) shows {missing:?}: add one (see tests/fixtures/README.md)"
     );
 }
 

@@ -133,7 +133,7 @@ fn problem(path: &str, block: &Block) -> Option<String> {
 /// tests (customers and orders).
 fn shows_its_code(block: &Block, alone: &SourceMap, checked: &Checked) -> Option<String> {
     let code = block.section.as_deref().unwrap_or("?");
-    if codes(checked).contains(&code) {
+    if codes(checked).contains(&code) || linted(alone, checked).contains(&code) {
         return None;
     }
     let (files, with_sources) = check_text(&block.text);
@@ -144,6 +144,21 @@ fn shows_its_code(block: &Block, alone: &SourceMap, checked: &Checked) -> Option
             rendered(&files, &with_sources)
         )
     })
+}
+
+/// The codes `seg lint --unused-metrics` finds in rules that check.
+fn linted(files: &SourceMap, checked: &Checked) -> Vec<&'static str> {
+    let Some(program) = &checked.program else {
+        return Vec::new();
+    };
+    let (ast, _) = seg::syntax::parse(files);
+    let options = seg::lint::Options {
+        unused_metrics: true,
+    };
+    seg::lint::lint(files, &ast, program, options)
+        .iter()
+        .map(|f| f.diagnostic.code.as_str())
+        .collect()
 }
 
 #[test]
