@@ -78,7 +78,7 @@ pub fn compile(program: &Program, dialect: &dyn Dialect) -> Plan {
                 dialect,
                 CUSTOMERS_TABLE,
                 false,
-                &outputs::customers_table(program, &layout),
+                &outputs::customers_table(program),
             ),
         ),
         Statement::new(

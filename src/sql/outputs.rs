@@ -1,7 +1,9 @@
 //! The SQL around the computation: the tag list, the published tables, the
 //! summary queries, the run record and file exports.
 
-use super::compute::{Layout, TAGS, before_as_of, relation, source_relation};
+use super::compute::{
+    Layout, before_as_of, own_column, published_nodes, relation, source_relation,
+};
 use super::dialect::Dialect;
 use super::tree::{
     self, Body, Expr, Item, Op, Printer, Query, Relation, Select, binary, call, col,
@@ -29,30 +31,17 @@ pub fn create_table_as(dialect: &dyn Dialect, name: &str, temp: bool, query: &Qu
     })
 }
 
-/// The name of one of seg's own output columns (`tags` of the wide table,
-/// `tag` of the long one). The customer key keeps its name: a key of the
-/// same name (without case, as SQL compares) moves seg's to `seg_<name>`.
-pub fn own_column(p: &Program, name: &str) -> String {
-    if p.customers.key.to_lowercase() == name {
-        format!("seg_{name}")
-    } else {
-        name.to_string()
-    }
-}
-
 /// The wide table: key, metrics, scores, segmentations, and the tag list,
-/// in key order.
-pub fn customers_table(p: &Program, layout: &Layout) -> Query {
+/// in key order: `seg_result` is computed in that order, and a copy keeps
+/// the order it reads rows in (DuckDB's `preserve_insertion_order`, on by
+/// default), so no second sort is needed.
+pub fn customers_table(p: &Program) -> Query {
     let key = &p.customers.key;
     let mut items = vec![Item::new(col(key))];
-    for kind in ["metric", "score", "segmentation"] {
-        for (i, node) in p.declared() {
-            if node.kind.kind_name() == kind {
-                items.push(Item::named(col(&layout.nodes[i]), &node.name));
-            }
-        }
+    for n in published_nodes(p) {
+        items.push(Item::new(col(&p.nodes[n].name)));
     }
-    items.push(Item::named(col(TAGS), &own_column(p, "tags")));
+    items.push(Item::new(col(&own_column(p, "tags"))));
     Query {
         ctes: Vec::new(),
         body: Body::Select(Select {
@@ -60,7 +49,7 @@ pub fn customers_table(p: &Program, layout: &Layout) -> Query {
             from: Some((Relation::Named(RESULT.into()), None)),
             ..Select::default()
         }),
-        order_by: vec![(col(key), false)],
+        order_by: Vec::new(),
     }
 }
 
@@ -249,9 +238,11 @@ pub fn summary(dialect: &dyn Dialect, p: &Program, layout: &Layout) -> SummaryQu
         let column = &layout.nodes[i];
         match &node.kind {
             NodeKind::Segmentation(_) => labels.push(label_counts(&node.name, column)),
-            NodeKind::Score(_) => {
-                edges.push(score_edges(&node.name, column, &layout.score_inputs[&i]))
-            }
+            NodeKind::Score(_) => edges.push(score_edges(
+                &node.name,
+                column,
+                &layout.result_score_inputs[&i],
+            )),
             NodeKind::DatasetValue { .. } => datasets.push(dataset_value(&node.name, column)),
             _ => {}
         }
