@@ -245,33 +245,43 @@ pub fn result_query(p: &Program, layout: &Layout) -> Query {
     }
 }
 
-/// The columns of `seg_result`: the wide table's, in its order (the key,
-/// the published definitions, the tag list), then the ones only the
-/// summaries read (score inputs not published, dataset-level values, rows
-/// per fact source). Nothing else is kept.
+/// The columns of the computed table: the wide table's, in its order (the
+/// key, the published definitions, the tag list), then the ones only the
+/// summaries read ([`summary_columns`]). Nothing else is kept.
 fn result_items(p: &Program, layout: &Layout) -> Vec<Item> {
     let mut items = vec![Item::new(col(&p.customers.key))];
     for n in published_nodes(p) {
         items.push(Item::named(col(&layout.nodes[n]), &p.nodes[n].name));
     }
     items.push(Item::named(tag_list(p, layout), &own_column(p, "tags")));
+    for (column, name) in summary_columns(p, layout) {
+        items.push(Item::named(col(&column), &name));
+    }
+    items
+}
+
+/// The columns only the summaries read, dropped before the computed table
+/// is published: score inputs not published, dataset-level values, rows
+/// per fact source. (Column in the last step, name in the table.)
+pub fn summary_columns(p: &Program, layout: &Layout) -> Vec<(String, String)> {
+    let mut columns = Vec::new();
     let mut scores: Vec<usize> = layout.score_inputs.keys().copied().collect();
     scores.sort();
     for i in scores {
         let kept = &layout.result_score_inputs[&i];
         if *kept == format!("{}$input", p.nodes[i].name) {
-            items.push(Item::named(col(&layout.score_inputs[&i]), kept));
+            columns.push((layout.score_inputs[&i].clone(), kept.clone()));
         }
     }
     for (i, node) in p.nodes.iter().enumerate() {
         if matches!(node.kind, NodeKind::DatasetValue { .. }) {
-            items.push(Item::new(col(&layout.nodes[i])));
+            columns.push((layout.nodes[i].clone(), layout.nodes[i].clone()));
         }
     }
     for rows in layout.fact_rows.iter().flatten() {
-        items.push(Item::new(col(rows)));
+        columns.push((rows.clone(), rows.clone()));
     }
-    items
+    columns
 }
 
 /// The customer source's own columns, renamed where a definition took
@@ -658,11 +668,12 @@ fn has_input_helper(p: &Program, layout: &Layout, score: usize) -> bool {
 }
 
 /// The step each definition is computed in (0: in its fact source's
-/// aggregation). A score (window functions sort the rows) or a
-/// dataset-level value goes into the first step after everything it uses,
-/// so that independent ones share a step; every other definition goes into
-/// the last step its users allow, and at the latest into the last step, so
-/// that fewer columns pass through the window functions.
+/// aggregation). A score (window functions sort the rows) goes into the
+/// first step after everything it uses, so that independent ones share a
+/// step; every other definition goes into the last step its users allow,
+/// and at the latest into the last step: fewer columns pass through the
+/// window functions, and dataset-level values share one aggregate (one
+/// more read of the step before) where they can.
 fn placement(p: &Program, layout: &Layout) -> Vec<usize> {
     let earliest = earliest_steps(p, layout);
     let last = earliest.iter().copied().max().unwrap_or(0);
@@ -673,7 +684,7 @@ fn placement(p: &Program, layout: &Layout) -> Vec<usize> {
             continue;
         }
         place[i] = match node.kind {
-            NodeKind::Score(_) | NodeKind::DatasetValue { .. } => earliest[i],
+            NodeKind::Score(_) => earliest[i],
             _ => latest[i],
         };
         let mut used_by = |e: &crate::semantic::ir::Expr, at: usize| {

@@ -2,7 +2,7 @@
 //! summary queries, the run record and file exports.
 
 use super::compute::{
-    Layout, before_as_of, own_column, published_nodes, relation, source_relation,
+    Layout, before_as_of, own_column, relation, source_relation, summary_columns,
 };
 use super::dialect::Dialect;
 use super::tree::{
@@ -31,30 +31,35 @@ pub fn create_table_as(dialect: &dyn Dialect, name: &str, temp: bool, query: &Qu
     })
 }
 
-/// The wide table: key, metrics, scores, segmentations, and the tag list,
-/// in key order: `seg_result` is computed in that order, and a copy keeps
-/// the order it reads rows in (DuckDB's `preserve_insertion_order`, on by
-/// default), so no second sort is needed.
-pub fn customers_table(p: &Program) -> Query {
-    let key = &p.customers.key;
-    let mut items = vec![Item::new(col(key))];
-    for n in published_nodes(p) {
-        items.push(Item::new(col(&p.nodes[n].name)));
+/// The computed table becomes the wide table (key, metrics, scores,
+/// segmentations and the tag list, in key order) without being copied:
+/// the previous wide table goes, the columns only the summaries read are
+/// dropped, and the table takes the wide table's name.
+pub fn put_in_place(dialect: &dyn Dialect, p: &Program, layout: &Layout) -> Vec<String> {
+    let mut out = vec![print(dialect, |pr| {
+        pr.text("DROP TABLE IF EXISTS ");
+        pr.ident(CUSTOMERS_TABLE);
+    })];
+    for (_, column) in summary_columns(p, layout) {
+        out.push(print(dialect, |pr| {
+            pr.text("ALTER TABLE ");
+            pr.ident(RESULT);
+            pr.text(" DROP COLUMN ");
+            pr.ident(&column);
+        }));
     }
-    items.push(Item::new(col(&own_column(p, "tags"))));
-    Query {
-        ctes: Vec::new(),
-        body: Body::Select(Select {
-            items,
-            from: Some((Relation::Named(RESULT.into()), None)),
-            ..Select::default()
-        }),
-        order_by: Vec::new(),
-    }
+    out.push(print(dialect, |pr| {
+        pr.text("ALTER TABLE ");
+        pr.ident(RESULT);
+        pr.text(" RENAME TO ");
+        pr.ident(CUSTOMERS_TABLE);
+    }));
+    out
 }
 
-/// The long table: one row per (customer, tag), unnested from the wide
-/// table, so in its order (by key) and each customer's tags in theirs.
+/// The long table: one row per (customer, tag), unnested from the
+/// computed wide table, so in its order (by key) and each customer's tags
+/// in theirs.
 pub fn tags_table(p: &Program) -> Query {
     Query {
         ctes: Vec::new(),
@@ -66,7 +71,7 @@ pub fn tags_table(p: &Program) -> Query {
                     &own_column(p, "tag"),
                 ),
             ],
-            from: Some((Relation::Named(CUSTOMERS_TABLE.into()), None)),
+            from: Some((Relation::Named(RESULT.into()), None)),
             ..Select::default()
         }),
         order_by: Vec::new(),

@@ -28,7 +28,7 @@ fn one_aggregation_pass_per_fact_source_with_filters() {
          metric share = online / count(orders)\n\
          metric favourite = mode(orders.channel)\n"
     ), @r#"
-    CREATE OR REPLACE TEMP TABLE "seg_result" AS
+    CREATE OR REPLACE TABLE "seg$result" AS
     WITH
     -- Aggregates over `orders`, one pass: frequency, monetary, online, agg$4, favourite
     -- Only rows dated before the as-of date 2025-06-30.
@@ -87,7 +87,7 @@ fn comparisons_with_missing_values_are_false_not_null() {
          tag known when income is not missing and region in (\"north\")\n\
          tag vip when is_vip\n"
     ), @r#"
-    CREATE OR REPLACE TEMP TABLE "seg_result" AS
+    CREATE OR REPLACE TABLE "seg$result" AS
     WITH
     -- Every customer of `customers` (LEFT JOIN: customers without facts stay).
     "seg_base" AS (
@@ -124,7 +124,7 @@ fn scores_are_window_functions_and_percentiles_a_one_row_aggregate() {
          score m = ntile(10, monetary / 2, lower_is_better)\n\
          tag top when monetary >= percentile(monetary, 0.9)\n"
     ), @r#"
-    CREATE OR REPLACE TEMP TABLE "seg_result" AS
+    CREATE OR REPLACE TABLE "seg$result" AS
     WITH
     -- Aggregates over `orders`, one pass: frequency, monetary
     -- Only rows dated before the as-of date 2025-06-30.
@@ -192,7 +192,7 @@ fn names_and_labels_are_quoted_so_nothing_breaks_out() {
         "tier \"A\\\"; DROP TABLE customers; --\" when region = \"north'); DROP TABLE t; --\"\n\
          tier 高价值 otherwise\n"
     ), @r#"
-    CREATE OR REPLACE TEMP TABLE "seg_result" AS
+    CREATE OR REPLACE TABLE "seg$result" AS
     WITH
     -- Every customer of `customers` (LEFT JOIN: customers without facts stay).
     "seg_base" AS (
