@@ -594,37 +594,32 @@ fn definition_steps(p: &Program, layout: &Layout, ctes: &mut Vec<Cte>) -> String
             }
         }
     }
+    step_ctes(steps, ctes)
+}
+
+/// The steps as CTEs, each over the one before (the first over
+/// `seg_base`). Returns the name of the last.
+fn step_ctes(steps: Vec<Step>, ctes: &mut Vec<Cte>) -> String {
     let mut previous = "seg_base".to_string();
     for (n, step) in steps.into_iter().enumerate() {
         if step.items.is_empty() && step.dataset_values.is_empty() {
             continue;
         }
-        let name = format!("seg_step_{}", n + 1);
         let mut joins = Vec::new();
         if !step.dataset_values.is_empty() {
-            // Read twice (for the values and for the rows they join): kept
-            // once rather than computed twice.
-            if let Some(read) = ctes.iter_mut().find(|c| c.name == previous) {
-                read.materialized = true;
-            }
-            let values = format!("seg_dataset_{}", n + 1);
-            ctes.push(Cte {
-                name: values.clone(),
-                comments: vec![format!(
-                    "Dataset-level values, one row over every customer: {}",
-                    step.datasets_what.join(", ")
-                )],
-                body: Body::Select(Select {
-                    items: step.dataset_values,
-                    from: Some((Relation::Named(previous.clone()), None)),
-                    ..Select::default()
-                }),
-                materialized: false,
-            });
+            let name = format!("seg_dataset_{}", n + 1);
+            let values = dataset_cte(
+                &name,
+                &previous,
+                step.dataset_values,
+                &step.datasets_what,
+                ctes,
+            );
+            ctes.push(values);
             joins.push(Join {
                 left: false,
-                relation: Relation::Named(values.clone()),
-                alias: values,
+                relation: Relation::Named(name.clone()),
+                alias: name,
                 on: None,
             });
         }
@@ -637,6 +632,7 @@ fn definition_steps(p: &Program, layout: &Layout, ctes: &mut Vec<Cte>) -> String
         } else {
             what.join(", ")
         };
+        let name = format!("seg_step_{}", n + 1);
         ctes.push(Cte {
             name: name.clone(),
             comments: vec![comment],
@@ -651,6 +647,34 @@ fn definition_steps(p: &Program, layout: &Layout, ctes: &mut Vec<Cte>) -> String
         previous = name;
     }
     previous
+}
+
+/// Dataset-level values as one row over the rows of the CTE `over`, which
+/// is then read twice (for the values and for the rows they join) and so
+/// computed once and kept.
+fn dataset_cte(
+    name: &str,
+    over: &str,
+    values: Vec<Item>,
+    what: &[String],
+    ctes: &mut [Cte],
+) -> Cte {
+    if let Some(read) = ctes.iter_mut().find(|c| c.name == over) {
+        read.materialized = true;
+    }
+    Cte {
+        name: name.to_string(),
+        comments: vec![format!(
+            "Dataset-level values, one row over every customer: {}",
+            what.join(", ")
+        )],
+        body: Body::Select(Select {
+            items: values,
+            from: Some((Relation::Named(over.to_string()), None)),
+            ..Select::default()
+        }),
+        materialized: false,
+    }
 }
 
 /// Step `at` (from 1), made if there are fewer.
