@@ -2,9 +2,9 @@
 # seg's run of rules/ side by side with hand-written DuckDB SQL for the same
 # rules (bench/handwritten.sql), on the same demo data and the same DuckDB
 # build: first checks that both write the same seg_customers and
-# seg_customer_tags, then times both in one hyperfine session and prints the
-# medians and their ratio. The machine is shared and noisy: compare numbers
-# from one session only.
+# seg_customer_tags (and that seg's is stored in key order), then times both
+# in one hyperfine session and prints the medians and their ratio. The
+# machine is shared and noisy: compare numbers from one session only.
 #
 #   bench/compare.sh [N] [RUNS]     (default 1,000,000 customers, 5 runs)
 #

@@ -14,3 +14,5 @@ SELECT 'columns that differ', count(*)::VARCHAR FROM (
     (SELECT column_name, data_type, column_index FROM duckdb_columns() WHERE database_name = 'hand' AND table_name IN ('seg_customers', 'seg_customer_tags')
      EXCEPT SELECT column_name, data_type, column_index FROM duckdb_columns() WHERE database_name = 's' AND table_name IN ('seg_customers', 'seg_customer_tags'))
 );
+SELECT 'customers out of key order in seg', count(*)::VARCHAR FROM (
+    SELECT customer_id < lag(customer_id) OVER (ORDER BY rowid) AS back FROM s.seg_customers) WHERE back;

@@ -4,8 +4,9 @@
 //!   cargo run --example sql -- DB SCRIPT [NAME=VALUE ...]
 //!
 //! `${NAME}` in the script is replaced by VALUE. Statements are split at a
-//! `;` that ends a line; the rows of each `SELECT` are printed, tab
-//! separated, so a script can also compare two databases.
+//! `;` that ends a line; the rows of each `SELECT` (and `EXPLAIN`) are printed, tab
+//! separated, so a script can also compare two databases. With
+//! `SEG_SQL_TIMES` set, how long each statement took goes to stderr.
 
 use std::process::ExitCode;
 
@@ -34,17 +35,35 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let times = std::env::var_os("SEG_SQL_TIMES").is_some();
     for statement in text
         .split(";\n")
         .map(str::trim)
         .filter(|s| !only_comments(s))
     {
+        let started = std::time::Instant::now();
         if let Err(e) = run(&conn, statement) {
             eprintln!("{e}\nin:\n{statement}");
             return ExitCode::FAILURE;
         }
+        if times {
+            eprintln!(
+                "{:8.3} s  {}",
+                started.elapsed().as_secs_f64(),
+                title(statement)
+            );
+        }
     }
     ExitCode::SUCCESS
+}
+
+/// A statement's first line of code, to say which one took how long.
+fn title(statement: &str) -> &str {
+    statement
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with("--"))
+        .unwrap_or_default()
 }
 
 fn only_comments(statement: &str) -> bool {
@@ -59,7 +78,8 @@ fn run(conn: &duckdb::Connection, statement: &str) -> duckdb::Result<()> {
         .filter(|l| !l.trim_start().starts_with("--"))
         .collect::<Vec<_>>()
         .join("\n");
-    if !code.trim_start().to_ascii_uppercase().starts_with("SELECT") {
+    let code = code.trim_start().to_ascii_uppercase();
+    if !code.starts_with("SELECT") && !code.starts_with("EXPLAIN") {
         return conn.execute_batch(statement);
     }
     let mut prepared = conn.prepare(statement)?;

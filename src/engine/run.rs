@@ -1,6 +1,6 @@
-//! A run: compute into temporary tables, summarise, then replace the
-//! published tables in one transaction. A failed or killed run leaves the
-//! previous outputs whole.
+//! A run: in one transaction, compute the new wide table, write the other
+//! tables, summarise, then put the wide table in place of the previous
+//! one. A failed or killed run leaves the previous outputs whole.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -164,15 +164,31 @@ pub fn run(
     observer.stage("Checking customer keys");
     check_keys(engine, program, plan)?;
 
+    // Asked before the transaction: a setting refused inside it (the
+    // configuration is locked once sealed) would abort it.
+    let tracking = engine
+        .connection()
+        .set_query_progress_tracking(true)
+        .is_ok();
+    // Everything from here is one transaction: the computation writes the
+    // new wide table, which is then published as it is, never copied. A
+    // failure drops the transaction unfinished, which rolls it back.
+    let transaction = engine
+        .connection()
+        .unchecked_transaction()
+        .map_err(|e| super::query_error("starting the transaction", e))?;
     observer.stage("Computing");
     for statement in &plan.compute {
-        with_progress(engine, observer, || {
+        with_progress(engine, observer, tracking, || {
             engine.execute(&statement.title, &statement.sql)
         })?;
     }
 
     observer.stage("Publishing");
     let mut summary = publish(engine, program, plan, started_at, clock)?;
+    transaction
+        .commit()
+        .map_err(|e| super::query_error("committing", e))?;
     if let Some(dir) = &options.out {
         observer.stage("Writing files");
         summary.files = export(engine, dir, options.csv)?;
@@ -249,13 +265,18 @@ fn reading(e: EngineError, source: &str) -> EngineError {
     }
 }
 
-/// Runs `f` while a second thread reports DuckDB's progress estimate.
-fn with_progress<T>(engine: &Engine, observer: &dyn Observer, f: impl FnOnce() -> T) -> T {
-    let conn = engine.connection();
-    if conn.set_query_progress_tracking(true).is_err() {
+/// Runs `f` while a second thread reports DuckDB's progress estimate, if
+/// `tracking` is on.
+fn with_progress<T>(
+    engine: &Engine,
+    observer: &dyn Observer,
+    tracking: bool,
+    f: impl FnOnce() -> T,
+) -> T {
+    if !tracking {
         return f();
     }
-    let handle = conn.progress_handle();
+    let handle = engine.connection().progress_handle();
     let done = std::sync::atomic::AtomicBool::new(false);
     std::thread::scope(|scope| {
         scope.spawn(|| {
@@ -272,9 +293,8 @@ fn with_progress<T>(engine: &Engine, observer: &dyn Observer, f: impl FnOnce() -
     })
 }
 
-/// Replaces the published tables, summarises them and records the run, all
-/// or nothing: a failure rolls everything back (the transaction is dropped
-/// unfinished) and the previous outputs stay.
+/// Inside the run's transaction: replaces the published tables, summarises
+/// them and records the run.
 fn publish(
     engine: &Engine,
     program: &Program,
@@ -282,10 +302,6 @@ fn publish(
     started_at: jiff::Timestamp,
     clock: Instant,
 ) -> Result<RunSummary, EngineError> {
-    let transaction = engine
-        .connection()
-        .unchecked_transaction()
-        .map_err(|e| super::query_error("starting the transaction", e))?;
     for sql in &plan.runs_table {
         engine.execute("creating the run log", sql)?;
     }
@@ -293,6 +309,7 @@ fn publish(
         engine.execute(&statement.title, &statement.sql)?;
     }
     let mut summary = summarise(engine, program, plan)?;
+    engine.execute(&plan.put_in_place.title, &plan.put_in_place.sql)?;
     summary.started_at = timestamp(started_at);
     summary.run_id = counts(engine, "numbering the run", &plan.next_run_id)?
         .first()
@@ -308,9 +325,6 @@ fn publish(
     .map(String::from)
     .to_vec();
     record(engine, plan, &summary)?;
-    transaction
-        .commit()
-        .map_err(|e| super::query_error("committing", e))?;
     Ok(summary)
 }
 

@@ -3,9 +3,13 @@
 //! 1. one aggregation per fact source (every aggregate over it in one
 //!    `GROUP BY`, each with its own `FILTER`);
 //! 2. the customer source LEFT JOINed to those, so no customer is lost;
-//! 3. one step per dependency level: each step computes what only uses the
-//!    steps before it (scores and dataset-level values are window functions
-//!    over the previous step, all in one step when they can be).
+//! 3. steps: scores (window functions) and dataset-level values (one-row
+//!    aggregates, cross-joined) in the first step after what they use, all
+//!    in one step when they can be; every other definition as late as what
+//!    uses it allows, so that the rows the window functions sort stay
+//!    narrow;
+//! 4. the result: the wide table's columns in order, then what the
+//!    summaries read, in key order.
 
 use std::collections::HashMap;
 
@@ -18,9 +22,6 @@ use crate::semantic::ir::{
 };
 use crate::semantic::names;
 
-/// The column of `seg_result` holding each customer's tags, in order.
-pub const TAGS: &str = "seg$tags";
-
 /// How the program's values are named in SQL, for the steps after the
 /// computation (outputs, summaries).
 #[derive(Debug, Clone)]
@@ -29,8 +30,11 @@ pub struct Layout {
     pub nodes: Vec<String>,
     /// The column of each aggregate.
     pub aggregates: Vec<String>,
-    /// For each score node, the column holding its input.
+    /// For each score node, the column holding its input in the steps.
     pub score_inputs: HashMap<usize, String>,
+    /// For each score node, the column of `seg_result` holding its input:
+    /// a published column, or one kept for the score edges.
+    pub result_score_inputs: HashMap<usize, String>,
     /// Customer column → its name in the computed steps.
     pub customer_columns: HashMap<String, String>,
     /// For each fact source, the column counting a customer's rows of it
@@ -154,6 +158,21 @@ pub fn layout(p: &Program) -> Layout {
             score_inputs.insert(i, column);
         }
     }
+    let published: Vec<&str> = published_nodes(p)
+        .into_iter()
+        .map(|n| p.nodes[n].name.as_str())
+        .collect();
+    let result_score_inputs = score_inputs
+        .iter()
+        .map(|(&i, column)| {
+            let kept = if published.contains(&column.as_str()) {
+                column.clone()
+            } else {
+                format!("{}$input", p.nodes[i].name)
+            };
+            (i, kept)
+        })
+        .collect();
     let fact_rows = (0..p.facts.len())
         .map(|f| {
             p.reads_fact(f)
@@ -167,9 +186,36 @@ pub fn layout(p: &Program) -> Layout {
         nodes,
         aggregates,
         score_inputs,
+        result_score_inputs,
         customer_columns,
         fact_rows,
         manual_tags,
+    }
+}
+
+/// The nodes the wide table publishes after the key, in order: metrics,
+/// scores, segmentations, each kind in declared order.
+pub fn published_nodes(p: &Program) -> Vec<usize> {
+    let declared = p.declared();
+    ["metric", "score", "segmentation"]
+        .into_iter()
+        .flat_map(|kind| {
+            declared
+                .iter()
+                .filter(move |(_, node)| node.kind.kind_name() == kind)
+                .map(|(i, _)| *i)
+        })
+        .collect()
+}
+
+/// The name of one of seg's own output columns (`tags` of the wide table,
+/// `tag` of the long one). The customer key keeps its name: a key of the
+/// same name (without case, as SQL compares) moves seg's to `seg_<name>`.
+pub fn own_column(p: &Program, name: &str) -> String {
+    if p.customers.key.to_lowercase() == name {
+        format!("seg_{name}")
+    } else {
+        name.to_string()
     }
 }
 
@@ -199,17 +245,54 @@ pub fn result_query(p: &Program, layout: &Layout) -> Query {
     }
     ctes.push(base_cte(p, base_items, joins));
     let last = definition_steps(p, layout, &mut ctes);
-    let mut items = vec![Item::new(Expr::Star)];
-    items.push(Item::named(tag_list(p, layout), TAGS));
     Query {
         ctes,
         body: Body::Select(Select {
-            items,
+            items: result_items(p, layout),
             from: Some((Relation::Named(last), None)),
             ..Select::default()
         }),
-        order_by: Vec::new(),
+        order_by: vec![(col(&p.customers.key), false)],
     }
+}
+
+/// The columns of the computed table: the wide table's, in its order (the
+/// key, the published definitions, the tag list), then the ones only the
+/// summaries read ([`summary_columns`]). Nothing else is kept.
+fn result_items(p: &Program, layout: &Layout) -> Vec<Item> {
+    let mut items = vec![Item::new(col(&p.customers.key))];
+    for n in published_nodes(p) {
+        items.push(Item::named(col(&layout.nodes[n]), &p.nodes[n].name));
+    }
+    items.push(Item::named(tag_list(p, layout), &own_column(p, "tags")));
+    for (column, name) in summary_columns(p, layout) {
+        items.push(Item::named(col(&column), &name));
+    }
+    items
+}
+
+/// The columns only the summaries read, dropped before the computed table
+/// is published: score inputs not published, dataset-level values, rows
+/// per fact source. (Column in the last step, name in the table.)
+pub fn summary_columns(p: &Program, layout: &Layout) -> Vec<(String, String)> {
+    let mut columns = Vec::new();
+    let mut scores: Vec<usize> = layout.score_inputs.keys().copied().collect();
+    scores.sort();
+    for i in scores {
+        let kept = &layout.result_score_inputs[&i];
+        if *kept == format!("{}$input", p.nodes[i].name) {
+            columns.push((layout.score_inputs[&i].clone(), kept.clone()));
+        }
+    }
+    for (i, node) in p.nodes.iter().enumerate() {
+        if matches!(node.kind, NodeKind::DatasetValue { .. }) {
+            columns.push((layout.nodes[i].clone(), layout.nodes[i].clone()));
+        }
+    }
+    for rows in layout.fact_rows.iter().flatten() {
+        columns.push((rows.clone(), rows.clone()));
+    }
+    columns
 }
 
 /// The customer source's own columns, renamed where a definition took
@@ -323,16 +406,17 @@ fn fact_aggregation(p: &Program, layout: &Layout, f: usize) -> Option<FactAggreg
             group_by: vec![col(&source.key)],
             ..Select::default()
         }),
+        materialized: false,
     };
     let join = Join {
         left: true,
         relation: Relation::Named(facts_cte(source)),
         alias: source.name.clone(),
-        on: binary(
+        on: Some(binary(
             qcol(&source.name, &key_alias),
             Op::Eq,
             qcol(&p.customers.name, &p.customers.key),
-        ),
+        )),
     };
     Some(FactAggregation { cte, join, joined })
 }
@@ -440,6 +524,7 @@ fn base_cte(p: &Program, items: Vec<Item>, joins: Vec<Join>) -> Cte {
             filter: created_before_as_of(p),
             ..Select::default()
         }),
+        materialized: false,
     }
 }
 
@@ -463,11 +548,16 @@ fn created_before_as_of(p: &Program) -> Option<Expr> {
 #[derive(Default)]
 struct Step {
     items: Vec<Item>,
+    /// Dataset-level values, computed over the previous step's rows as one
+    /// row that this step joins to each.
+    dataset_values: Vec<Item>,
     what: Vec<String>,
+    /// What the dataset-level values are (for their CTE's comment).
+    datasets_what: Vec<String>,
 }
 
-/// Definitions, one step per dependency level: each step computes what
-/// only uses the steps before it. Returns the name of the last step.
+/// Definitions, in steps (see [`placement`]). Returns the name of the last
+/// step.
 fn definition_steps(p: &Program, layout: &Layout, ctes: &mut Vec<Cte>) -> String {
     let names = Names {
         nodes: &layout.nodes,
@@ -475,52 +565,38 @@ fn definition_steps(p: &Program, layout: &Layout, ctes: &mut Vec<Cte>) -> String
         customer_column: &|c: &str| customer_columns_of(&layout.customer_columns, c),
         as_of: p.as_of,
     };
-    let mut level = vec![0usize; p.nodes.len()];
+    let place = placement(p, layout);
     let mut steps: Vec<Step> = Vec::new();
-    let mut put = |at: usize, item: Item, what: Option<String>| {
-        while steps.len() < at {
-            steps.push(Step::default());
-        }
-        steps[at - 1].items.push(item);
-        steps[at - 1].what.extend(what);
-    };
     for (i, node) in p.nodes.iter().enumerate() {
-        let depth = |e: &crate::semantic::ir::Expr| refs_level(e, &level);
         let name = &layout.nodes[i];
         match &node.kind {
             NodeKind::Metric(e) => {
-                if matches!(e.kind, ExprKind::Aggregate(a) if layout.aggregates[a] == node.name) {
-                    level[i] = 0; // computed in the aggregation itself
-                    continue;
+                if place[i] == 0 {
+                    continue; // computed in the aggregation itself
                 }
-                level[i] = depth(e) + 1;
-                let expr = lower::customer(e, &names, Context::Operand);
-                put(
-                    level[i],
-                    Item::named(expr, name),
-                    Some(format!("metric {}", node.name)),
-                );
+                let s = step(&mut steps, place[i]);
+                s.items.push(Item::named(
+                    lower::customer(e, &names, Context::Operand),
+                    name,
+                ));
+                s.what.push(format!("metric {}", node.name));
             }
             NodeKind::DatasetValue { input, fraction } => {
-                level[i] = depth(input) + 1;
                 let expr =
                     dataset_value(lower::customer(input, &names, Context::Operand), fraction);
-                put(
-                    level[i],
-                    Item::named(expr, name).comment(node.name.clone()),
-                    Some(node.name.clone()),
-                );
+                let s = step(&mut steps, place[i]);
+                s.dataset_values
+                    .push(Item::named(expr, name).comment(node.name.clone()));
+                s.datasets_what.push(node.name.clone());
             }
             NodeKind::Score(score) => {
-                let base = depth(&score.input).max(score.subset.as_ref().map_or(0, depth));
                 let input_column = &layout.score_inputs[&i];
-                let mut step = base + 1;
-                if *input_column == format!("{}$input", node.name) {
+                if has_input_helper(p, layout, i) {
                     let input = lower::customer(&score.input, &names, Context::Operand);
-                    put(step, Item::named(input, input_column), None);
-                    step += 1;
+                    step(&mut steps, place[i] - 1)
+                        .items
+                        .push(Item::named(input, input_column));
                 }
-                level[i] = step;
                 let subset = score
                     .subset
                     .as_ref()
@@ -530,70 +606,199 @@ fn definition_steps(p: &Program, layout: &Layout, ctes: &mut Vec<Cte>) -> String
                 } else {
                     "lower is better"
                 };
-                put(
-                    level[i],
-                    Item::named(score_bucket(score, input_column, subset), name),
-                    Some(format!(
-                        "score {} ({} buckets, {direction})",
-                        node.name, score.buckets
-                    )),
-                );
+                let s = step(&mut steps, place[i]);
+                s.items
+                    .push(Item::named(score_bucket(score, input_column, subset), name));
+                s.what.push(format!(
+                    "score {} ({} buckets, {direction})",
+                    node.name, score.buckets
+                ));
             }
             NodeKind::Segmentation(rules) => {
-                level[i] = rules
-                    .iter()
-                    .filter_map(|r| r.condition.as_ref())
-                    .map(depth)
-                    .max()
-                    .unwrap_or(0)
-                    + 1;
-                put(
-                    level[i],
-                    Item::named(segmentation(rules, &names), name),
-                    Some(format!("segmentation {}", node.name)),
-                );
+                let s = step(&mut steps, place[i]);
+                s.items.push(Item::named(segmentation(rules, &names), name));
+                s.what.push(format!("segmentation {}", node.name));
             }
             NodeKind::Tag(c) => {
-                level[i] = depth(c) + 1;
-                put(
-                    level[i],
-                    Item::named(lower::customer(c, &names, Context::Truth), name),
-                    Some(format!("tag {}", node.name)),
-                );
+                let s = step(&mut steps, place[i]);
+                s.items.push(Item::named(
+                    lower::customer(c, &names, Context::Truth),
+                    name,
+                ));
+                s.what.push(format!("tag {}", node.name));
             }
         }
     }
+    step_ctes(steps, ctes)
+}
+
+/// The steps as CTEs, each over the one before (the first over
+/// `seg_base`). Returns the name of the last.
+fn step_ctes(steps: Vec<Step>, ctes: &mut Vec<Cte>) -> String {
     let mut previous = "seg_base".to_string();
     for (n, step) in steps.into_iter().enumerate() {
-        if step.items.is_empty() {
+        if step.items.is_empty() && step.dataset_values.is_empty() {
             continue;
         }
-        let name = format!("seg_step_{}", n + 1);
+        let mut joins = Vec::new();
+        if !step.dataset_values.is_empty() {
+            let name = format!("seg_dataset_{}", n + 1);
+            let values = dataset_cte(
+                &name,
+                &previous,
+                step.dataset_values,
+                &step.datasets_what,
+                ctes,
+            );
+            ctes.push(values);
+            joins.push(Join {
+                left: false,
+                relation: Relation::Named(name.clone()),
+                alias: name,
+                on: None,
+            });
+        }
         let mut items = vec![Item::new(Expr::Star)];
         items.extend(step.items);
-        let comment = if step.what.is_empty() {
+        let mut what = step.what;
+        what.extend(step.datasets_what);
+        let comment = if what.is_empty() {
             "Helper columns for the next step".to_string()
         } else {
-            step.what.join(", ")
+            what.join(", ")
         };
+        let name = format!("seg_step_{}", n + 1);
         ctes.push(Cte {
             name: name.clone(),
             comments: vec![comment],
             body: Body::Select(Select {
                 items,
                 from: Some((Relation::Named(previous), None)),
+                joins,
                 ..Select::default()
             }),
+            materialized: false,
         });
         previous = name;
     }
     previous
 }
 
+/// Dataset-level values as one row over the rows of the CTE `over`, which
+/// is then read twice (for the values and for the rows they join) and so
+/// computed once and kept.
+fn dataset_cte(
+    name: &str,
+    over: &str,
+    values: Vec<Item>,
+    what: &[String],
+    ctes: &mut [Cte],
+) -> Cte {
+    if let Some(read) = ctes.iter_mut().find(|c| c.name == over) {
+        read.materialized = true;
+    }
+    Cte {
+        name: name.to_string(),
+        comments: vec![format!(
+            "Dataset-level values, one row over every customer: {}",
+            what.join(", ")
+        )],
+        body: Body::Select(Select {
+            items: values,
+            from: Some((Relation::Named(over.to_string()), None)),
+            ..Select::default()
+        }),
+        materialized: false,
+    }
+}
+
+/// Step `at` (from 1), made if there are fewer.
+fn step(steps: &mut Vec<Step>, at: usize) -> &mut Step {
+    while steps.len() < at {
+        steps.push(Step::default());
+    }
+    &mut steps[at - 1]
+}
+
+/// Whether a score's input is an expression computed into a column of its
+/// own, in the step before the score's.
+fn has_input_helper(p: &Program, layout: &Layout, score: usize) -> bool {
+    layout.score_inputs[&score] == format!("{}$input", p.nodes[score].name)
+}
+
+/// The step each definition is computed in (0: in its fact source's
+/// aggregation). A score (window functions sort the rows) goes into the
+/// first step after everything it uses, so that independent ones share a
+/// step; every other definition goes into the last step its users allow,
+/// and at the latest into the last step: fewer columns pass through the
+/// window functions, and dataset-level values share one aggregate (one
+/// more read of the step before) where they can.
+fn placement(p: &Program, layout: &Layout) -> Vec<usize> {
+    let earliest = earliest_steps(p, layout);
+    let last = earliest.iter().copied().max().unwrap_or(0);
+    let mut place = vec![0usize; p.nodes.len()];
+    let mut latest = vec![last; p.nodes.len()];
+    for (i, node) in p.nodes.iter().enumerate().rev() {
+        if earliest[i] == 0 {
+            continue;
+        }
+        place[i] = match node.kind {
+            NodeKind::Score(_) => earliest[i],
+            _ => latest[i],
+        };
+        let mut used_by = |e: &crate::semantic::ir::Expr, at: usize| {
+            e.walk(|e| {
+                if let ExprKind::Node(n) = e.kind {
+                    latest[n] = latest[n].min(at);
+                }
+            })
+        };
+        match &node.kind {
+            NodeKind::Score(s) => {
+                let helper = usize::from(has_input_helper(p, layout, i));
+                used_by(&s.input, place[i] - 1 - helper);
+                if let Some(subset) = &s.subset {
+                    used_by(subset, place[i] - 1);
+                }
+            }
+            kind => {
+                for e in kind.exprs() {
+                    used_by(e, place[i] - 1);
+                }
+            }
+        }
+    }
+    place
+}
+
+/// The first step each definition can be computed in: the one after
+/// everything it uses (0: in its fact source's aggregation).
+fn earliest_steps(p: &Program, layout: &Layout) -> Vec<usize> {
+    let mut level = vec![0usize; p.nodes.len()];
+    for (i, node) in p.nodes.iter().enumerate() {
+        let depth = |e: &crate::semantic::ir::Expr| refs_level(e, &level);
+        level[i] = match &node.kind {
+            NodeKind::Metric(e) => {
+                if matches!(e.kind, ExprKind::Aggregate(a) if layout.aggregates[a] == node.name) {
+                    0
+                } else {
+                    depth(e) + 1
+                }
+            }
+            NodeKind::Score(score) => {
+                let base = depth(&score.input).max(score.subset.as_ref().map_or(0, depth));
+                base + 1 + usize::from(has_input_helper(p, layout, i))
+            }
+            kind => kind.exprs().into_iter().map(depth).max().unwrap_or(0) + 1,
+        };
+    }
+    level
+}
+
 /// A dataset-level value: a percentile over every customer, as a double
 /// (a percentile of decimals interpolates too).
 fn dataset_value(input: Expr, fraction: &impl ToString) -> Expr {
-    Expr::PercentileOverAll {
+    Expr::Percentile {
         input: Box::new(Expr::Cast(Box::new(input), "DOUBLE")),
         fraction: fraction.to_string(),
     }

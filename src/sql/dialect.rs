@@ -29,10 +29,11 @@ pub trait Dialect {
     /// The integer division operator (rounding toward zero on positives).
     fn integer_division(&self) -> &'static str;
 
-    /// A continuous percentile of `input` over all rows (a window). There
-    /// is no portable spelling: standard SQL's `percentile_cont` is not a
-    /// window function in most engines.
-    fn percentile_over_all(&self, input: &str, fraction: &str) -> String;
+    /// The aggregate continuous percentile of `input` over the rows of a
+    /// group (standard SQL's `percentile_cont ... WITHIN GROUP`).
+    fn percentile(&self, input: &str, fraction: &str) -> String {
+        format!("percentile_cont({fraction}) WITHIN GROUP (ORDER BY {input})")
+    }
 
     /// A relation with its timestamp-with-time-zone `columns` (quoted
     /// already) turned into plain UTC timestamps.
@@ -114,8 +115,8 @@ impl Dialect for DuckDb {
         "//"
     }
 
-    fn percentile_over_all(&self, input: &str, fraction: &str) -> String {
-        format!("quantile_cont({input}, {fraction}) OVER ()")
+    fn percentile(&self, input: &str, fraction: &str) -> String {
+        format!("quantile_cont({input}, {fraction})")
     }
 
     fn without_zones(&self, relation: &str, columns: &[String]) -> String {

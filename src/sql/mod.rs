@@ -22,8 +22,10 @@ use jiff::civil::Date;
 use crate::semantic::Program;
 use crate::semantic::ir::{Location, Source};
 
-/// The computed values of a run, kept for the run's own length.
-pub const RESULT: &str = "seg_result";
+/// The computed values of a run: written inside the run's transaction,
+/// read by the summaries, then published as the wide table. The `$` keeps
+/// it apart from any table of the user's.
+pub const RESULT: &str = "seg$result";
 /// Published: one row per customer.
 pub const CUSTOMERS_TABLE: &str = "seg_customers";
 /// Published: one row per (customer, tag).
@@ -55,12 +57,15 @@ pub struct Plan {
     /// Checks the customer key is present and unique.
     pub key_check: String,
     pub duplicate_keys: String,
-    /// Computes the run's values into a temporary table.
+    /// Computes the run's values into a table: the first statements of the
+    /// run's one transaction.
     pub compute: Vec<Statement>,
-    /// Replaces the published tables; runs in one transaction.
+    /// Replaces the published tables but the wide one; in the transaction.
     pub publish: Vec<Statement>,
     /// Read inside that transaction, after `publish`.
     pub summary: SummaryQueries,
+    /// Makes the computed table the wide table, after the summaries.
+    pub put_in_place: Statement,
     /// Creates the run log, or brings an older one up to date.
     pub runs_table: Vec<String>,
     pub next_run_id: String,
@@ -73,23 +78,12 @@ pub fn compile(program: &Program, dialect: &dyn Dialect) -> Plan {
     let result = compute::result_query(program, &layout);
     let compute = vec![Statement::new(
         "Compute every customer's metrics, scores, labels and tags",
-        outputs::create_table_as(dialect, RESULT, true, &result),
+        outputs::create_table_as(dialect, RESULT, false, &result),
     )];
-    let mut publish = vec![
-        Statement::new(
-            "The wide table: one row per customer",
-            outputs::create_table_as(
-                dialect,
-                CUSTOMERS_TABLE,
-                false,
-                &outputs::customers_table(program, &layout),
-            ),
-        ),
-        Statement::new(
-            "The long table: one row per customer and tag",
-            outputs::create_table_as(dialect, TAGS_TABLE, false, &outputs::tags_table(program)),
-        ),
-    ];
+    let mut publish = vec![Statement::new(
+        "The long table: one row per customer and tag",
+        outputs::create_table_as(dialect, TAGS_TABLE, false, &outputs::tags_table(program)),
+    )];
     for (i, sql) in outputs::catalogue(dialect, program).into_iter().enumerate() {
         let title = if i == 0 {
             "The tag catalogue: every label and tag, described"
@@ -104,6 +98,11 @@ pub fn compile(program: &Program, dialect: &dyn Dialect) -> Plan {
         summary: outputs::summary(dialect, program, &layout),
         compute,
         publish,
+        put_in_place: Statement::new(
+            "Once the summaries are read, the computed table is the wide table \
+             (one row per customer), without the columns only they read",
+            outputs::put_in_place(dialect, program, &layout).join(";\n"),
+        ),
         runs_table: outputs::runs_table(dialect),
         next_run_id: outputs::next_run_id(dialect),
         record_run: outputs::record_run(dialect),
@@ -143,13 +142,17 @@ impl Plan {
             "Check that every customer has one unique key",
             &self.key_check,
         );
+        section(
+            "Compute and publish in one transaction: a failure leaves the previous tables whole",
+            "BEGIN TRANSACTION",
+        );
         for s in &self.compute {
             section(&s.title, &s.sql);
         }
-        section("Publish, in one transaction", "BEGIN TRANSACTION");
         for s in &self.publish {
             section(&s.title, &s.sql);
         }
+        section(&self.put_in_place.title, &self.put_in_place.sql);
         section("The run log", &self.runs_table.join(";\n"));
         section(
             "Record this run (values bound at run time)",

@@ -1,7 +1,9 @@
 //! The SQL around the computation: the tag list, the published tables, the
 //! summary queries, the run record and file exports.
 
-use super::compute::{Layout, TAGS, before_as_of, source_relation, stored_relation};
+use super::compute::{
+    Layout, before_as_of, own_column, source_relation, stored_relation, summary_columns,
+};
 use super::dialect::Dialect;
 use super::tree::{
     self, Body, Expr, Item, Op, Printer, Query, Relation, Select, binary, call, col,
@@ -29,43 +31,35 @@ pub fn create_table_as(dialect: &dyn Dialect, name: &str, temp: bool, query: &Qu
     })
 }
 
-/// The name of one of seg's own output columns (`tags` of the wide table,
-/// `tag` of the long one). The customer key keeps its name: a key of the
-/// same name (without case, as SQL compares) moves seg's to `seg_<name>`.
-pub fn own_column(p: &Program, name: &str) -> String {
-    if p.customers.key.to_lowercase() == name {
-        format!("seg_{name}")
-    } else {
-        name.to_string()
+/// The computed table becomes the wide table (key, metrics, scores,
+/// segmentations and the tag list, in key order) without being copied:
+/// the previous wide table goes, the columns only the summaries read are
+/// dropped, and the table takes the wide table's name.
+pub fn put_in_place(dialect: &dyn Dialect, p: &Program, layout: &Layout) -> Vec<String> {
+    let mut out = vec![print(dialect, |pr| {
+        pr.text("DROP TABLE IF EXISTS ");
+        pr.ident(CUSTOMERS_TABLE);
+    })];
+    for (_, column) in summary_columns(p, layout) {
+        out.push(print(dialect, |pr| {
+            pr.text("ALTER TABLE ");
+            pr.ident(RESULT);
+            pr.text(" DROP COLUMN ");
+            pr.ident(&column);
+        }));
     }
+    out.push(print(dialect, |pr| {
+        pr.text("ALTER TABLE ");
+        pr.ident(RESULT);
+        pr.text(" RENAME TO ");
+        pr.ident(CUSTOMERS_TABLE);
+    }));
+    out
 }
 
-/// The wide table: key, metrics, scores, segmentations, and the tag list,
-/// in key order.
-pub fn customers_table(p: &Program, layout: &Layout) -> Query {
-    let key = &p.customers.key;
-    let mut items = vec![Item::new(col(key))];
-    for kind in ["metric", "score", "segmentation"] {
-        for (i, node) in p.declared() {
-            if node.kind.kind_name() == kind {
-                items.push(Item::named(col(&layout.nodes[i]), &node.name));
-            }
-        }
-    }
-    items.push(Item::named(col(TAGS), &own_column(p, "tags")));
-    Query {
-        ctes: Vec::new(),
-        body: Body::Select(Select {
-            items,
-            from: Some((Relation::Named(RESULT.into()), None)),
-            ..Select::default()
-        }),
-        order_by: vec![(col(key), false)],
-    }
-}
-
-/// The long table: one row per (customer, tag), unnested from the wide
-/// table, so in its order (by key) and each customer's tags in theirs.
+/// The long table: one row per (customer, tag), unnested from the
+/// computed wide table, so in its order (by key) and each customer's tags
+/// in theirs.
 pub fn tags_table(p: &Program) -> Query {
     Query {
         ctes: Vec::new(),
@@ -77,7 +71,7 @@ pub fn tags_table(p: &Program) -> Query {
                     &own_column(p, "tag"),
                 ),
             ],
-            from: Some((Relation::Named(CUSTOMERS_TABLE.into()), None)),
+            from: Some((Relation::Named(RESULT.into()), None)),
             ..Select::default()
         }),
         order_by: Vec::new(),
@@ -249,9 +243,11 @@ pub fn summary(dialect: &dyn Dialect, p: &Program, layout: &Layout) -> SummaryQu
         let column = &layout.nodes[i];
         match &node.kind {
             NodeKind::Segmentation(_) => labels.push(label_counts(&node.name, column)),
-            NodeKind::Score(_) => {
-                edges.push(score_edges(&node.name, column, &layout.score_inputs[&i]))
-            }
+            NodeKind::Score(_) => edges.push(score_edges(
+                &node.name,
+                column,
+                &layout.result_score_inputs[&i],
+            )),
             NodeKind::DatasetValue { .. } => datasets.push(dataset_value(&node.name, column)),
             _ => {}
         }

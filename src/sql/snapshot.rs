@@ -3,7 +3,7 @@
 //! every engine spells a value the same way. Rows are in key order (the
 //! key itself, not its text: 2 before 10).
 
-use super::outputs::own_column;
+use super::compute::own_column;
 use super::tree::{self, Body, Expr, Item, Query, Relation, Select, call, col};
 use super::{CUSTOMERS_TABLE, Dialect};
 use crate::semantic::Program;

@@ -54,8 +54,9 @@ pub enum Expr {
         from: Box<Expr>,
         to: Box<Expr>,
     },
-    /// A continuous percentile over all rows (dialect-specific window).
-    PercentileOverAll {
+    /// An aggregate: the continuous percentile of `input` over the rows
+    /// (dialect-specific).
+    Percentile {
         input: Box<Expr>,
         fraction: String,
     },
@@ -206,7 +207,8 @@ pub struct Join {
     pub left: bool,
     pub relation: Relation,
     pub alias: String,
-    pub on: Expr,
+    /// `None`: every row with every row (`CROSS JOIN`).
+    pub on: Option<Expr>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -227,6 +229,9 @@ pub struct Cte {
     pub name: String,
     pub comments: Vec<String>,
     pub body: Body,
+    /// Computed once and kept, however often it is read (without it, an
+    /// engine may compute a CTE read twice twice).
+    pub materialized: bool,
 }
 
 // A handful of bodies per query: their size does not matter.
@@ -293,7 +298,11 @@ impl<'d> Printer<'d> {
                 }
                 self.indent(depth);
                 self.ident(&cte.name);
-                self.out.push_str(" AS (\n");
+                self.out.push_str(if cte.materialized {
+                    " AS MATERIALIZED (\n"
+                } else {
+                    " AS (\n"
+                });
                 self.body(&cte.body, depth + 1);
                 self.indent(depth);
                 self.out.push(')');
@@ -366,13 +375,18 @@ impl<'d> Printer<'d> {
         }
         for join in &s.joins {
             self.indent(depth);
-            self.out
-                .push_str(if join.left { "LEFT JOIN " } else { "JOIN " });
+            self.out.push_str(match (&join.on, join.left) {
+                (None, _) => "CROSS JOIN ",
+                (Some(_), true) => "LEFT JOIN ",
+                (Some(_), false) => "JOIN ",
+            });
             self.relation(&join.relation);
             self.out.push_str(" AS ");
             self.ident(&join.alias);
-            self.out.push_str(" ON ");
-            self.expr(&join.on);
+            if let Some(on) = &join.on {
+                self.out.push_str(" ON ");
+                self.expr(on);
+            }
             self.out.push('\n');
         }
         if let Some(f) = &s.filter {
@@ -516,7 +530,7 @@ impl<'d> Printer<'d> {
             Expr::Cast(inner, ty) => self.cast(inner, ty),
             Expr::CastExact(inner) => self.cast(inner, self.dialect.exact_decimal()),
             Expr::Since { .. }
-            | Expr::PercentileOverAll { .. }
+            | Expr::Percentile { .. }
             | Expr::Mode { .. }
             | Expr::TagList { .. }
             | Expr::Unnest(_)
@@ -659,9 +673,7 @@ impl<'d> Printer<'d> {
         let d = self.dialect;
         let text = match e {
             Expr::Since { unit, from, to } => d.since(*unit, &self.render(from), &self.render(to)),
-            Expr::PercentileOverAll { input, fraction } => {
-                d.percentile_over_all(&self.render(input), fraction)
-            }
+            Expr::Percentile { input, fraction } => d.percentile(&self.render(input), fraction),
             Expr::Mode { column, filter } => {
                 let filter = filter.as_ref().map(|f| self.render(f));
                 d.mode(&self.render(column), filter.as_deref())

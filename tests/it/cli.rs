@@ -163,7 +163,7 @@ fn compile_prints_the_sql() {
     assert!(output.status.success());
     let sql = String::from_utf8(output.stdout).unwrap();
     assert!(sql.starts_with("-- seg "));
-    assert!(sql.contains("CREATE OR REPLACE TEMP TABLE \"seg_result\" AS"));
+    assert!(sql.contains("CREATE OR REPLACE TABLE \"seg$result\" AS"));
 }
 
 #[test]

@@ -74,6 +74,12 @@ fn a_failed_publish_leaves_the_previous_tables_whole() {
     let failed = run_retail(&db, &[("vip_spend", "0")], &RunOptions::default());
     assert!(failed.is_err(), "the run should fail");
     assert_eq!(table(&db, "SELECT * FROM seg_customers"), before);
+    // The computation wrote its table inside the transaction: nothing of it
+    // is left.
+    assert_eq!(
+        table(&db, TABLES),
+        "table_name\nseg_customer_tags\nseg_customers\nseg_runs\nseg_tag_catalog"
+    );
 
     // Mended, the same run goes through and changes the tiers.
     {
@@ -82,6 +88,36 @@ fn a_failed_publish_leaves_the_previous_tables_whole() {
     }
     run_retail(&db, &[("vip_spend", "0")], &RunOptions::default()).unwrap();
     assert_ne!(table(&db, "SELECT * FROM seg_customers"), before);
+    assert_eq!(
+        table(&db, TABLES),
+        "table_name\nseg_customer_tags\nseg_customers\nseg_runs\nseg_tag_catalog"
+    );
+}
+
+/// The tables of a database, by name.
+const TABLES: &str = "SELECT table_name FROM duckdb_tables() ORDER BY table_name";
+
+#[test]
+fn the_wide_table_is_the_computed_one_without_what_only_the_summaries_read() {
+    // The retail rules have a percentile and three fact sources: the
+    // computation keeps their values and row counts for the summaries,
+    // and publishing drops them.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("seg.duckdb");
+    let summary = run_retail(&db, &[], &RunOptions::default()).unwrap();
+    assert_eq!(summary.dataset_values.len(), 1);
+    assert_eq!(summary.source_rows.len(), 3);
+    let columns = table(
+        &db,
+        "SELECT string_agg(column_name, ', ' ORDER BY column_index) AS columns \
+         FROM duckdb_columns() WHERE table_name = 'seg_customers'",
+    );
+    assert_eq!(
+        columns,
+        "columns\ncustomer_id, frequency, monetary, first_order, last_order, recency, \
+         orders_30d, online_share, favourite_category, categories, satisfaction, aov, f, m, r, \
+         tier, lifecycle, tags"
+    );
 }
 
 #[test]
@@ -170,6 +206,47 @@ fn an_empty_customer_table_gives_empty_outputs() {
     assert_eq!(
         table(&db, "SELECT count(*) AS n FROM seg_customers"),
         "n\n0"
+    );
+}
+
+#[test]
+fn the_wide_and_long_tables_are_stored_in_key_order() {
+    // Customers in shuffled order over many row groups, read on several
+    // threads: the tables are still stored (rowid order) by key, as the
+    // computation sorted them once.
+    let dir = tempfile::tempdir().unwrap();
+    write_data(
+        dir.path(),
+        "COPY (SELECT range AS customer_id FROM range(50000) ORDER BY hash(range))
+           TO '{dir}/customers.parquet' (ROW_GROUP_SIZE 2048);
+         COPY (SELECT range % 50000 AS customer_id, range AS amount FROM range(150000)
+               ORDER BY hash(range + 1))
+           TO '{dir}/orders.parquet' (ROW_GROUP_SIZE 2048);",
+    );
+    let (_, db) = run_rules(
+        dir.path(),
+        "source customers from \"customers.parquet\" key customer_id\n\
+         source orders from \"orders.parquet\" by customer_id\n\
+         metric monetary = sum(orders.amount)\n\
+         score m = quintile(monetary)\n\
+         tag top when monetary >= percentile(monetary, 0.9)\n",
+    );
+    let out_of_order = |t: &str| {
+        table(
+            &db,
+            &format!(
+                "SELECT count(*) AS n FROM (SELECT customer_id < lag(customer_id) OVER (ORDER BY rowid) AS back FROM {t}) WHERE back"
+            ),
+        )
+    };
+    assert_eq!(out_of_order("seg_customers"), "n\n0");
+    assert_eq!(out_of_order("seg_customer_tags"), "n\n0");
+    assert_eq!(
+        table(
+            &db,
+            "SELECT count(*) AS n, count(DISTINCT customer_id) AS keys FROM seg_customer_tags"
+        ),
+        "n | keys\n5000 | 5000"
     );
 }
 

@@ -28,7 +28,7 @@ fn one_aggregation_pass_per_fact_source_with_filters() {
          metric share = online / count(orders)\n\
          metric favourite = mode(orders.channel)\n"
     ), @r#"
-    CREATE OR REPLACE TEMP TABLE "seg_result" AS
+    CREATE OR REPLACE TABLE "seg$result" AS
     WITH
     -- Aggregates over `orders`, one pass: frequency, monetary, online, agg$4, favourite
     -- Only rows dated before the as-of date 2025-06-30.
@@ -66,9 +66,16 @@ fn one_aggregation_pass_per_fact_source_with_filters() {
         FROM "seg_base"
     )
     SELECT
-        *,
-        CAST([] AS VARCHAR[]) AS "seg$tags"
+        "customer_id",
+        "frequency",
+        "monetary",
+        "online",
+        "share",
+        "favourite",
+        CAST([] AS VARCHAR[]) AS "tags",
+        "seg$rows:orders"
     FROM "seg_step_1"
+    ORDER BY "customer_id"
     "#);
 }
 
@@ -80,7 +87,7 @@ fn comparisons_with_missing_values_are_false_not_null() {
          tag known when income is not missing and region in (\"north\")\n\
          tag vip when is_vip\n"
     ), @r#"
-    CREATE OR REPLACE TEMP TABLE "seg_result" AS
+    CREATE OR REPLACE TABLE "seg$result" AS
     WITH
     -- Every customer of `customers` (LEFT JOIN: customers without facts stay).
     "seg_base" AS (
@@ -101,14 +108,15 @@ fn comparisons_with_missing_values_are_false_not_null() {
         FROM "seg_base"
     )
     SELECT
-        *,
-        list_filter([CASE WHEN "tag:low" THEN 'low' END, CASE WHEN "tag:known" THEN 'known' END, CASE WHEN "tag:vip" THEN 'vip' END], lambda t: t IS NOT NULL) AS "seg$tags"
+        "customer_id",
+        list_filter([CASE WHEN "tag:low" THEN 'low' END, CASE WHEN "tag:known" THEN 'known' END, CASE WHEN "tag:vip" THEN 'vip' END], lambda t: t IS NOT NULL) AS "tags"
     FROM "seg_step_1"
+    ORDER BY "customer_id"
     "#);
 }
 
 #[test]
-fn scores_and_percentiles_are_window_functions() {
+fn scores_are_window_functions_and_percentiles_a_one_row_aggregate() {
     insta::assert_snapshot!(compute_sql(
         "metric frequency = count(orders)\n\
          metric monetary = sum(orders.amount)\n\
@@ -116,7 +124,7 @@ fn scores_and_percentiles_are_window_functions() {
          score m = ntile(10, monetary / 2, lower_is_better)\n\
          tag top when monetary >= percentile(monetary, 0.9)\n"
     ), @r#"
-    CREATE OR REPLACE TEMP TABLE "seg_result" AS
+    CREATE OR REPLACE TABLE "seg$result" AS
     WITH
     -- Aggregates over `orders`, one pass: frequency, monetary
     -- Only rows dated before the as-of date 2025-06-30.
@@ -131,7 +139,7 @@ fn scores_and_percentiles_are_window_functions() {
         GROUP BY "customer_id"
     ),
     -- Every customer of `customers` (LEFT JOIN: customers without facts stay).
-    "seg_base" AS (
+    "seg_base" AS MATERIALIZED (
         SELECT
             "customers"."customer_id",
             coalesce("orders"."frequency", 0) AS "frequency",
@@ -140,14 +148,20 @@ fn scores_and_percentiles_are_window_functions() {
         FROM read_csv('customers.csv') AS "customers"
         LEFT JOIN "seg_facts_orders" AS "orders" ON "orders"."customer_id" = "customers"."customer_id"
     ),
+    -- Dataset-level values, one row over every customer: percentile(monetary, 0.9)
+    "seg_dataset_1" AS (
+        SELECT
+            quantile_cont(CAST("monetary" AS DOUBLE), 0.9) AS "percentile$1"  -- percentile(monetary, 0.9)
+        FROM "seg_base"
+    ),
     -- score f (5 buckets, higher is better), percentile(monetary, 0.9)
     "seg_step_1" AS (
         SELECT
             *,
             CASE WHEN "frequency" > 0 THEN 5 * (rank() OVER (PARTITION BY "frequency" > 0 ORDER BY "frequency") - 1) // count(*) OVER (PARTITION BY "frequency" > 0) + 1 END AS "f",
-            "monetary" / 2 AS "m$input",
-            quantile_cont(CAST("monetary" AS DOUBLE), 0.9) OVER () AS "percentile$1"  -- percentile(monetary, 0.9)
+            "monetary" / 2 AS "m$input"
         FROM "seg_base"
+        CROSS JOIN "seg_dataset_1" AS "seg_dataset_1"
     ),
     -- score m (10 buckets, lower is better), tag top
     "seg_step_2" AS (
@@ -158,9 +172,17 @@ fn scores_and_percentiles_are_window_functions() {
         FROM "seg_step_1"
     )
     SELECT
-        *,
-        list_filter([CASE WHEN "tag:top" THEN 'top' END], lambda t: t IS NOT NULL) AS "seg$tags"
+        "customer_id",
+        "frequency",
+        "monetary",
+        "f",
+        "m",
+        list_filter([CASE WHEN "tag:top" THEN 'top' END], lambda t: t IS NOT NULL) AS "tags",
+        "m$input",
+        "percentile$1",
+        "seg$rows:orders"
     FROM "seg_step_2"
+    ORDER BY "customer_id"
     "#);
 }
 
@@ -170,7 +192,7 @@ fn names_and_labels_are_quoted_so_nothing_breaks_out() {
         "tier \"A\\\"; DROP TABLE customers; --\" when region = \"north'); DROP TABLE t; --\"\n\
          tier 高价值 otherwise\n"
     ), @r#"
-    CREATE OR REPLACE TEMP TABLE "seg_result" AS
+    CREATE OR REPLACE TABLE "seg$result" AS
     WITH
     -- Every customer of `customers` (LEFT JOIN: customers without facts stay).
     "seg_base" AS (
@@ -187,8 +209,10 @@ fn names_and_labels_are_quoted_so_nothing_breaks_out() {
         FROM "seg_base"
     )
     SELECT
-        *,
-        CAST([] AS VARCHAR[]) AS "seg$tags"
+        "customer_id",
+        "tier",
+        CAST([] AS VARCHAR[]) AS "tags"
     FROM "seg_step_1"
+    ORDER BY "customer_id"
     "#);
 }
