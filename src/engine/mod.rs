@@ -4,6 +4,7 @@
 
 mod changes;
 mod demo;
+pub mod history;
 mod run;
 mod sandbox;
 
@@ -85,6 +86,15 @@ pub enum EngineError {
     #[error("cannot lock the database down: {message}")]
     #[diagnostic(code(seg::sandbox))]
     Sandbox { message: String },
+
+    /// The membership history cannot answer: no such run, too few runs.
+    #[error("{message}")]
+    #[diagnostic(code(seg::history))]
+    History {
+        message: String,
+        #[help]
+        help: String,
+    },
 }
 
 /// An open DuckDB database: a file given with `--db`, or in memory.

@@ -304,9 +304,16 @@ fn publish(
         TAGS_TABLE,
         sql::CATALOG_TABLE,
         sql::RUNS_TABLE,
+        sql::LABEL_HISTORY,
+        sql::TAG_HISTORY,
     ]
     .map(String::from)
     .to_vec();
+    summary.changes = Some(super::history::since_previous(
+        engine,
+        program,
+        summary.run_id,
+    )?);
     record(engine, plan, &summary)?;
     transaction
         .commit()
@@ -555,6 +562,7 @@ fn record(engine: &Engine, plan: &Plan, s: &RunSummary) -> Result<(), EngineErro
                 json(&s.params),
                 json(&s.sources),
                 json(&s.source_rows),
+                true,
             ],
         )
         .map(|_| ())

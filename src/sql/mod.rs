@@ -5,6 +5,7 @@
 mod compute;
 pub mod demo;
 mod dialect;
+pub mod history;
 mod lower;
 mod outputs;
 mod quote;
@@ -28,6 +29,10 @@ pub const TAGS_TABLE: &str = "seg_customer_tags";
 pub const CATALOG_TABLE: &str = "seg_tag_catalog";
 /// Published: one row per run, kept across runs.
 pub const RUNS_TABLE: &str = "seg_runs";
+/// Kept across runs: who held which label from which run to which.
+pub const LABEL_HISTORY: &str = "seg_label_history";
+/// Kept across runs: who carried which tag from which run to which.
+pub const TAG_HISTORY: &str = "seg_tag_history";
 
 /// One statement with what it is for.
 #[derive(Debug, Clone)]
@@ -71,7 +76,8 @@ pub fn compile(program: &Program, dialect: &dyn Dialect) -> Plan {
         "Compute every customer's metrics, scores, labels and tags",
         outputs::create_table_as(dialect, RESULT, true, &result),
     )];
-    let mut publish = vec![
+    let mut publish = history::label_statements(dialect, program);
+    publish.extend([
         Statement::new(
             "The wide table: one row per customer",
             outputs::create_table_as(
@@ -85,7 +91,8 @@ pub fn compile(program: &Program, dialect: &dyn Dialect) -> Plan {
             "The long table: one row per customer and tag",
             outputs::create_table_as(dialect, TAGS_TABLE, false, &outputs::tags_table(program)),
         ),
-    ];
+    ]);
+    publish.extend(history::tag_statements(dialect, program));
     for (i, sql) in outputs::catalogue(dialect, program).into_iter().enumerate() {
         let title = if i == 0 {
             "The tag catalogue: every label and tag, described"
@@ -143,10 +150,10 @@ impl Plan {
             section(&s.title, &s.sql);
         }
         section("Publish, in one transaction", "BEGIN TRANSACTION");
+        section("The run log", &self.runs_table.join(";\n"));
         for s in &self.publish {
             section(&s.title, &s.sql);
         }
-        section("The run log", &self.runs_table.join(";\n"));
         section(
             "Record this run (values bound at run time)",
             &self.record_run,

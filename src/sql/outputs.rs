@@ -40,8 +40,9 @@ pub fn own_column(p: &Program, name: &str) -> String {
     }
 }
 
-/// The wide table: key, metrics, scores, segmentations, and the tag list,
-/// in key order.
+/// The wide table: key, metrics, scores, segmentations, since when each
+/// customer holds each segmentation's label, and the tag list, in key
+/// order.
 pub fn customers_table(p: &Program, layout: &Layout) -> Query {
     let key = &p.customers.key;
     let mut items = vec![Item::new(col(key))];
@@ -52,12 +53,17 @@ pub fn customers_table(p: &Program, layout: &Layout) -> Query {
             }
         }
     }
+    let since = super::history::since_columns(p);
+    if let Some((since_items, _)) = &since {
+        items.extend(since_items.iter().cloned());
+    }
     items.push(Item::named(col(TAGS), &own_column(p, "tags")));
     Query {
         ctes: Vec::new(),
         body: Body::Select(Select {
             items,
             from: Some((Relation::Named(RESULT.into()), None)),
+            joins: since.map(|(_, join)| join).into_iter().collect(),
             ..Select::default()
         }),
         order_by: vec![(col(key), false)],
@@ -485,6 +491,9 @@ const RUN_COLUMNS: &[RunColumn] = &[
             ("unmatched", "BIGINT"),
         ],
     ),
+    // Whether the run wrote the membership history (runs of older
+    // versions did not, and `seg changes` cannot reach back to them).
+    RunColumn::Scalar("with_history", "BOOLEAN"),
 ];
 
 /// How many columns the first run log had; later ones are added by
