@@ -2,10 +2,12 @@
 //! JSON renderings. The library knows nothing of this module.
 
 mod args;
+mod changes;
 mod check;
 mod compile;
 mod demo;
 mod explain;
+mod history;
 mod output;
 mod progress;
 mod run;
@@ -27,6 +29,8 @@ pub fn main() -> ExitCode {
         Command::Compile(a) => compile::run(a),
         Command::Run(a) => run::run(a),
         Command::Demo(a) => demo::run(a),
+        Command::History(a) => history::run(a),
+        Command::Changes(a) => changes::run(a),
         Command::Explain(a) => explain::run(a),
     };
     ExitCode::from(status)

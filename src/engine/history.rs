@@ -141,6 +141,12 @@ pub fn changes(
     )
 }
 
+/// The labels of the current rule set (the last run's catalogue), in the
+/// rules' order: (segmentation, label).
+pub fn label_order(engine: &Engine) -> Result<Vec<(String, String)>, EngineError> {
+    Ok(catalogue_order(engine)?.labels)
+}
+
 /// What this run changed since the previous run that wrote history (all
 /// of it when there is none), read inside the run's transaction.
 pub(crate) fn since_previous(

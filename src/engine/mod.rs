@@ -8,7 +8,7 @@ pub mod history;
 mod run;
 mod sandbox;
 
-pub use changes::{Changes, TagChange, Transition};
+pub use changes::{Cell, Changes, TAG_PREFIX, TagChange, Transition};
 pub use demo::{DemoData, generate_demo};
 pub use run::{
     DatasetValue, LabelCount, Observer, ParamValue, RunOptions, RunSummary, ScoreEdge,
