@@ -5,6 +5,7 @@ mod by_hand;
 mod cli;
 mod diagnostics;
 mod docs_examples;
+mod history;
 mod ok_fixtures;
 mod robustness;
 mod run;
