@@ -52,7 +52,9 @@ pub fn runs(engine: &Engine) -> Result<Vec<RunSizes>, EngineError> {
     if !has_table(engine, RUNS_TABLE)? {
         return Err(no_runs());
     }
-    let rows = engine.query_text(&queries::runs(&DuckDb))?;
+    // The history tables and `with_history` come with the same run.
+    let with_history = has_table(engine, LABEL_HISTORY)?;
+    let rows = engine.query_text(&queries::runs(&DuckDb, with_history))?;
     rows.into_iter()
         .map(|row| {
             let text = |i: usize| row.get(i).cloned().flatten().unwrap_or_default();

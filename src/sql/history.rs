@@ -464,14 +464,23 @@ pub fn tag_changes(dialect: &dyn Dialect, c: &HistoryColumns, span: Span, exampl
 }
 
 /// Every run, oldest first: (run_id, started_at, as_of, rules_hash,
-/// customers, label counts and tag counts as JSON, with_history).
-pub fn runs(dialect: &dyn Dialect) -> String {
+/// customers, label counts and tag counts as JSON, with_history). A run
+/// log no run of this version wrote has no `with_history` yet.
+pub fn runs(dialect: &dyn Dialect, with_history: bool) -> String {
+    let history = if with_history {
+        "coalesce(\"with_history\", false)"
+    } else {
+        "false"
+    };
     fill(
         "SELECT \"run_id\", CAST(\"started_at\" AS VARCHAR), CAST(\"as_of\" AS VARCHAR), \"rules_hash\", \"customers\",\n    \
-         CAST(to_json(\"label_counts\") AS VARCHAR), CAST(to_json(\"tag_counts\") AS VARCHAR), coalesce(\"with_history\", false)\n\
+         CAST(to_json(\"label_counts\") AS VARCHAR), CAST(to_json(\"tag_counts\") AS VARCHAR), {history}\n\
          FROM {runs}\n\
          ORDER BY \"run_id\"",
-        &[("runs", dialect.identifier(RUNS_TABLE))],
+        &[
+            ("runs", dialect.identifier(RUNS_TABLE)),
+            ("history", history.to_string()),
+        ],
     )
 }
 

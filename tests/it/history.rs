@@ -407,6 +407,15 @@ fn history_starts_with_the_first_run_that_writes_it() {
         )
         .unwrap();
     }
+    // `seg history` reads such a run log as it is.
+    assert_eq!(
+        run_ok(&["history", "--db", db_arg, "--format", "csv"], dir.path())
+            .lines()
+            .nth(1),
+        Some(
+            "1,2025-06-30,daacd1a541e41c43940adf5d7b290acd335cbdacc6b6053b5bbc4186d3063c85,customers,,,5"
+        )
+    );
     let summary: Value = serde_json::from_str(&run("gold_spend=200")).unwrap();
     assert_eq!(summary["run_id"], 2);
     assert_eq!(summary["changes"]["from_run"], Value::Null);
@@ -510,8 +519,9 @@ fn kill_9_while_writing_leaves_the_last_run_whole() {
         settle(&db);
         let before = database_state(&db);
         let mut child = run(1000 + 250 * (i % 4)).spawn().unwrap();
-        // From a fifth of a run to a little past its end.
-        let at = whole.mul_f64(0.2 + 0.9 * i as f64 / (KILLS - 1) as f64);
+        // From a third of a run (computing) to a little past its end
+        // (committing, checkpointing, printing).
+        let at = whole.mul_f64(0.3 + 0.75 * i as f64 / (KILLS - 1) as f64);
         std::thread::sleep(at);
         let killed = match child.try_wait().unwrap() {
             Some(status) => {
@@ -539,6 +549,9 @@ fn kill_9_while_writing_leaves_the_last_run_whole() {
         committed = last;
         assert_consistent(&db, committed);
     }
+    eprintln!(
+        "kill -9: {mid_write} of {KILLS} kills while the database was being written, {finished} runs finished first (a whole run: {whole:?})"
+    );
     // The kills must have hit the writing, or the test proves nothing.
     assert!(
         mid_write >= 3,
