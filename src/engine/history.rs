@@ -128,12 +128,7 @@ pub fn changes(
             ));
         }
     }
-    let key = engine
-        .query_text(&queries::history_key(&DuckDb))?
-        .into_iter()
-        .next()
-        .and_then(|row| row.into_iter().next().flatten())
-        .unwrap_or_default();
+    let key = history_key(engine)?.unwrap_or_default();
     let order = catalogue_order(engine)?;
     between(
         engine,
@@ -141,6 +136,36 @@ pub fn changes(
         Span { from, to },
         &order,
     )
+}
+
+/// The history of a database is keyed by the customer key it began with:
+/// rules with a key of another name cannot add to it (the run stops before
+/// anything is written; renaming the column in both tables carries it on).
+pub(crate) fn check_key(engine: &Engine, program: &Program) -> Result<(), EngineError> {
+    let Some(key) = history_key(engine)? else {
+        return Ok(());
+    };
+    let wanted = &program.customers.key;
+    if crate::semantic::names::same(&key, wanted) {
+        return Ok(());
+    }
+    Err(history_error(
+        format!(
+            "the membership history of this database is keyed by `{key}`, and the customer key of the rules is `{wanted}`"
+        ),
+        format!(
+            "name the key column `{key}` again, or carry the history over to the new name: ALTER TABLE {LABEL_HISTORY} RENAME COLUMN \"{key}\" TO \"{wanted}\"; and the same for {TAG_HISTORY}"
+        ),
+    ))
+}
+
+/// The key column of the label history, if there is one.
+fn history_key(engine: &Engine) -> Result<Option<String>, EngineError> {
+    Ok(engine
+        .query_text(&queries::history_key(&DuckDb))?
+        .into_iter()
+        .next()
+        .and_then(|row| row.into_iter().next().flatten()))
 }
 
 /// The labels of the current rule set (the last run's catalogue), in the

@@ -289,6 +289,7 @@ fn publish(
     for sql in &plan.runs_table {
         engine.execute("creating the run log", sql)?;
     }
+    super::history::check_key(engine, program)?;
     for statement in &plan.publish {
         engine.execute(&statement.title, &statement.sql)?;
     }

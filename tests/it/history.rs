@@ -668,3 +668,59 @@ fn assert_consistent(db: &Path, last: i64) {
         "0"
     );
 }
+
+/// The history is keyed by the key it began with: a rule set with a key of
+/// another name stops before writing anything, and says how to go on.
+#[test]
+fn a_renamed_key_stops_the_run_and_keeps_the_history() {
+    let dir = tempfile::tempdir().unwrap();
+    write_data(dir.path());
+    std::fs::write(dir.path().join("rules.seg"), RULES).unwrap();
+    std::fs::write(
+        dir.path().join("by_id.csv"),
+        "id,name\n1,Ann\n2,Bo\n3,Cy\n4,Di\n5,Ed\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("by_id.seg"),
+        RULES.replace("\"customers.csv\" key customer_id", "\"by_id.csv\" key id"),
+    )
+    .unwrap();
+    let db = dir.path().join("seg.duckdb");
+    run_ok(
+        &[
+            "run",
+            "rules.seg",
+            "--db",
+            db.to_str().unwrap(),
+            "--as-of",
+            "2025-06-30",
+        ],
+        dir.path(),
+    );
+    let before = table(&db, "SELECT * FROM seg_label_history");
+    stable! {
+        assert_cmd_snapshot!(
+            seg().current_dir(dir.path()).args(["run", "by_id.seg", "--as-of", "2025-06-30", "--db"]).arg(&db),
+            @r#"
+        success: false
+        exit_code: 2
+        ----- stdout -----
+
+        ----- stderr -----
+        seg::history
+
+          × the membership history of this database is keyed by `customer_id`, and the customer key of the
+          │ rules is `id`
+          help: name the key column `customer_id` again, or carry the history over to the new name: ALTER
+                TABLE seg_label_history RENAME COLUMN "customer_id" TO "id"; and the same for
+                seg_tag_history
+        "#
+        );
+    }
+    assert_eq!(table(&db, "SELECT * FROM seg_label_history"), before);
+    assert_eq!(
+        table(&db, "SELECT count(*) AS runs FROM seg_runs"),
+        "runs\n1"
+    );
+}
