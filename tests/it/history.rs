@@ -510,7 +510,9 @@ fn kill_9_while_writing_leaves_the_last_run_whole() {
     };
     let started = Instant::now();
     assert!(run(900).status().unwrap().success());
-    let whole = started.elapsed();
+    // How long a whole run takes; the machine's load changes, so every run
+    // that finishes before its kill measures it again.
+    let mut whole = started.elapsed();
     let mut committed = 2;
     assert_consistent(&db, committed);
 
@@ -518,15 +520,38 @@ fn kill_9_while_writing_leaves_the_last_run_whole() {
     for i in 0..KILLS {
         settle(&db);
         let before = database_state(&db);
+        let started = Instant::now();
         let mut child = run(1000 + 250 * (i % 4)).spawn().unwrap();
-        // From a third of a run (computing) to a little past its end
-        // (committing, checkpointing, printing).
+        // Every other kill at a moment spread from a third of a run
+        // (computing) to a little past its end (committing, printing);
+        // the others once the database files begin to change, a little
+        // later each time, so some always land in the writing whatever
+        // the machine's load does to the timing.
         let at = whole.mul_f64(0.3 + 0.75 * i as f64 / (KILLS - 1) as f64);
-        std::thread::sleep(at);
-        let killed = match child.try_wait().unwrap() {
+        let after_writes_begin = std::time::Duration::from_millis(40 * (i / 2) as u64);
+        let mut writing_since: Option<Instant> = None;
+        let exited = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break Some(status);
+            }
+            let due = if i % 2 == 0 {
+                started.elapsed() >= at
+            } else {
+                if writing_since.is_none() && database_state(&db) != before {
+                    writing_since = Some(Instant::now());
+                }
+                writing_since.is_some_and(|t| t.elapsed() >= after_writes_begin)
+            };
+            if due {
+                break None;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        };
+        let killed = match exited {
             Some(status) => {
                 assert!(status.success(), "run {i} failed on its own");
                 finished += 1;
+                whole = started.elapsed();
                 false
             }
             None => {
