@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use jiff::civil::Date;
+use seg::engine::history::RunRef;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -31,6 +32,10 @@ pub enum Command {
     Demo(DemoArgs),
     /// Run the rule set's tests: the cases in tests/<case>/ beside the rules.
     Test(TestArgs),
+    /// Label and tag sizes of every run of a database.
+    History(HistoryArgs),
+    /// Who moved between labels, and who gained or lost tags, between two runs.
+    Changes(ChangesArgs),
     /// Explain a diagnostic code (E101, W001 ...).
     Explain(ExplainArgs),
     /// Rewrite rule files in the canonical layout (--check: only show the diff).
@@ -163,6 +168,38 @@ pub enum TestFormat {
 }
 
 #[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// The database `seg run` wrote.
+    #[arg(long, value_name = "FILE")]
+    pub db: PathBuf,
+    /// Only the last N runs (human output: the last 10 unless given).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub last: Option<u64>,
+    /// How to print the runs.
+    #[arg(long, value_enum, default_value_t = TableFormat::Human)]
+    pub format: TableFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ChangesArgs {
+    /// The database `seg run` wrote.
+    #[arg(long, value_name = "FILE")]
+    pub db: PathBuf,
+    /// The earlier run: a run id, or a date (the last run as of that date or earlier). Default: the run before --to.
+    #[arg(long, value_name = "RUN|DATE", value_parser = run_ref)]
+    pub from: Option<RunRef>,
+    /// The later run: a run id or a date. Default: the last run.
+    #[arg(long, value_name = "RUN|DATE", value_parser = run_ref)]
+    pub to: Option<RunRef>,
+    /// Only this segmentation (or `tag:NAME` for one tag).
+    #[arg(long, value_name = "S")]
+    pub segmentation: Option<String>,
+    /// How to print the changes.
+    #[arg(long, value_enum, default_value_t = ChangesFormat::Human)]
+    pub format: ChangesFormat,
+}
+
+#[derive(Debug, Args)]
 pub struct ExplainArgs {
     /// A code like E101, or its name like unknown-name.
     pub code: Option<String>,
@@ -185,6 +222,21 @@ pub struct FmtArgs {
 pub enum Format {
     Human,
     Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TableFormat {
+    Human,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ChangesFormat {
+    Human,
+    Json,
+    Csv,
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -277,6 +329,16 @@ impl Step {
         }
         dates
     }
+}
+
+/// A run id (`12`) or a date (`2026-03-31`).
+fn run_ref(s: &str) -> Result<RunRef, String> {
+    if let Ok(id) = s.parse::<i64>() {
+        return Ok(RunRef::Id(id));
+    }
+    date(s)
+        .map(RunRef::Date)
+        .map_err(|_| format!("expected a run id like 12 or a date like 2026-03-31, got `{s}`"))
 }
 
 /// Exactly `YYYY-MM-DD`, as in rule files (no time of day).

@@ -2,11 +2,13 @@
 //! JSON renderings. The library knows nothing of this module.
 
 mod args;
+mod changes;
 mod check;
 mod compile;
 mod demo;
 mod explain;
 mod fmt;
+mod history;
 mod lint;
 mod output;
 mod progress;
@@ -33,6 +35,8 @@ pub fn main() -> ExitCode {
         Command::Run(a) => run::run(a),
         Command::Demo(a) => demo::run(a),
         Command::Test(a) => test::run(a),
+        Command::History(a) => history::run(a),
+        Command::Changes(a) => changes::run(a),
         Command::Explain(a) => explain::run(a),
         Command::Fmt(a) => fmt::run(a),
     };

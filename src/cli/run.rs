@@ -112,6 +112,60 @@ pub(super) fn discard_if_created(created: bool, db: &Path) {
     }
 }
 
+/// The largest movements since the previous run, on one line:
+/// `changes since run 3: tier 312 A→B, 41 C→A; tags +20 big, -3 online`.
+/// Nothing on a first run, when everyone is new.
+fn changes_line(changes: &seg::engine::Changes) -> Option<String> {
+    const SHOWN: usize = 3;
+    let from = changes.from_run?;
+    let mut parts: Vec<String> = Vec::new();
+    let mut segmentations: Vec<&str> = Vec::new();
+    for t in &changes.transitions {
+        if !segmentations.contains(&t.segmentation.as_str()) {
+            segmentations.push(&t.segmentation);
+        }
+    }
+    let moves = changes.moves();
+    for s in segmentations {
+        let top: Vec<String> = moves
+            .iter()
+            .filter(|t| t.segmentation == s)
+            .take(SHOWN)
+            .map(|t| {
+                let name = |l: &Option<String>| l.clone().unwrap_or_else(|| "(none)".into());
+                format!(
+                    "{} {}→{}",
+                    thousands(t.customers),
+                    name(&t.from),
+                    name(&t.to)
+                )
+            })
+            .collect();
+        if !top.is_empty() {
+            parts.push(format!("{s} {}", top.join(", ")));
+        }
+    }
+    let mut tags: Vec<&seg::engine::TagChange> = changes.tags.iter().collect();
+    tags.sort_by_key(|t| std::cmp::Reverse(t.gained + t.lost));
+    let tags: Vec<String> = tags
+        .iter()
+        .take(SHOWN)
+        .flat_map(|t| {
+            let gained = (t.gained > 0).then(|| format!("+{} {}", thousands(t.gained), t.tag));
+            let lost = (t.lost > 0).then(|| format!("-{} {}", thousands(t.lost), t.tag));
+            gained.into_iter().chain(lost)
+        })
+        .collect();
+    if !tags.is_empty() {
+        parts.push(format!("tags {}", tags.join(", ")));
+    }
+    Some(if parts.is_empty() {
+        format!("\nno changes since run {from}\n")
+    } else {
+        format!("\nchanges since run {from}: {}\n", parts.join("; "))
+    })
+}
+
 /// The summary as a business user reads it.
 pub fn human(s: &RunSummary, db: &Path) -> String {
     let mut out = headline(s);
@@ -160,6 +214,9 @@ pub fn human(s: &RunSummary, db: &Path) -> String {
         for t in &s.tags {
             out.push_str(&row(&t.tag, t.customers, t.share));
         }
+    }
+    if let Some(moves) = s.changes.as_ref().and_then(changes_line) {
+        out.push_str(&moves);
     }
     let unmatched: Vec<String> = s
         .source_rows

@@ -247,9 +247,11 @@ extension: `.csv`, `.tsv`, `.parquet`, `.json`, `.jsonl` or `.ndjson` (optionall
     OutputNameClash = "E309", "output-name-clash", Error,
         "A name would give two columns of the same name in the output table.",
         "The wide output table has the customer key, every metric, score and \
-segmentation, and a `tags` column; SQL compares their names without ASCII case (`Big` \
-and `big` are one column, `Ä` and `ä` two). So a metric, score or segmentation cannot \
-take the key's name or `tags`, or differ from another one only in case. Tags are rows of \
+segmentation, for each segmentation `<name>_since` (since when each customer holds its \
+label), and a `tags` column; SQL compares their names without ASCII case (`Big` and \
+`big` are one column, `Ä` and `ä` two). So a metric, score or segmentation cannot take \
+the key's name, `tags` or a segmentation's `<name>_since`, or differ from another one \
+only in case. Tags are rows of \
 the long table, not columns, and may take any name. Sources name relations in the SQL, so \
 they too must differ in more than case.
 

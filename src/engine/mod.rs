@@ -4,12 +4,13 @@
 
 mod changes;
 mod demo;
+pub mod history;
 mod replay;
 mod run;
 mod sandbox;
 mod snapshot;
 
-pub use changes::{Changes, TagChange, Transition};
+pub use changes::{Cell, Changes, TAG_PREFIX, TagChange, Transition};
 pub use demo::{DemoData, generate_demo};
 pub use replay::{Loaded, load_sources};
 pub use run::{
@@ -89,6 +90,15 @@ pub enum EngineError {
     #[error("cannot lock the database down: {message}")]
     #[diagnostic(code(seg::sandbox))]
     Sandbox { message: String },
+
+    /// The membership history cannot answer: no such run, too few runs.
+    #[error("{message}")]
+    #[diagnostic(code(seg::history))]
+    History {
+        message: String,
+        #[help]
+        help: String,
+    },
 }
 
 /// An open DuckDB database: a file given with `--db`, or in memory.

@@ -305,6 +305,7 @@ fn publish(
     for sql in &plan.runs_table {
         engine.execute("creating the run log", sql)?;
     }
+    super::history::check_key(engine, program)?;
     for statement in &plan.publish {
         engine.execute(&statement.title, &statement.sql)?;
     }
@@ -321,9 +322,16 @@ fn publish(
         TAGS_TABLE,
         sql::CATALOG_TABLE,
         sql::RUNS_TABLE,
+        sql::LABEL_HISTORY,
+        sql::TAG_HISTORY,
     ]
     .map(String::from)
     .to_vec();
+    summary.changes = Some(super::history::since_previous(
+        engine,
+        program,
+        summary.run_id,
+    )?);
     record(engine, plan, &summary)?;
     Ok(summary)
 }
@@ -569,6 +577,7 @@ fn record(engine: &Engine, plan: &Plan, s: &RunSummary) -> Result<(), EngineErro
                 json(&s.params),
                 json(&s.sources),
                 json(&s.source_rows),
+                true,
             ],
         )
         .map(|_| ())

@@ -9,9 +9,12 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::source::Span;
 
 /// The wide table has the customer key, then one column per metric, score
-/// and segmentation, then `tags`. Tags are rows of the long table, never
+/// and segmentation, then `<segmentation>_since` for each segmentation,
+/// then `tags`. Tags are rows of the long table, never
 /// columns; dataset values go to the run log.
 const TAG_LIST: &str = "tags";
+/// `<segmentation>_since`, as `sql/history.rs` names it.
+const SINCE_SUFFIX: &str = "_since";
 
 fn is_published_column(kind: &DefKind) -> bool {
     matches!(
@@ -64,11 +67,43 @@ impl Checker<'_> {
             .unwrap_or_default();
         let mut seen: HashMap<String, (&str, Span)> = HashMap::new();
         let mut found = Vec::new();
+        // Each segmentation also publishes `<name>_since`: since when each
+        // customer holds its label (the membership history).
+        let since: Vec<(String, &str)> = self
+            .defs
+            .iter()
+            .filter(|d| matches!(d.kind, DefKind::Segmentation(_)))
+            .map(|d| (format!("{}{SINCE_SUFFIX}", d.name), d.name.as_str()))
+            .collect();
+        for (column, segmentation) in &since {
+            if names::same(column, &key) {
+                let def = self.defs.iter().find(|d| d.name == *segmentation);
+                if let Some(def) = def {
+                    found.push(
+                        Diagnostic::new(
+                            Code::OutputNameClash,
+                            format!(
+                                "the segmentation `{segmentation}` publishes `{column}`, the name of the customer key"
+                            ),
+                        )
+                        .at(def.span, "its since-date column clashes with the key")
+                        .help("rename this segmentation"),
+                    );
+                }
+            }
+        }
         for def in self.defs.iter().filter(|d| is_published_column(&d.kind)) {
+            let since_of = since
+                .iter()
+                .find(|(column, _)| names::same(&def.name, column));
             let reserved = if names::same(&def.name, TAG_LIST) {
                 Some(format!("the tag list column `{TAG_LIST}`"))
             } else if names::same(&def.name, &key) {
                 Some(format!("the customer key `{key}`"))
+            } else if let Some((column, segmentation)) = since_of {
+                Some(format!(
+                    "the column `{column}` (since when each customer holds their `{segmentation}` label)"
+                ))
             } else {
                 None
             };

@@ -5,6 +5,7 @@
 mod compute;
 pub mod demo;
 mod dialect;
+pub mod history;
 mod lower;
 mod outputs;
 mod quote;
@@ -34,6 +35,10 @@ pub const TAGS_TABLE: &str = "seg_customer_tags";
 pub const CATALOG_TABLE: &str = "seg_tag_catalog";
 /// Published: one row per run, kept across runs.
 pub const RUNS_TABLE: &str = "seg_runs";
+/// Kept across runs: who held which label from which run to which.
+pub const LABEL_HISTORY: &str = "seg_label_history";
+/// Kept across runs: who carried which tag from which run to which.
+pub const TAG_HISTORY: &str = "seg_tag_history";
 
 /// One statement with what it is for.
 #[derive(Debug, Clone)]
@@ -80,10 +85,12 @@ pub fn compile(program: &Program, dialect: &dyn Dialect) -> Plan {
         "Compute every customer's metrics, scores, labels and tags",
         outputs::create_table_as(dialect, RESULT, false, &result),
     )];
-    let mut publish = vec![Statement::new(
+    let mut publish = history::label_statements(dialect, program);
+    publish.push(Statement::new(
         "The long table: one row per customer and tag",
         outputs::create_table_as(dialect, TAGS_TABLE, false, &outputs::tags_table(program)),
-    )];
+    ));
+    publish.extend(history::tag_statements(dialect, program));
     for (i, sql) in outputs::catalogue(dialect, program).into_iter().enumerate() {
         let title = if i == 0 {
             "The tag catalogue: every label and tag, described"
@@ -149,11 +156,17 @@ impl Plan {
         for s in &self.compute {
             section(&s.title, &s.sql);
         }
+        section(
+            "The run log",
+            &self.runs_table.join(
+                ";
+",
+            ),
+        );
         for s in &self.publish {
             section(&s.title, &s.sql);
         }
         section(&self.put_in_place.title, &self.put_in_place.sql);
-        section("The run log", &self.runs_table.join(";\n"));
         section(
             "Record this run (values bound at run time)",
             &self.record_run,

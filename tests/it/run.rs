@@ -78,7 +78,7 @@ fn a_failed_publish_leaves_the_previous_tables_whole() {
     // is left.
     assert_eq!(
         table(&db, TABLES),
-        "table_name\nseg_customer_tags\nseg_customers\nseg_runs\nseg_tag_catalog"
+        "table_name\nseg_customer_tags\nseg_customers\nseg_label_history\nseg_runs\nseg_tag_catalog\nseg_tag_history"
     );
 
     // Mended, the same run goes through and changes the tiers.
@@ -90,7 +90,7 @@ fn a_failed_publish_leaves_the_previous_tables_whole() {
     assert_ne!(table(&db, "SELECT * FROM seg_customers"), before);
     assert_eq!(
         table(&db, TABLES),
-        "table_name\nseg_customer_tags\nseg_customers\nseg_runs\nseg_tag_catalog"
+        "table_name\nseg_customer_tags\nseg_customers\nseg_label_history\nseg_runs\nseg_tag_catalog\nseg_tag_history"
     );
 }
 
@@ -116,7 +116,7 @@ fn the_wide_table_is_the_computed_one_without_what_only_the_summaries_read() {
         columns,
         "columns\ncustomer_id, frequency, monetary, first_order, last_order, recency, \
          orders_30d, online_share, favourite_category, categories, satisfaction, aov, f, m, r, \
-         tier, lifecycle, tags"
+         tier, lifecycle, tier_since, lifecycle_since, tags"
     );
 }
 
