@@ -575,3 +575,59 @@ fn a_failure_at_one_date_stops_the_replay_and_keeps_the_runs_before_it() {
     // The published tables are those of the last committed run, Feb 1.
     assert_eq!(labels(&db), BY_HAND[1].1);
 }
+
+#[test]
+fn seg_changes_between_two_replayed_dates_equals_the_hand_count() {
+    let dir = tempfile::tempdir().unwrap();
+    write_shop(dir.path());
+    let replay = seg()
+        .current_dir(dir.path())
+        .args(["run", "rules.seg", "--db", "seg.duckdb"])
+        .args(["--as-of", "2024-01-01..2024-06-01", "--step", "1month"])
+        .output()
+        .unwrap();
+    assert!(
+        replay.status.success(),
+        "{}",
+        String::from_utf8_lossy(&replay.stderr)
+    );
+    let changes = seg()
+        .current_dir(dir.path())
+        .args([
+            "changes",
+            "--db",
+            "seg.duckdb",
+            "--from",
+            "2024-03-01",
+            "--to",
+            "2024-04-01",
+        ])
+        .args(["--format", "csv"])
+        .output()
+        .unwrap();
+    assert!(
+        changes.status.success(),
+        "{}",
+        String::from_utf8_lossy(&changes.stderr)
+    );
+    // BY_HAND, March 1 → April 1: 1 and 2 potential → new (their first
+    // orders, Mar 10 and Mar 1 00:00, count from the day after), 4 new →
+    // active, 5 stays potential; 1 gains vip (assigned Mar 15), and 4,
+    // who keeps it, is no tag change.
+    let mut rows: Vec<String> = String::from_utf8(changes.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    rows[1..].sort();
+    assert_eq!(
+        rows,
+        [
+            "segmentation,from,to,customers,examples",
+            "lifecycle,new,active,1,4",
+            "lifecycle,potential,new,2,1 2",
+            "lifecycle,potential,potential,1,5",
+            "tag:vip,without,with,1,1",
+        ]
+    );
+}
