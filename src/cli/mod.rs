@@ -9,6 +9,7 @@ mod explain;
 mod output;
 mod progress;
 mod run;
+mod watch;
 
 use std::process::ExitCode;
 
@@ -26,6 +27,7 @@ pub fn main() -> ExitCode {
         Command::Check(a) => check::run(a),
         Command::Compile(a) => compile::run(a),
         Command::Run(a) => run::run(a),
+        Command::Watch(a) => watch::run(a),
         Command::Demo(a) => demo::run(a),
         Command::Explain(a) => explain::run(a),
     };
