@@ -517,6 +517,8 @@ fn human_output_says_what_changed_and_keeps_the_last_good_outputs() {
         .unwrap();
     let stdout = read_lines(child.stdout.take().unwrap());
     let stderr = read_lines(child.stderr.take().unwrap());
+    // Stopped however the test ends.
+    let _child = KillOnDrop(child);
     let mut seen = Vec::new();
     let mut until = |wanted: &str| {
         let deadline = Instant::now() + PATIENCE;
@@ -579,6 +581,13 @@ fn human_output_says_what_changed_and_keeps_the_last_good_outputs() {
         written_2,
         "--out files stay"
     );
-    let _ = child.kill();
-    let _ = child.wait();
+}
+
+struct KillOnDrop(Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
