@@ -591,3 +591,26 @@ impl Drop for KillOnDrop {
         let _ = self.0.wait();
     }
 }
+
+#[test]
+fn an_invalid_schedule_is_a_usage_error_with_the_parsers_message() {
+    let dir = shop();
+    for (option, value, says) in [
+        ("--cron", "61 * * * *", "number out of bounds"),
+        ("--every", "soon", "e.g. 30s, 15m, 2h"),
+        ("--every", "10ms", "at least 1s"),
+    ] {
+        let output = Command::new(get_cargo_bin("seg"))
+            .current_dir(dir.path())
+            .args(["watch", "rules", "--db", "seg.duckdb", option, value])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{option} {value}: {stderr}");
+        assert!(
+            stderr.to_lowercase().contains(says),
+            "{option} {value}: {stderr}"
+        );
+        assert!(!dir.path().join("seg.duckdb").exists(), "nothing ran");
+    }
+}
