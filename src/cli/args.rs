@@ -28,6 +28,8 @@ pub enum Command {
     Compile(RuleArgs),
     /// Run a rule set and write the tagged tables.
     Run(RunArgs),
+    /// Run a rule set, then again on every saved change (and on a schedule).
+    Watch(WatchArgs),
     /// Generate sample data, run the rules in `rules/` on it, print the result.
     Demo(DemoArgs),
     /// Run the rule set's tests: the cases in tests/<case>/ beside the rules.
@@ -125,6 +127,27 @@ pub struct RunArgs {
     /// How to print the summary.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// How long to wait for the database while another process has it open, then fail (status 2).
+    #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_WAIT)]
+    pub wait: u64,
+    /// Print nothing but errors and warnings (no summary, no progress bar); --format json still prints the summary.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Seconds a run waits for a database another process has open.
+pub const DEFAULT_WAIT: u64 = 5;
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Also run on a timer: --every 15m (30s, 1h, 1h30m ...).
+    #[arg(long, value_name = "DURATION", value_parser = every)]
+    pub every: Option<std::time::Duration>,
+    /// Also run on a cron schedule, in the machine's local time: --cron "0 6 * * *".
+    #[arg(long, value_name = "EXPRESSION", value_parser = cron)]
+    pub cron: Option<croner::Cron>,
 }
 
 #[derive(Debug, Args)]
@@ -348,6 +371,20 @@ fn date(s: &str) -> Result<Date, String> {
         .then(|| s.parse::<Date>().ok())
         .flatten()
         .ok_or_else(|| format!("expected a date like 2025-06-30, got `{s}`"))
+}
+
+/// A `humantime` duration of at least a second: `15m`, `1h 30m`, `90s`.
+fn every(s: &str) -> Result<std::time::Duration, String> {
+    let duration = humantime::parse_duration(s).map_err(|e| format!("{e} (e.g. 30s, 15m, 2h)"))?;
+    if duration < std::time::Duration::from_secs(1) {
+        return Err("the interval must be at least 1s".into());
+    }
+    Ok(duration)
+}
+
+/// A cron expression of five fields (or six, with seconds first).
+fn cron(s: &str) -> Result<croner::Cron, String> {
+    s.parse::<croner::Cron>().map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

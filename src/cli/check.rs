@@ -59,7 +59,16 @@ pub fn load(
     engine: &Engine,
     format: Format,
 ) -> Result<(SourceMap, Checked), u8> {
-    let files = read_rule_set(&args.path).map_err(|e| unreadable(&e, format))?;
+    read_and_check(args, mode, engine).map_err(|e| unreadable(&e, format))
+}
+
+/// Reads and checks the rule set; the error is a rule set that cannot be read.
+pub fn read_and_check(
+    args: &RuleArgs,
+    mode: Mode,
+    engine: &Engine,
+) -> Result<(SourceMap, Checked), LoadError> {
+    let files = read_rule_set(&args.path)?;
     let checked = seg::check(&files, engine, &settings(args, mode));
     Ok((files, checked))
 }
@@ -87,7 +96,7 @@ pub fn one_date(args: &RuleArgs, command: &str) -> Result<(), u8> {
 
 /// A rule set that cannot be read: said as a usage error, or as the one
 /// JSON diagnostic (E404) for tools.
-fn unreadable(error: &LoadError, format: Format) -> u8 {
+pub fn unreadable(error: &LoadError, format: Format) -> u8 {
     let diagnostic = error.diagnostic();
     if format == Format::Json {
         let diagnostics = [diagnostic];

@@ -15,6 +15,7 @@ mod progress;
 mod replay;
 mod run;
 mod test;
+mod watch;
 
 use std::process::ExitCode;
 
@@ -33,6 +34,7 @@ pub fn main() -> ExitCode {
         Command::Lint(a) => lint::run(a),
         Command::Compile(a) => compile::run(a),
         Command::Run(a) => run::run(a),
+        Command::Watch(a) => watch::run(a),
         Command::Demo(a) => demo::run(a),
         Command::Test(a) => test::run(a),
         Command::History(a) => history::run(a),

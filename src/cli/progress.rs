@@ -25,6 +25,11 @@ impl Progress {
         Progress { bar: Some(bar) }
     }
 
+    /// No bar at all (`--quiet`).
+    pub fn hidden() -> Progress {
+        Progress { bar: None }
+    }
+
     pub fn finish(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();

@@ -48,15 +48,15 @@ pub fn dates(args: &RunArgs) -> Result<Option<Vec<Date>>, u8> {
 /// Runs the rules at every date; prints a line per date (or, as JSON, the
 /// array of every run's summary). A failure at one date stops the replay:
 /// the runs before it stay published.
-pub fn execute(rules: &RuleArgs, db: &Path, dates: &[Date], format: Format) -> u8 {
-    let created = !db.exists();
-    let engine = match run::open(rules, db, &RunOptions::default()) {
+pub fn execute(rules: &RuleArgs, target: &run::Target, dates: &[Date], format: Format) -> u8 {
+    let db = target.db.as_path();
+    let existed = db.exists();
+    let engine = match run::open(rules, target) {
         Ok(e) => e,
-        Err(e) => {
-            run::discard_if_created(created, db);
-            return output::failure(&e);
-        }
+        Err(e) => return output::failure(&e),
     };
+    // As for one run: only a database this replay made and left empty goes.
+    let fresh = !existed && engine.is_empty();
     let mut done = Vec::new();
     let status = replay(rules, &engine, dates, format, &mut done);
     match format {
@@ -66,9 +66,9 @@ pub fn execute(rules: &RuleArgs, db: &Path, dates: &[Date], format: Format) -> u
         )),
         Format::Human => output::stdout(&closing(&done, dates, db)),
     }
-    if done.is_empty() && status != CLEAN {
+    if fresh && done.is_empty() && status != CLEAN {
         drop(engine);
-        run::discard_if_created(created, db);
+        run::discard(db);
     }
     status
 }

@@ -1,9 +1,14 @@
 //! `seg run`: run a rule set and publish the tagged tables.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
+use seg::Checked;
+use seg::diagnostic::Diagnostic;
 use seg::engine::{self, Engine, EngineError, RunOptions, RunSummary};
 use seg::semantic::Mode;
+use seg::semantic::ir::Location;
+use seg::source::{LoadError, SourceMap};
 
 use super::args::{Format, OutFormat, RuleArgs, RunArgs};
 use super::output::{self, pad, thousands};
@@ -11,105 +16,200 @@ use super::progress::Progress;
 use super::{CLEAN, check, replay};
 
 pub fn run(args: RunArgs) -> u8 {
-    let Some(db) = args.rules.db.clone() else {
-        return output::usage(
-            "`seg run` needs a database to write to",
-            Some("pass --db <file>, e.g. --db seg.duckdb (it is created if missing)".into()),
-        );
+    let target = match Target::of(&args, "seg run") {
+        Ok(t) => t,
+        Err(status) => return status,
     };
-    let options = RunOptions {
-        out: args.out.clone(),
-        csv: args.out_format == OutFormat::Csv,
-    };
-    if let Some(out) = &options.out
-        && let Err(e) = engine::check_out_dir(out, options.csv)
-    {
-        return output::failure(&e);
-    }
     match replay::dates(&args) {
-        Ok(None) => execute(&args.rules, &db, &options, args.format),
-        Ok(Some(dates)) => replay::execute(&args.rules, &db, &dates, args.format),
+        Ok(None) => {
+            let once = once(&args.rules, &target, !args.quiet);
+            report(&once, &target.db, args.format, args.quiet)
+        }
+        Ok(Some(dates)) => replay::execute(&args.rules, &target, &dates, args.format),
         Err(status) => status,
+    }
+}
+
+/// Where a run writes: the database, `--out`, and how long to wait for the
+/// database when another process has it.
+pub struct Target {
+    pub db: PathBuf,
+    pub options: RunOptions,
+    pub wait: Duration,
+}
+
+impl Target {
+    /// The target of `seg run` (and `seg watch`): `--db` is required, and
+    /// `--out` is checked before anything runs.
+    pub fn of(args: &RunArgs, command: &str) -> Result<Target, u8> {
+        let Some(db) = args.rules.db.clone() else {
+            return Err(output::usage(
+                format!("`{command}` needs a database to write to"),
+                Some("pass --db <file>, e.g. --db seg.duckdb (it is created if missing)".into()),
+            ));
+        };
+        let options = RunOptions {
+            out: args.out.clone(),
+            csv: args.out_format == OutFormat::Csv,
+        };
+        if let Some(out) = &options.out
+            && let Err(e) = engine::check_out_dir(out, options.csv)
+        {
+            return Err(output::failure(&e));
+        }
+        Ok(Target {
+            db,
+            options,
+            wait: Duration::from_secs(args.wait),
+        })
     }
 }
 
 /// Checks, compiles and runs; prints the summary. Shared with `seg demo`.
 pub fn execute(rules: &RuleArgs, db: &Path, options: &RunOptions, format: Format) -> u8 {
-    let created = !db.exists();
-    let engine = match open(rules, db, options) {
-        Ok(e) => e,
-        Err(e) => {
-            discard_if_created(created, db);
-            return output::failure(&e);
-        }
+    let target = Target {
+        db: db.to_path_buf(),
+        options: options.clone(),
+        wait: Duration::from_secs(super::args::DEFAULT_WAIT),
     };
-    let status = check_and_run(rules, db, &engine, options, format);
-    if status != CLEAN {
-        // A run that fails leaves no new, empty database behind (an
-        // existing one keeps its previous tables).
-        drop(engine);
-        discard_if_created(created, db);
+    report(&once(rules, &target, true), db, format, false)
+}
+
+/// What checking a rule set and, when it is clean, running it came to.
+pub enum Once {
+    /// The tables are published; `diagnostics` are warnings.
+    Ran {
+        summary: RunSummary,
+        files: SourceMap,
+        diagnostics: Vec<Diagnostic>,
+        /// The sources the rules read.
+        sources: Vec<Location>,
+    },
+    /// The rules have errors: nothing ran, the previous outputs stay.
+    Rejected {
+        files: SourceMap,
+        diagnostics: Vec<Diagnostic>,
+    },
+    /// The rule set cannot be read.
+    Unreadable(LoadError),
+    /// The database, a source or the data failed the run (status 2).
+    Failed(EngineError),
+}
+
+/// One check and, when clean, one run: what `seg run` and every turn of
+/// `seg watch` do. The database is open only inside this call, so between
+/// two calls other processes can read it. A run that does not publish
+/// leaves no new database file behind (an existing one keeps its tables).
+pub fn once(rules: &RuleArgs, target: &Target, progress: bool) -> Once {
+    let existed = target.db.exists();
+    let engine = match Engine::open_waiting(&target.db, target.wait) {
+        Ok(e) => e,
+        // Nothing was made: the file is another process's, or no database.
+        Err(e) => return Once::Failed(e),
+    };
+    // Only a database this run made and left empty is removed again: while
+    // it waited, another process may have made the file and published.
+    let fresh = !existed && engine.is_empty();
+    let once = match prepare(engine, rules, target) {
+        Ok(engine) => check_and_run(rules, &engine, &target.options, progress),
+        Err(e) => Once::Failed(e),
+    };
+    if fresh && !matches!(once, Once::Ran { .. }) {
+        discard(&target.db);
     }
-    status
+    once
+}
+
+/// Prints what [`once`] came to, as `seg run` does, and gives the status.
+fn report(once: &Once, db: &Path, format: Format, quiet: bool) -> u8 {
+    match once {
+        Once::Ran {
+            summary,
+            files,
+            diagnostics,
+            ..
+        } => {
+            output::diagnostics(diagnostics, files, Format::Human);
+            match format {
+                Format::Human if quiet => {}
+                Format::Human => output::stdout(&human(summary, db)),
+                Format::Json => output::stdout(&format!(
+                    "{}\n",
+                    serde_json::to_string_pretty(summary).unwrap_or_default()
+                )),
+            }
+            CLEAN
+        }
+        Once::Rejected { files, diagnostics } => {
+            output::diagnostics(diagnostics, files, Format::Human);
+            output::stderr(&format!("not run: {}\n", output::totals(diagnostics)));
+            output::status(diagnostics)
+        }
+        Once::Unreadable(e) => check::unreadable(e, format),
+        Once::Failed(e) => output::failure(e),
+    }
+}
+
+/// Opens the database of a run (waiting for another process to let go of
+/// it), confined to `--allow-path`, writing to `--out`.
+pub(super) fn open(rules: &RuleArgs, target: &Target) -> Result<Engine, EngineError> {
+    prepare(
+        Engine::open_waiting(&target.db, target.wait)?,
+        rules,
+        target,
+    )
 }
 
 /// The database of a run, confined to `--allow-path`, writing to `--out`.
-pub(super) fn open(
-    rules: &RuleArgs,
-    db: &Path,
-    options: &RunOptions,
-) -> Result<Engine, EngineError> {
-    let mut engine = check::confine(Engine::open(db)?, rules)?;
-    if let Some(out) = &options.out {
+fn prepare(engine: Engine, rules: &RuleArgs, target: &Target) -> Result<Engine, EngineError> {
+    let mut engine = check::confine(engine, rules)?;
+    if let Some(out) = &target.options.out {
         engine.allow_writes_to(out);
     }
     Ok(engine)
 }
 
-fn check_and_run(
-    rules: &RuleArgs,
-    db: &Path,
-    engine: &Engine,
-    options: &RunOptions,
-    format: Format,
-) -> u8 {
-    let (files, checked) = match check::load(rules, Mode::Run, engine, format) {
+fn check_and_run(rules: &RuleArgs, engine: &Engine, options: &RunOptions, progress: bool) -> Once {
+    let (
+        files,
+        Checked {
+            program,
+            diagnostics,
+        },
+    ) = match check::read_and_check(rules, Mode::Run, engine) {
         Ok(x) => x,
-        Err(status) => return status,
+        Err(e) => return Once::Unreadable(e),
     };
-    output::diagnostics(&checked.diagnostics, &files, Format::Human);
-    let Some(program) = checked.program else {
-        output::stderr(&format!(
-            "not run: {}\n",
-            output::totals(&checked.diagnostics)
-        ));
-        return output::status(&checked.diagnostics);
+    let Some(program) = program else {
+        return Once::Rejected { files, diagnostics };
     };
     let plan = seg::compile(&program);
-    let progress = Progress::new();
-    let result = engine::run(engine, &program, &plan, options, &progress);
-    progress.finish();
+    let bar = if progress {
+        Progress::new()
+    } else {
+        Progress::hidden()
+    };
+    let result = engine::run(engine, &program, &plan, options, &bar);
+    bar.finish();
+    let sources = std::iter::once(&program.customers)
+        .chain(&program.facts)
+        .map(|s| s.location.clone())
+        .collect();
     match result {
-        Ok(summary) => {
-            match format {
-                Format::Human => output::stdout(&human(&summary, db)),
-                Format::Json => output::stdout(&format!(
-                    "{}\n",
-                    serde_json::to_string_pretty(&summary).unwrap_or_default()
-                )),
-            }
-            CLEAN
-        }
-        Err(e) => output::failure(&e),
+        Ok(summary) => Once::Ran {
+            summary,
+            files,
+            diagnostics,
+            sources,
+        },
+        Err(e) => Once::Failed(e),
     }
 }
 
 /// Removes a database file (and its write-ahead log) this run created.
-pub(super) fn discard_if_created(created: bool, db: &Path) {
-    if created {
-        let _ = std::fs::remove_file(db);
-        let _ = std::fs::remove_file(format!("{}.wal", db.display()));
-    }
+pub(super) fn discard(db: &Path) {
+    let _ = std::fs::remove_file(db);
+    let _ = std::fs::remove_file(format!("{}.wal", db.display()));
 }
 
 /// The largest movements since the previous run, on one line:

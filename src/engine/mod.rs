@@ -21,6 +21,7 @@ pub use snapshot::wide_table;
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use duckdb::{AccessMode, Config, Connection};
 
@@ -36,14 +37,14 @@ pub enum EngineError {
     #[diagnostic(code(seg::database))]
     Open { path: String, message: String },
 
-    #[error("the database `{path}` is in use by another process")]
+    #[error("the database `{path}` is in use by another process (waited {waited_secs} s for it)")]
     #[diagnostic(
         code(seg::database_locked),
         help(
-            "DuckDB lets one process open a database file at a time; wait for the other `seg run` (or close the other program) and try again"
+            "DuckDB lets one process open a database file at a time; wait for the other `seg run` (or close the other program) and try again, or wait longer with --wait SECONDS"
         )
     )]
-    Locked { path: String },
+    Locked { path: String, waited_secs: u64 },
 
     #[error("{what} failed: {message}")]
     #[diagnostic(code(seg::query))]
@@ -119,6 +120,12 @@ impl Engine {
     /// Opens (or creates) a database file for a run.
     pub fn open(path: &Path) -> Result<Engine, EngineError> {
         Self::connect(Some(path), AccessMode::ReadWrite)
+    }
+
+    /// Opens a database file for a run, waiting up to `wait` while another
+    /// process holds it (DuckDB locks the file even against readers).
+    pub fn open_waiting(path: &Path, wait: Duration) -> Result<Engine, EngineError> {
+        waiting(wait, || Self::open(path))
     }
 
     /// Opens a database file only to read from it (`seg check --db`).
@@ -221,6 +228,7 @@ impl Engine {
             if text.contains("Could not set lock") || text.contains("Conflicting lock") {
                 EngineError::Locked {
                     path: shown.clone(),
+                    waited_secs: 0,
                 }
             } else {
                 EngineError::Open {
@@ -246,6 +254,13 @@ impl Engine {
             sandbox: sandbox::Sandbox::default(),
             sealed: Mutex::new(false),
         })
+    }
+
+    /// Whether the database holds no table or view: a file just created,
+    /// which a failed run may remove again.
+    pub fn is_empty(&self) -> bool {
+        self.query_text(&sql::relations(&DuckDb))
+            .is_ok_and(|rows| rows.is_empty())
     }
 
     pub(crate) fn execute(&self, what: &str, sql: &str) -> Result<(), EngineError> {
@@ -403,6 +418,33 @@ impl Engine {
         Ok(Err(format!(
             "the database has no table or view `{table}`; {help}{tables}"
         )))
+    }
+}
+
+/// Calls `open` until it gives something other than [`EngineError::Locked`],
+/// or until `wait` has passed: first every 20 ms, backing off to every
+/// 500 ms, so a short run of another process is not waited on long.
+fn waiting(
+    wait: Duration,
+    mut open: impl FnMut() -> Result<Engine, EngineError>,
+) -> Result<Engine, EngineError> {
+    let started = Instant::now();
+    let mut pause = Duration::from_millis(20);
+    loop {
+        match open() {
+            Err(EngineError::Locked { path, .. }) => {
+                let waited = started.elapsed();
+                if waited >= wait {
+                    return Err(EngineError::Locked {
+                        path,
+                        waited_secs: wait.as_secs(),
+                    });
+                }
+                std::thread::sleep(pause.min(wait - waited));
+                pause = (pause * 2).min(Duration::from_millis(500));
+            }
+            other => return other,
+        }
     }
 }
 
