@@ -102,8 +102,8 @@ fn accept_writes_the_snapshot_and_then_the_case_passes() {
 
 /// A changed rule: customer 1 (130.5) is no longer A at 150.
 fn changed(dir: &Path) {
-    let status = seg_test(dir, false, &["--accept"]).status().unwrap();
-    assert!(status.success());
+    let accepted = seg_test(dir, false, &["--accept"]).output().unwrap();
+    assert!(accepted.status.success());
     edit_rules(dir, "monetary >= 100", "monetary >= 150");
 }
 
