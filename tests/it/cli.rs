@@ -1,14 +1,9 @@
 //! The `seg` binary end to end: exit statuses, what it prints, what it writes.
 
+use crate::support::seg;
 use std::process::Command;
 
 use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
-
-fn seg() -> Command {
-    let mut cmd = Command::new(get_cargo_bin("seg"));
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
 
 /// Hides what changes from run to run: durations, temporary paths.
 macro_rules! stable {

@@ -2,6 +2,7 @@
 //! (the same tree, the same comments, the same SQL) and that formatting
 //! twice changes nothing more; and the command end to end.
 
+use crate::support::seg;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -388,12 +389,6 @@ fn text_that_is_not_utf8_is_refused() {
 }
 
 // ── The command ───────────────────────────────────────────────────────────
-
-fn seg() -> Command {
-    let mut cmd = Command::new(get_cargo_bin("seg"));
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
 
 /// A folder holding the messy file and a formatted one.
 fn messy_folder() -> tempfile::TempDir {

@@ -2,6 +2,7 @@
 //! data whose every move is worked out by hand, `seg history` and
 //! `seg changes` in every format, and `seg run` killed while it writes.
 
+use crate::support::seg;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -10,12 +11,6 @@ use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
 use serde_json::{Value, json};
 
 use crate::support::{check_text, codes, table};
-
-fn seg() -> Command {
-    let mut cmd = Command::new(get_cargo_bin("seg"));
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
 
 /// Hides what changes from run to run: start times, temporary paths.
 macro_rules! stable {

@@ -2,6 +2,7 @@
 //! JSON output snapshotted), and the classic RFM table checked against a
 //! count worked out independently.
 
+use crate::support::seg;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -13,12 +14,6 @@ use seg::semantic::Mode;
 use seg::source::read_rule_set;
 
 use crate::support::{fixture, program_of, settings};
-
-fn seg() -> Command {
-    let mut cmd = Command::new(get_cargo_bin("seg"));
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
 
 /// Every file and folder directly under tests/fixtures/lint, in name order.
 fn lint_fixture_paths() -> Vec<PathBuf> {

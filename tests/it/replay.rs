@@ -3,6 +3,7 @@
 //! after a run's as-of date (`key customer_id at signup_date`) is not in
 //! that run. Every expectation is worked out by hand in the comments.
 
+use crate::support::seg;
 use std::path::Path;
 use std::process::Command;
 
@@ -11,12 +12,6 @@ use seg::semantic::Mode;
 use seg::source::SourceMap;
 
 use crate::support::{Columns, members, program_of, run_rule_set, settings, table};
-
-fn seg() -> Command {
-    let mut cmd = Command::new(get_cargo_bin("seg"));
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
 
 /// Hides durations and temporary folders.
 macro_rules! stable {

@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use seg::Checked;
 use seg::diagnostic::render;
@@ -329,4 +330,11 @@ fn apply_test_args(settings: &mut Settings, args: &str) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// The `seg` binary, without colour.
+pub fn seg() -> Command {
+    let mut cmd = Command::new(insta_cmd::get_cargo_bin("seg"));
+    cmd.env("NO_COLOR", "1");
+    cmd
 }
