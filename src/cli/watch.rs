@@ -20,7 +20,7 @@ use self::decide::{Event, Folder, Interest, Kind, Verdict, decide};
 use self::schedule::Schedule;
 use super::args::{Format, WatchArgs};
 use super::run::{self, Once, Target};
-use super::{CLEAN, output};
+use super::{CLEAN, check, output, replay};
 
 /// How long a save's burst of events may last and still be one change.
 const DEBOUNCE: Duration = Duration::from_millis(100);
@@ -64,6 +64,13 @@ impl Trigger {
 }
 
 pub fn run(args: WatchArgs) -> u8 {
+    // A watch runs at one date; a range of dates is `seg run`'s replay.
+    if let Err(status) = check::one_date(&args.run.rules, "watch") {
+        return status;
+    }
+    if let Err(status) = replay::dates(&args.run) {
+        return status;
+    }
     let target = match Target::of(&args.run, "seg watch") {
         Ok(t) => t,
         Err(status) => return status,

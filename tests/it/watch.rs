@@ -622,3 +622,26 @@ fn an_invalid_schedule_is_a_usage_error_with_the_parsers_message() {
         assert!(!dir.path().join("seg.duckdb").exists(), "nothing ran");
     }
 }
+
+#[test]
+fn a_watch_runs_at_one_date_not_a_range() {
+    let dir = shop();
+    for (extra, says) in [
+        (
+            &["--as-of", "2024-01-01..2024-03-01", "--step", "1month"][..],
+            "one date, not a range",
+        ),
+        (&["--step", "1month"][..], "--step needs a range"),
+    ] {
+        let output = Command::new(get_cargo_bin("seg"))
+            .current_dir(dir.path())
+            .args(["watch", "rules", "--db", "seg.duckdb"])
+            .args(extra)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{extra:?}: {stderr}");
+        assert!(stderr.contains(says), "{extra:?}: {stderr}");
+        assert!(!dir.path().join("seg.duckdb").exists(), "nothing ran");
+    }
+}
