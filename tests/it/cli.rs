@@ -1,9 +1,8 @@
 //! The `seg` binary end to end: exit statuses, what it prints, what it writes.
 
 use crate::support::seg;
-use std::process::Command;
 
-use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
+use insta_cmd::assert_cmd_snapshot;
 
 /// Hides what changes from run to run: durations, temporary paths.
 macro_rules! stable {

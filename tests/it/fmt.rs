@@ -4,9 +4,8 @@
 
 use crate::support::seg;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
+use insta_cmd::assert_cmd_snapshot;
 use seg::engine::Engine;
 use seg::format::{self, Refusal};
 use seg::semantic::{Catalog, Mode, NoData};

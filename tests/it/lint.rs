@@ -5,9 +5,7 @@
 use crate::support::seg;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use insta_cmd::get_cargo_bin;
 use seg::engine::Engine;
 use seg::lint::{self, Finding, Options};
 use seg::semantic::Mode;

@@ -5,9 +5,8 @@
 
 use crate::support::seg;
 use std::path::Path;
-use std::process::Command;
 
-use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
+use insta_cmd::assert_cmd_snapshot;
 use seg::semantic::Mode;
 use seg::source::SourceMap;
 
@@ -395,6 +394,26 @@ fn the_universe_filter_is_in_the_sql() {
     insta::assert_snapshot!(plan.compute[0].sql);
 }
 
+/// `seg run rules ARGS` in `dir` on the demo data of `dir/data`; it must
+/// succeed.
+fn run_rules_on(dir: &Path, args: &[&str]) -> std::process::Output {
+    let mut run = seg();
+    run.arg("run")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("rules"))
+        .args(args);
+    for t in ["customers", "orders", "events", "surveys", "crm_tags"] {
+        let file = dir.join("data").join(format!("{t}.parquet"));
+        run.arg("--source").arg(format!("{t}={}", file.display()));
+    }
+    let output = run.current_dir(dir).output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
 #[test]
 fn a_replay_of_the_demo_counts_the_customers_signed_up_by_each_date() {
     let dir = tempfile::tempdir().unwrap();
@@ -409,31 +428,18 @@ fn a_replay_of_the_demo_counts_the_customers_signed_up_by_each_date() {
         String::from_utf8_lossy(&demo.stderr)
     );
     let data = dir.path().join("data");
-    let mut replay = seg();
-    replay
-        .arg("run")
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("rules"));
-    replay.args([
-        "--db",
-        "replay.duckdb",
-        "--format",
-        "json",
-        "--as-of",
-        "2024-03-31..2024-07-31",
-        "--step",
-        "2months",
-    ]);
-    for t in ["customers", "orders", "events", "surveys", "crm_tags"] {
-        replay.arg("--source").arg(format!(
-            "{t}={}",
-            data.join(format!("{t}.parquet")).display()
-        ));
-    }
-    let output = replay.current_dir(dir.path()).output().unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+    let output = run_rules_on(
+        dir.path(),
+        &[
+            "--db",
+            "replay.duckdb",
+            "--format",
+            "json",
+            "--as-of",
+            "2024-03-31..2024-07-31",
+            "--step",
+            "2months",
+        ],
     );
     let runs: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     // 2024-03-31, then two calendar months on: 2024-05-31 and 2024-07-31.
@@ -467,22 +473,9 @@ fn a_replay_of_the_demo_counts_the_customers_signed_up_by_each_date() {
 
     // The last date of the replay, read from the copies of the sources,
     // publishes exactly what a run of its own at that date does.
-    let mut single = seg();
-    single
-        .arg("run")
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("rules"))
-        .args(["--db", "single.duckdb", "--as-of", "2024-07-31"]);
-    for t in ["customers", "orders", "events", "surveys", "crm_tags"] {
-        single.arg("--source").arg(format!(
-            "{t}={}",
-            data.join(format!("{t}.parquet")).display()
-        ));
-    }
-    let output = single.current_dir(dir.path()).output().unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+    run_rules_on(
+        dir.path(),
+        &["--db", "single.duckdb", "--as-of", "2024-07-31"],
     );
     conn.execute_batch(&format!(
         "ATTACH '{}' AS replay (READ_ONLY); ATTACH '{}' AS single (READ_ONLY);",
