@@ -83,6 +83,20 @@ pub fn parse(text: &str) -> Result<(Vec<String>, Customers), String> {
     Ok((order, customers))
 }
 
+/// A table's values as a snapshot holds them: customer key → column → value.
+fn by_customer(table: &Table) -> Customers {
+    let text = |v: &Option<String>| v.clone().unwrap_or_else(|| MISSING.into());
+    table
+        .rows
+        .iter()
+        .map(|row| {
+            let key = row.first().map(text).unwrap_or_else(|| MISSING.into());
+            let values = table.columns.iter().zip(row).skip(1);
+            (key, values.map(|(c, v)| (c.clone(), text(v))).collect())
+        })
+        .collect()
+}
+
 /// What differs between a stored snapshot and a new table.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Change {
@@ -119,7 +133,7 @@ impl std::fmt::Display for Change {
 /// lacks reads as `missing` there.
 pub fn diff(old: &Customers, new: &Table) -> Vec<Change> {
     let mut changes = Vec::new();
-    let (_, current) = parse(&render(new)).unwrap_or_default();
+    let current = by_customer(new);
     let new_order = new.rows.iter().map(|row| {
         row.first()
             .cloned()

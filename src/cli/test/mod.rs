@@ -73,7 +73,13 @@ pub fn run(args: TestArgs) -> u8 {
         accept: args.accept,
         ci: in_ci(),
     };
-    let outcomes: Vec<Outcome> = cases.iter().map(|c| case::run(&files, c, policy)).collect();
+    // Every case needs data for the sources the rules declare.
+    let (ast, _) = seg::syntax::parse(&files);
+    let sources = ast.source_names();
+    let outcomes: Vec<Outcome> = cases
+        .iter()
+        .map(|c| case::run(&files, &sources, c, policy))
+        .collect();
     output::stdout(&report::render(&outcomes, args.format, &args.path));
     if args.format == TestFormat::Human && cases.is_empty() {
         output::stderr(&no_cases_hint(&args.path));
