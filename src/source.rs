@@ -239,11 +239,18 @@ pub fn read_rule_set(path: &Path) -> Result<SourceMap, LoadError> {
 /// editors) is dropped, and invalid UTF-8 is replaced and remembered so the
 /// checker can point at it instead of refusing the whole rule set.
 fn decode(path: &Path, bytes: Vec<u8>) -> SourceFile {
+    rule_file(path.display().to_string(), path, bytes)
+}
+
+/// A rule file read from elsewhere than the disk (`seg diff` reads the
+/// old rules from git): named `name` in messages, its relative `from`
+/// paths starting from `path`'s folder, decoded as [`read_rule_set`]
+/// decodes files.
+pub fn rule_file(name: String, path: &Path, bytes: Vec<u8>) -> SourceFile {
     let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
         Some(rest) => rest.to_vec(),
         None => bytes,
     };
-    let name = path.display().to_string();
     match String::from_utf8(bytes) {
         // Old Mac files end lines with a lone carriage return.
         Ok(text) if text.contains('\r') && !text.contains('\n') => {

@@ -38,6 +38,8 @@ pub enum Command {
     History(HistoryArgs),
     /// Who moved between labels, and who gained or lost tags, between two runs.
     Changes(ChangesArgs),
+    /// What a rule change would do on the same data: two rule sets, or the working tree against a git revision.
+    Diff(DiffArgs),
     /// Explain a diagnostic code (E101, W001 ...).
     Explain(ExplainArgs),
     /// Rewrite rule files in the canonical layout (--check: only show the diff).
@@ -220,6 +222,48 @@ pub struct ChangesArgs {
     /// How to print the changes.
     #[arg(long, value_enum, default_value_t = ChangesFormat::Human)]
     pub format: ChangesFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// OLD NEW: two rule sets (folders or .seg files). Or REV [PATH]: PATH (default `.`) against the same path at git revision REV.
+    #[arg(value_name = "OLD|REV", num_args = 0..=2)]
+    pub rule_sets: Vec<PathBuf>,
+    /// The git revision to compare the working tree's PATH with (then only PATH is given): --base main, --base HEAD~1.
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
+    /// A DuckDB database to read table sources from; opened read-only, nothing is written.
+    #[arg(long, value_name = "FILE")]
+    pub db: Option<PathBuf>,
+    /// Override a param in both rule sets: --set vip_spend=8000.
+    #[arg(long = "set", value_name = "NAME=VALUE", value_parser = name_value)]
+    pub params: Vec<(String, String)>,
+    /// Read a source of both rule sets from elsewhere: --source orders=data/orders.csv, or a table name.
+    #[arg(long = "source", value_name = "NAME=PATH_OR_TABLE", value_parser = name_value)]
+    pub sources: Vec<(String, String)>,
+    /// The date both rule sets are evaluated at (default: each one's `as of`, else today, UTC).
+    #[arg(long, value_name = "DATE", value_parser = as_of)]
+    pub as_of: Option<AsOf>,
+    /// Read file sources only from this folder (repeatable; also SEG_ALLOW_PATH).
+    #[arg(long = "allow-path", value_name = "DIR")]
+    pub allow_paths: Vec<PathBuf>,
+    /// How to print who moved.
+    #[arg(long, value_enum, default_value_t = ChangesFormat::Human)]
+    pub format: ChangesFormat,
+}
+
+impl DiffArgs {
+    /// The arguments every rule-reading command takes, for one side.
+    pub fn rules(&self, path: PathBuf) -> RuleArgs {
+        RuleArgs {
+            path,
+            db: self.db.clone(),
+            params: self.params.clone(),
+            sources: self.sources.clone(),
+            as_of: self.as_of,
+            allow_paths: self.allow_paths.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Args)]

@@ -6,7 +6,7 @@ use seg::semantic::Catalog;
 
 use super::CLEAN;
 use super::args::{HistoryArgs, TableFormat};
-use super::changes::csv_line;
+use super::changes::render::csv_line;
 use super::output::{self, pad, thousands};
 
 /// Human output shows this many runs unless `--last` says otherwise: a

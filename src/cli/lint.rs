@@ -1,19 +1,26 @@
-//! `seg lint`: what the rules can never do, found without running them.
+//! `seg lint`: what the rules can never do, found without running them;
+//! with `--db`, also what they come to on the data (labels and tags no
+//! customer gets, each label's share), from a run in memory.
 
 use seg::diagnostic::render;
+use seg::engine::{self, Profile};
 use seg::lint::{self, Finding, Options};
-use seg::semantic::Mode;
+use seg::semantic::{Mode, Program};
 use seg::source::SourceMap;
+use seg::syntax::Ast;
 
 use super::args::{Format, LintArgs};
-use super::{check, output};
+use super::{check, output, run};
 
 pub fn run(args: LintArgs) -> u8 {
     let engine = match check::open_for_reading(&args.rules) {
         Ok(e) => e,
         Err(status) => return status,
     };
-    let (files, checked) = match check::load(&args.rules, Mode::Check, &engine, args.format) {
+    // On the data, the sources must be readable, as for a run.
+    let on_data = args.rules.db.is_some();
+    let mode = if on_data { Mode::Run } else { Mode::Check };
+    let (files, checked) = match check::load(&args.rules, mode, &engine, args.format) {
         Ok(x) => x,
         Err(status) => return status,
     };
@@ -34,10 +41,24 @@ pub fn run(args: LintArgs) -> u8 {
     let options = Options {
         unused_metrics: args.unused_metrics,
     };
-    let findings = lint::lint(&files, &ast, program, options);
+    let mut findings = lint::lint(&files, &ast, program, options);
+    let profile = if on_data {
+        match engine::profile(&engine, program) {
+            Ok(p) => {
+                findings.extend(on_the_data(&ast, program, &p));
+                Some(p)
+            }
+            Err(e) => return output::failure(&e),
+        }
+    } else {
+        None
+    };
     let diagnostics = lint::diagnostics(&findings);
     match args.format {
         Format::Human => {
+            if let Some(p) = &profile {
+                output::stdout(&shares(p, program));
+            }
             output::diagnostics(&diagnostics, &files, Format::Human);
             let n = files.len();
             output::stderr(&format!(
@@ -47,14 +68,50 @@ pub fn run(args: LintArgs) -> u8 {
                 output::totals(&diagnostics)
             ));
         }
-        Format::Json => output::stdout(&format!("{}\n", json(&findings, &files))),
+        Format::Json => output::stdout(&format!("{}\n", json(&findings, &files, &profile))),
     }
     output::status(&diagnostics)
 }
 
+/// The labels and tags no customer gets on the data (L007, L008).
+fn on_the_data(ast: &Ast, program: &Program, profile: &Profile) -> Vec<Finding> {
+    let labels: Vec<(&str, &str, i64)> = profile
+        .segmentations
+        .iter()
+        .flat_map(|s| {
+            s.labels
+                .iter()
+                .filter_map(|l| Some((s.segmentation.as_str(), l.label.as_deref()?, l.customers)))
+        })
+        .collect();
+    let tags: Vec<(&str, i64)> = profile
+        .tags
+        .iter()
+        .map(|t| (t.tag.as_str(), t.customers))
+        .collect();
+    let counts = lint::data::Counts {
+        customers: profile.customers,
+        labels: &labels,
+        tags: &tags,
+    };
+    lint::data::empty(ast, program, &counts)
+}
+
+/// Each label's share, as `seg run` prints it.
+fn shares(profile: &Profile, program: &Program) -> String {
+    format!(
+        "on the data: {} customer{} as of {}\n{}",
+        output::thousands(profile.customers),
+        if profile.customers == 1 { "" } else { "s" },
+        program.as_of,
+        run::shares(&profile.segmentations, &profile.tags)
+    )
+}
+
 /// The diagnostics as `seg check --format json` prints them, each with
-/// its counter-example (`example`) and, for a counted gap, `uncovered`.
-fn json(findings: &[Finding], files: &SourceMap) -> String {
+/// its counter-example (`example`) and, for a counted gap, `uncovered`;
+/// on the data, an object with them as `findings` beside the counts.
+fn json(findings: &[Finding], files: &SourceMap, profile: &Option<Profile>) -> String {
     let diagnostics = lint::diagnostics(findings);
     let items: Vec<serde_json::Value> = render::json(&diagnostics, files)
         .into_iter()
@@ -72,5 +129,14 @@ fn json(findings: &[Finding], files: &SourceMap) -> String {
             item
         })
         .collect();
-    serde_json::to_string_pretty(&items).unwrap_or_default()
+    let value = match profile {
+        None => serde_json::Value::Array(items),
+        Some(p) => serde_json::json!({
+            "findings": items,
+            "customers": p.customers,
+            "segmentations": p.segmentations,
+            "tags": p.tags,
+        }),
+    };
+    serde_json::to_string_pretty(&value).unwrap_or_default()
 }

@@ -6,6 +6,7 @@ mod changes;
 mod check;
 mod compile;
 mod demo;
+mod diff;
 mod explain;
 mod fmt;
 mod history;
@@ -39,6 +40,7 @@ pub fn main() -> ExitCode {
         Command::Test(a) => test::run(a),
         Command::History(a) => history::run(a),
         Command::Changes(a) => changes::run(a),
+        Command::Diff(a) => diff::run(a),
         Command::Explain(a) => explain::run(a),
         Command::Fmt(a) => fmt::run(a),
     };

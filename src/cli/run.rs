@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use seg::Checked;
 use seg::diagnostic::Diagnostic;
-use seg::engine::{self, Engine, EngineError, RunOptions, RunSummary};
+use seg::engine::{
+    self, Engine, EngineError, RunOptions, RunSummary, SegmentationCounts, TagCount,
+};
 use seg::semantic::Mode;
 use seg::semantic::ir::Location;
 use seg::source::{LoadError, SourceMap};
@@ -269,52 +271,7 @@ fn changes_line(changes: &seg::engine::Changes) -> Option<String> {
 /// The summary as a business user reads it.
 pub fn human(s: &RunSummary, db: &Path) -> String {
     let mut out = headline(s);
-    let width = s
-        .segmentations
-        .iter()
-        .flat_map(|g| {
-            g.labels
-                .iter()
-                .map(|l| l.label.as_deref().unwrap_or("(no label)"))
-        })
-        .chain(s.tags.iter().map(|t| t.tag.as_str()))
-        .map(unicode_width::UnicodeWidthStr::width)
-        .max()
-        .unwrap_or(0)
-        .max(12)
-        + 4;
-    let row = |name: &str, n: i64, share: f64| {
-        format!(
-            "  {}{:>12}  {:>6.1}%\n",
-            pad(name, width),
-            thousands(n),
-            share * 100.0
-        )
-    };
-    let header = |title: &str| {
-        format!(
-            "\n{}{:>12}  {:>7}\n",
-            pad(title, width + 2),
-            "customers",
-            "share"
-        )
-    };
-    for g in &s.segmentations {
-        out.push_str(&header(&g.segmentation));
-        for l in &g.labels {
-            out.push_str(&row(
-                l.label.as_deref().unwrap_or("(no label)"),
-                l.customers,
-                l.share,
-            ));
-        }
-    }
-    if !s.tags.is_empty() {
-        out.push_str(&header("tags"));
-        for t in &s.tags {
-            out.push_str(&row(&t.tag, t.customers, t.share));
-        }
-    }
+    out.push_str(&shares(&s.segmentations, &s.tags));
     if let Some(moves) = s.changes.as_ref().and_then(changes_line) {
         out.push_str(&moves);
     }
@@ -367,4 +324,56 @@ pub fn headline(s: &RunSummary) -> String {
         s.as_of,
         s.duration_ms as f64 / 1000.0
     )
+}
+
+/// Each label's and tag's customers and share, a table per segmentation
+/// and one for the tags (`seg run`, `seg lint --db`).
+pub fn shares(segmentations: &[SegmentationCounts], tags: &[TagCount]) -> String {
+    let mut out = String::new();
+    let width = segmentations
+        .iter()
+        .flat_map(|g| {
+            g.labels
+                .iter()
+                .map(|l| l.label.as_deref().unwrap_or("(no label)"))
+        })
+        .chain(tags.iter().map(|t| t.tag.as_str()))
+        .map(unicode_width::UnicodeWidthStr::width)
+        .max()
+        .unwrap_or(0)
+        .max(12)
+        + 4;
+    let row = |name: &str, n: i64, share: f64| {
+        format!(
+            "  {}{:>12}  {:>6.1}%\n",
+            pad(name, width),
+            thousands(n),
+            share * 100.0
+        )
+    };
+    let header = |title: &str| {
+        format!(
+            "\n{}{:>12}  {:>7}\n",
+            pad(title, width + 2),
+            "customers",
+            "share"
+        )
+    };
+    for g in segmentations {
+        out.push_str(&header(&g.segmentation));
+        for l in &g.labels {
+            out.push_str(&row(
+                l.label.as_deref().unwrap_or("(no label)"),
+                l.customers,
+                l.share,
+            ));
+        }
+    }
+    if !tags.is_empty() {
+        out.push_str(&header("tags"));
+        for t in tags {
+            out.push_str(&row(&t.tag, t.customers, t.share));
+        }
+    }
+    out
 }

@@ -442,6 +442,34 @@ source orders from \"orders.csv\" by customer_id at ordered_at
 metric orders_30d = count(orders, last 30 days)
 tag active when count(orders, last 30 days) > 0    # could use orders_30d
 ```";
+
+    EmptyLabel = "L007", "empty-label", Warning,
+        "`seg lint --db`: a label no customer gets on the data.",
+        "With `--db`, `seg lint` runs the rules on the data (in memory; nothing is written) and \
+reports each label that no customer gets. The rules may be sound and the label still empty: \
+an earlier rule takes all its customers on this data, or a threshold is out of reach (a spend \
+in cents compared with euros). Look at the label's share, printed by `seg lint --db` and \
+`seg run`, and at the rules above it. (Shown only with data, so the example is plain text.)
+
+```text
+source customers from \"customers.csv\" key customer_id
+source orders from \"orders.csv\" by customer_id at ordered_at
+metric spend = sum(orders.amount)
+tier Gold when spend >= 1000000     # no customer spends that much
+tier Standard otherwise
+```";
+
+    EmptyTag = "L008", "empty-tag", Warning,
+        "`seg lint --db`: a rule-made tag no customer gets on the data.",
+        "With `--db`, `seg lint` runs the rules on the data and reports each tag whose condition \
+holds for no customer. A campaign list built from it would be empty; check the thresholds and \
+the columns the condition reads.
+
+```text
+source customers from \"customers.csv\" key customer_id
+source orders from \"orders.csv\" by customer_id at ordered_at
+tag whale when sum(orders.amount) > 1000000     # no customer spends that much
+```";
 }
 
 impl Code {

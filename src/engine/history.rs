@@ -3,9 +3,9 @@
 
 use serde::Serialize;
 
-use super::{Changes, Engine, EngineError, TagChange, Transition};
+use super::changes::{Order, read};
+use super::{Changes, Engine, EngineError};
 use crate::semantic::Program;
-use crate::semantic::ir::NodeKind;
 use crate::sql::history::{self as queries, HistoryColumns, Span};
 use crate::sql::{DuckDb, LABEL_HISTORY, RUNS_TABLE, TAG_HISTORY};
 
@@ -206,49 +206,9 @@ fn between(
     span: Span,
     order: &Order,
 ) -> Result<Changes, EngineError> {
-    let examples = |text: Option<String>| -> Vec<String> {
-        text.and_then(|t| serde_json::from_str(&t).ok())
-            .unwrap_or_default()
-    };
-    let rows = engine.query_text(&queries::label_changes(&DuckDb, columns, span, EXAMPLES))?;
-    let mut transitions: Vec<Transition> = rows
-        .into_iter()
-        .map(|mut row| {
-            row.resize(5, None);
-            let mut take = |i: usize| row[i].take();
-            Transition {
-                segmentation: take(0).unwrap_or_default(),
-                from: take(1),
-                to: take(2),
-                customers: take(3).and_then(|n| n.parse().ok()).unwrap_or(0),
-                examples: examples(take(4)),
-            }
-        })
-        .collect();
-    transitions.sort_by_key(|t| {
-        (
-            order.segmentation(&t.segmentation),
-            order.label(&t.segmentation, t.from.as_deref()),
-            order.label(&t.segmentation, t.to.as_deref()),
-        )
-    });
-    let rows = engine.query_text(&queries::tag_changes(&DuckDb, columns, span, EXAMPLES))?;
-    let mut tags: Vec<TagChange> = rows
-        .into_iter()
-        .map(|mut row| {
-            row.resize(5, None);
-            let mut take = |i: usize| row[i].take();
-            let number = |v: Option<String>| v.and_then(|n| n.parse().ok()).unwrap_or(0);
-            TagChange {
-                tag: take(0).unwrap_or_default(),
-                gained: number(take(1)),
-                lost: number(take(2)),
-                gained_examples: examples(take(3)),
-                lost_examples: examples(take(4)),
-            }
-        })
-        .collect();
-    tags.sort_by_key(|t| order.tag(&t.tag));
+    let labels = queries::label_changes(&DuckDb, columns, span, EXAMPLES);
+    let tags = queries::tag_changes(&DuckDb, columns, span, EXAMPLES);
+    let (transitions, tags) = read(engine, Some(&labels), &tags, order)?;
     Ok(Changes {
         from_run: (span.from > 0).then_some(span.from),
         to_run: Some(span.to),
@@ -283,58 +243,6 @@ fn resolve(runs: &[RunSizes], r: RunRef) -> Result<i64, EngineError> {
             }
         }
     })
-}
-
-/// Where segmentations, labels and tags come in the rule set, so that
-/// changes are listed as the rules list them; names the rules no longer
-/// have (a renamed label) come after, by name; "no label" last.
-#[derive(Debug, Default)]
-struct Order {
-    segmentations: Vec<String>,
-    labels: Vec<(String, String)>,
-    tags: Vec<String>,
-}
-
-impl Order {
-    fn of_program(p: &Program) -> Order {
-        let mut order = Order::default();
-        for (_, node) in p.declared() {
-            if let NodeKind::Segmentation(rules) = &node.kind {
-                order.segmentations.push(node.name.clone());
-                for rule in rules {
-                    order.labels.push((node.name.clone(), rule.label.clone()));
-                }
-            }
-        }
-        order.tags = p
-            .catalogue
-            .iter()
-            .filter(|e| e.kind != crate::semantic::ir::EntryKind::Label)
-            .map(|e| e.name.clone())
-            .collect();
-        order
-    }
-
-    fn segmentation(&self, name: &str) -> (usize, String) {
-        let at = self.segmentations.iter().position(|s| s == name);
-        (at.unwrap_or(usize::MAX), name.to_string())
-    }
-
-    fn label(&self, segmentation: &str, label: Option<&str>) -> (usize, String) {
-        let Some(label) = label else {
-            return (usize::MAX, String::new());
-        };
-        let at = self
-            .labels
-            .iter()
-            .position(|(s, l)| s == segmentation && l == label);
-        (at.unwrap_or(usize::MAX - 1), label.to_string())
-    }
-
-    fn tag(&self, name: &str) -> (usize, String) {
-        let at = self.tags.iter().position(|t| t == name);
-        (at.unwrap_or(usize::MAX), name.to_string())
-    }
 }
 
 /// The order of the current rule set, from the catalogue the last run

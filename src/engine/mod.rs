@@ -4,7 +4,9 @@
 
 mod changes;
 mod demo;
+pub mod diff;
 pub mod history;
+mod profile;
 mod replay;
 mod run;
 mod sandbox;
@@ -12,6 +14,8 @@ mod snapshot;
 
 pub use changes::{Cell, Changes, TAG_PREFIX, TagChange, Transition};
 pub use demo::{DemoData, generate_demo};
+pub use diff::{Diff, diff};
+pub use profile::{Profile, profile};
 pub use replay::{Loaded, load_sources};
 pub use run::{
     DatasetValue, LabelCount, Observer, ParamValue, RunOptions, RunSummary, ScoreEdge,

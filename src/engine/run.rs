@@ -225,7 +225,11 @@ fn counts(engine: &Engine, what: &str, sql: &str) -> Result<Vec<i64>, EngineErro
     Ok(rows.into_iter().next().unwrap_or_default())
 }
 
-fn check_keys(engine: &Engine, program: &Program, plan: &Plan) -> Result<(), EngineError> {
+pub(super) fn check_keys(
+    engine: &Engine,
+    program: &Program,
+    plan: &Plan,
+) -> Result<(), EngineError> {
     let numbers = counts(engine, "checking the customer keys", &plan.key_check)
         .map_err(|e| reading(e, &program.customers.name))?;
     let number = |i: usize| numbers.get(i).copied().unwrap_or(0);

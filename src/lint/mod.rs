@@ -12,6 +12,7 @@
 //! may be true or false, so no finding rests on it.
 
 mod cover;
+pub mod data;
 mod depend;
 mod dnf;
 mod domain;

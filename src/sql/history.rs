@@ -116,7 +116,7 @@ impl HistoryColumns {
 /// (quoted already). A name the template does not know is a bug of this
 /// module. Values are never scanned again, so a name cannot smuggle a
 /// placeholder in.
-fn fill(template: &str, names: &[(&str, String)]) -> String {
+pub(super) fn fill(template: &str, names: &[(&str, String)]) -> String {
     let mut out = String::with_capacity(template.len() * 2);
     let mut rest = template;
     while let Some(start) = rest.find('{') {

@@ -5,6 +5,7 @@
 mod compute;
 pub mod demo;
 mod dialect;
+pub mod diff;
 pub mod history;
 mod lower;
 mod outputs;
