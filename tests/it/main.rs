@@ -4,6 +4,7 @@
 mod by_hand;
 mod cli;
 mod diagnostics;
+mod diff;
 mod docs_examples;
 mod fmt;
 mod history;
