@@ -7,7 +7,6 @@ use seg::engine::{self, Profile};
 use seg::lint::{self, Finding, Options};
 use seg::semantic::{Mode, Program};
 use seg::source::SourceMap;
-use seg::syntax::Ast;
 
 use super::args::{Format, LintArgs};
 use super::{check, output, run};
@@ -45,7 +44,7 @@ pub fn run(args: LintArgs) -> u8 {
     let profile = if on_data {
         match engine::profile(&engine, program) {
             Ok(p) => {
-                findings.extend(on_the_data(&ast, program, &p));
+                findings.extend(p.findings(&ast, program));
                 Some(p)
             }
             Err(e) => return output::failure(&e),
@@ -71,30 +70,6 @@ pub fn run(args: LintArgs) -> u8 {
         Format::Json => output::stdout(&format!("{}\n", json(&findings, &files, &profile))),
     }
     output::status(&diagnostics)
-}
-
-/// The labels and tags no customer gets on the data (L007, L008).
-fn on_the_data(ast: &Ast, program: &Program, profile: &Profile) -> Vec<Finding> {
-    let labels: Vec<(&str, &str, i64)> = profile
-        .segmentations
-        .iter()
-        .flat_map(|s| {
-            s.labels
-                .iter()
-                .filter_map(|l| Some((s.segmentation.as_str(), l.label.as_deref()?, l.customers)))
-        })
-        .collect();
-    let tags: Vec<(&str, i64)> = profile
-        .tags
-        .iter()
-        .map(|t| (t.tag.as_str(), t.customers))
-        .collect();
-    let counts = lint::data::Counts {
-        customers: profile.customers,
-        labels: &labels,
-        tags: &tags,
-    };
-    lint::data::empty(ast, program, &counts)
 }
 
 /// Each label's share, as `seg run` prints it.

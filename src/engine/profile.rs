@@ -6,10 +6,13 @@ use serde::Serialize;
 
 use super::changes::Order;
 use super::{Engine, EngineError, LabelCount, SegmentationCounts, TagCount, run};
+use crate::lint::Finding;
+use crate::lint::data::Counts;
 use crate::semantic::Program;
 use crate::semantic::ir::NodeKind;
 use crate::sql::diff as queries;
 use crate::sql::{self, DuckDb};
+use crate::syntax::Ast;
 
 /// How many customers get each label and tag when a rule set runs on its
 /// data (`seg lint --db`), computed in a temporary table; nothing is
@@ -66,6 +69,30 @@ pub struct Profile {
 }
 
 impl Profile {
+    /// The labels and rule-made tags no customer gets (L007, L008).
+    pub fn findings(&self, ast: &Ast, program: &Program) -> Vec<Finding> {
+        let labels: Vec<(&str, &str, i64)> = self
+            .segmentations
+            .iter()
+            .flat_map(|s| {
+                s.labels.iter().filter_map(|l| {
+                    Some((s.segmentation.as_str(), l.label.as_deref()?, l.customers))
+                })
+            })
+            .collect();
+        let tags: Vec<(&str, i64)> = self
+            .tags
+            .iter()
+            .map(|t| (t.tag.as_str(), t.customers))
+            .collect();
+        let counts = Counts {
+            customers: self.customers,
+            labels: &labels,
+            tags: &tags,
+        };
+        crate::lint::data::empty(ast, program, &counts)
+    }
+
     fn of(
         program: &Program,
         customers: i64,

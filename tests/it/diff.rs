@@ -120,7 +120,12 @@ fn by_hand() -> Value {
         cell("tier", Some("Silver"), Some("Silver"), &["3"]),
         cell("tier", Some("Bronze"), Some("Bronze"), &["4"]),
         cell("tag:big", Some("without"), Some("with"), &["2", "5"]),
-        cell("tag:active", Some("with"), Some("without"), &["1", "2", "3", "5"]),
+        cell(
+            "tag:active",
+            Some("with"),
+            Some("without"),
+            &["1", "2", "3", "5"]
+        ),
     ])
 }
 
@@ -151,7 +156,14 @@ fn params_sources_and_the_date_apply_to_both_sides() {
     // as of 2025-08-01, 3 has spent 250: new Platinum 1 and 3.
     let cells = json_of(diff_in(
         dir.path(),
-        &["old", "new", "--set", "gold_spend=400", "--as-of", "2025-08-01"],
+        &[
+            "old",
+            "new",
+            "--set",
+            "gold_spend=400",
+            "--as-of",
+            "2025-08-01",
+        ],
     ));
     assert_eq!(
         cells,
@@ -160,7 +172,12 @@ fn params_sources_and_the_date_apply_to_both_sides() {
             cell("tier", Some("Silver"), Some("Silver"), &["2", "5"]),
             cell("tier", Some("Bronze"), Some("Bronze"), &["4"]),
             cell("tag:big", Some("without"), Some("with"), &["2", "5"]),
-            cell("tag:active", Some("with"), Some("without"), &["1", "2", "3", "5"]),
+            cell(
+                "tag:active",
+                Some("with"),
+                Some("without"),
+                &["1", "2", "3", "5"]
+            ),
         ])
     );
     // Another customer list for both: 4 and 5 gone, 6 new (no orders).
@@ -181,7 +198,12 @@ fn params_sources_and_the_date_apply_to_both_sides() {
             cell("tier", Some("Silver"), Some("Silver"), &["3"]),
             cell("tier", Some("Bronze"), Some("Bronze"), &["6"]),
             cell("tag:big", Some("without"), Some("with"), &["2"]),
-            cell("tag:active", Some("with"), Some("without"), &["1", "2", "3"]),
+            cell(
+                "tag:active",
+                Some("with"),
+                Some("without"),
+                &["1", "2", "3"]
+            ),
         ])
     );
 }
@@ -208,7 +230,12 @@ fn git(dir: &Path, args: &[&str]) {
     let status = Command::new("git")
         .current_dir(dir)
         .args(["-c", "user.name=seg", "-c", "user.email=seg@example.com"])
-        .args(["-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false"])
+        .args([
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "commit.gpgsign=false",
+        ])
         .args(args)
         .status()
         .expect("git is installed (.ci/run installs it)");
@@ -219,9 +246,15 @@ fn git(dir: &Path, args: &[&str]) {
 fn the_working_tree_against_a_git_revision() {
     let repo = repository();
     let here = repo.path();
-    assert_eq!(json_of(diff_in(here, &["--base", "HEAD~1", "rules"])), by_hand());
+    assert_eq!(
+        json_of(diff_in(here, &["--base", "HEAD~1", "rules"])),
+        by_hand()
+    );
     assert_eq!(json_of(diff_in(here, &["HEAD~1", "rules"])), by_hand());
-    assert_eq!(json_of(diff_in(&here.join("rules"), &["HEAD~1"])), by_hand());
+    assert_eq!(
+        json_of(diff_in(&here.join("rules"), &["HEAD~1"])),
+        by_hand()
+    );
     // Against the last commit, the working tree has not changed.
     let unchanged = json_of(diff_in(here, &["--base", "HEAD", "rules"]));
     assert!(

@@ -38,16 +38,40 @@ fn fixture_args(path: &Path) -> Vec<String> {
         .collect()
 }
 
-/// Lints a fixture through the library.
+/// Lints a fixture through the library; one that asks for `--db` on its
+/// data too (in memory, as `seg lint --db` runs it).
 fn lint_fixture(path: &Path) -> Vec<Finding> {
     let files = read_rule_set(path).expect("a lint fixture is a rule set");
     let engine = Engine::in_memory().unwrap();
-    let program = program_of(&files, seg::check(&files, &engine, &settings(Mode::Check)));
+    let args = fixture_args(path);
+    let on_data = args.iter().any(|a| a == "--db");
+    let mode = if on_data { Mode::Run } else { Mode::Check };
+    let program = program_of(&files, seg::check(&files, &engine, &settings(mode)));
     let (ast, _) = seg::syntax::parse(&files);
     let options = Options {
-        unused_metrics: fixture_args(path).iter().any(|a| a == "--unused-metrics"),
+        unused_metrics: args.iter().any(|a| a == "--unused-metrics"),
     };
-    lint::lint(&files, &ast, &program, options)
+    let mut findings = lint::lint(&files, &ast, &program, options);
+    if on_data {
+        let profile = seg::engine::profile(&engine, &program).unwrap();
+        findings.extend(profile.findings(&ast, &program));
+    }
+    findings
+}
+
+/// A fixture's `--db` names a fresh, empty database: its sources are files.
+fn with_database(args: Vec<String>, dir: &Path) -> Vec<String> {
+    args.into_iter()
+        .flat_map(|a| {
+            if a == "--db" {
+                let db = dir.join("empty.duckdb");
+                drop(duckdb::Connection::open(&db).unwrap());
+                vec![a, db.display().to_string()]
+            } else {
+                vec![a]
+            }
+        })
+        .collect()
 }
 
 /// The codes the lint fixtures show, for `every_code_has_an_error_fixture`.
@@ -79,7 +103,8 @@ fn lint_fixtures() {
             .unwrap_or(path)
             .display()
             .to_string();
-        let extra = fixture_args(Path::new(&path));
+        let dir = tempfile::tempdir().unwrap();
+        let extra = with_database(fixture_args(Path::new(&path)), dir.path());
         let mut args: Vec<&str> = vec![&path];
         args.extend(extra.iter().map(String::as_str));
         let human = lint_output(&args);
@@ -327,4 +352,110 @@ fn a_gap_only_between_whole_numbers_is_not_claimed() {
         "size a when income <= 1\nsize b when income >= 3\nsize c when income is missing\n",
     );
     assert_eq!(gap, ["L002 `size` gives some customers no label"]);
+}
+
+/// `seg lint --db`: the shares worked out by hand (see the fixture's
+/// spends), and a database that is read and never written.
+#[test]
+fn lint_on_the_data_counts_every_label_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.duckdb");
+    drop(duckdb::Connection::open(&db).unwrap());
+    let before = std::fs::read(&db).unwrap();
+    let output = seg()
+        .args([
+            "lint",
+            "tests/fixtures/lint/empty_on_data.seg",
+            "--format",
+            "json",
+            "--db",
+        ])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "warnings only");
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["customers"], 6);
+    let counts = |list: &serde_json::Value, name: &str| -> Vec<(String, i64)> {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| {
+                (
+                    x[name].as_str().unwrap().to_string(),
+                    x["customers"].as_i64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let tier = &json["segmentations"][0]["labels"];
+    let by_hand = |pairs: &[(&str, i64)]| -> Vec<(String, i64)> {
+        pairs.iter().map(|(n, c)| (n.to_string(), *c)).collect()
+    };
+    assert_eq!(
+        counts(tier, "label"),
+        by_hand(&[("Gold", 0), ("Silver", 5), ("Standard", 1)])
+    );
+    assert_eq!(
+        counts(&json["tags"], "tag"),
+        by_hand(&[("whale", 0), ("buyer", 5)])
+    );
+    let codes: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["L007", "L008"]);
+    assert_eq!(std::fs::read(&db).unwrap(), before, "the database changed");
+}
+
+/// An error finding (a shadowed rule) still fails `seg lint --db`; warnings
+/// on the data do not.
+#[test]
+fn lint_on_the_data_exits_1_only_for_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.duckdb");
+    drop(duckdb::Connection::open(&db).unwrap());
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/data");
+    let rules = format!(
+        "source customers from \"{}/customers.csv\" key customer_id\n\
+         tier North when region = \"north\"\n\
+         tier Again when region = \"north\"\n\
+         tier Other otherwise\n",
+        data.display()
+    );
+    std::fs::write(dir.path().join("rules.seg"), rules).unwrap();
+    let output = seg()
+        .current_dir(dir.path())
+        .args(["lint", "rules.seg", "--db", "shop.duckdb"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("L001") && stderr.contains("L007"),
+        "{stderr}"
+    );
+    // Without the shadowed rule, only the data's warning: status 0.
+    let rules = std::fs::read_to_string(dir.path().join("rules.seg"))
+        .unwrap()
+        .replace(
+            "tier Again when region = \"north\"\n",
+            "tier Mars when region = \"mars\"\n",
+        );
+    std::fs::write(dir.path().join("rules.seg"), rules).unwrap();
+    let output = seg()
+        .current_dir(dir.path())
+        .args(["lint", "rules.seg", "--db", "shop.duckdb"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("Mars"), "{stdout}");
 }
