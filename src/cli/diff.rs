@@ -72,22 +72,30 @@ fn title(old: &Side, new: &Side, old_program: &Program, new_program: &Program) -
     format!("changes from {} to {}, {as_of}", old.what, new.what)
 }
 
+/// Where the old rules come from.
+enum Old {
+    Folder(PathBuf),
+    /// The new rules' path at a git revision.
+    Revision(String),
+}
+
 /// The two sides the arguments name: `OLD NEW`, `REV [PATH]` or
-/// `--base REV [PATH]`.
+/// `--base REV [PATH]`. A first argument that is no file or folder is a
+/// revision.
 fn sides(args: &DiffArgs) -> Result<(Side, Side), u8> {
-    let paths = &args.rule_sets;
-    let (revision, old_path, new_path) = match (&args.base, paths.as_slice()) {
-        (Some(rev), []) => (Some(rev.clone()), None, PathBuf::from(".")),
-        (Some(rev), [path]) => (Some(rev.clone()), None, path.clone()),
+    let here = || PathBuf::from(".");
+    let (old, new_path) = match (&args.base, args.rule_sets.as_slice()) {
+        (Some(rev), []) => (Old::Revision(rev.clone()), here()),
+        (Some(rev), [path]) => (Old::Revision(rev.clone()), path.clone()),
         (Some(_), _) => {
             return Err(output::usage(
                 "with --base, give only the rule set of the working tree: seg diff --base REV [PATH]",
                 None,
             ));
         }
-        (None, [old, new]) if old.exists() => (None, Some(old.clone()), new.clone()),
-        (None, [rev, path]) => (Some(text(rev)), None, path.clone()),
-        (None, [one]) if !one.exists() => (Some(text(one)), None, PathBuf::from(".")),
+        (None, [old, new]) if old.exists() => (Old::Folder(old.clone()), new.clone()),
+        (None, [rev, path]) => (Old::Revision(text(rev)), path.clone()),
+        (None, [one]) if !one.exists() => (Old::Revision(text(one)), here()),
         (None, _) => {
             return Err(output::usage(
                 "seg diff compares two rule sets: give both, or a git revision",
@@ -100,19 +108,14 @@ fn sides(args: &DiffArgs) -> Result<(Side, Side), u8> {
         &new_path,
         format!("the new rules ({})", new_path.display()),
     )?;
-    let old = match (revision, old_path) {
-        (Some(rev), _) => {
-            let files = git::read_at(&rev, &new_path)
-                .map_err(|e| output::usage(e.message, Some(e.help)))?;
-            let what = format!("the old rules ({rev}:{})", new_path.display());
-            Side {
-                what,
-                rules: args.rules(new_path.clone()),
-                files,
-            }
-        }
-        (None, Some(path)) => side(args, &path, format!("the old rules ({})", path.display()))?,
-        (None, None) => unreachable!("a diff has an old side"),
+    let old = match old {
+        Old::Folder(path) => side(args, &path, format!("the old rules ({})", path.display()))?,
+        Old::Revision(rev) => Side {
+            what: format!("the old rules ({rev}:{})", new_path.display()),
+            rules: args.rules(new_path.clone()),
+            files: git::read_at(&rev, &new_path)
+                .map_err(|e| output::usage(e.message, Some(e.help)))?,
+        },
     };
     Ok((old, new))
 }

@@ -42,15 +42,24 @@ pub fn drop_table(dialect: &dyn Dialect, table: &str) -> String {
 }
 
 /// The computation of one rule set into a temporary table (`seg lint
-/// --db`, and each side of a diff): exactly the query of a run.
+/// --db`): the query of a run, unsorted.
 pub fn compute_into(dialect: &dyn Dialect, p: &Program, table: &str) -> String {
-    create_table_as(dialect, table, true, &result_query(p, &layout(p)))
+    create_table_as(dialect, table, true, &unsorted(result_query(p, &layout(p))))
+}
+
+/// A run's query without its final sort by key: a run publishes its
+/// table in key order, a comparison or a count needs no order.
+fn unsorted(query: Query) -> Query {
+    Query {
+        order_by: Vec::new(),
+        ..query
+    }
 }
 
 /// Both rule sets' computations, the steps they share computed once.
 pub fn compute_both(dialect: &dyn Dialect, old: &Program, new: &Program) -> Computation {
-    let old_query = result_query(old, &layout(old));
-    let new_query = result_query(new, &layout(new));
+    let old_query = unsorted(result_query(old, &layout(old)));
+    let new_query = unsorted(result_query(new, &layout(new)));
     if old_query == new_query {
         let names = old_query.ctes.iter().map(|c| c.name.clone()).collect();
         return Computation {
@@ -305,44 +314,62 @@ pub fn label_changes(dialect: &dyn Dialect, old: Side, new: Side, examples: u32)
 
 /// Per tag, who has it on one side and not on the other: (tag, gained,
 /// lost, gained examples, lost examples; the examples as JSON lists).
+/// Only customers whose tag lists differ are unnested, so rules that
+/// change few customers' tags cost one pass over the two tables.
 pub fn tag_changes(dialect: &dyn Dialect, old: Side, new: Side, examples: u32) -> String {
-    let sample = |which: &str, side: &str| {
+    let sample = |which: &str, filter: &str| {
         format!(
-            "CAST(to_json(CAST(min(coalesce(\"old\".\"key\", \"new\".\"key\"), {examples}) FILTER (WHERE \"{side}\".\"tag\" IS NULL) AS VARCHAR[])) AS VARCHAR) AS \"{which}_examples\""
-        )
-    };
-    let tags = |side: Side| {
-        fill(
-            "SELECT {key} AS \"key\", unnest({tags}) AS \"tag\" FROM {table}",
-            &[
-                ("key", side.key(dialect)),
-                (
-                    "tags",
-                    dialect.identifier(&own_column(side.program, "tags")),
-                ),
-                ("table", dialect.identifier(side.table)),
-            ],
+            "CAST(to_json(CAST(min(\"key\", {examples}) FILTER (WHERE {filter}\"gained\") AS VARCHAR[])) AS VARCHAR) AS \"{which}_examples\""
         )
     };
     fill(
-        "WITH \"old\" AS ({old}),\n\
-         \"new\" AS ({new})\n\
-         SELECT coalesce(\"old\".\"tag\", \"new\".\"tag\") AS \"tag\",\n    \
-         count(*) FILTER (WHERE \"old\".\"tag\" IS NULL) AS \"gained\",\n    \
-         count(*) FILTER (WHERE \"new\".\"tag\" IS NULL) AS \"lost\",\n    \
+        "WITH \"moved\" AS (\n    \
+         SELECT coalesce(\"old\".{old_key}, \"new\".{new_key}) AS \"key\",\n        \
+         list_filter({new_tags}, lambda t: NOT list_contains({old_tags}, t)) AS \"gained\",\n        \
+         list_filter({old_tags}, lambda t: NOT list_contains({new_tags}, t)) AS \"lost\"\n    \
+         FROM {old} AS \"old\"\n    \
+         FULL JOIN {new} AS \"new\" ON \"new\".{new_key} = \"old\".{old_key}\n    \
+         WHERE \"old\".{old_list} IS DISTINCT FROM \"new\".{new_list}\n\
+         ),\n\
+         \"cells\" AS (\n    \
+         SELECT \"key\", unnest(\"gained\") AS \"tag\", true AS \"gained\" FROM \"moved\"\n    \
+         UNION ALL\n    \
+         SELECT \"key\", unnest(\"lost\"), false FROM \"moved\"\n\
+         )\n\
+         SELECT \"tag\",\n    \
+         count(*) FILTER (WHERE \"gained\") AS \"gained\",\n    \
+         count(*) FILTER (WHERE NOT \"gained\") AS \"lost\",\n    \
          {gained},\n    \
          {lost}\n\
-         FROM \"old\"\n\
-         FULL JOIN \"new\" ON \"new\".\"tag\" = \"old\".\"tag\" AND \"new\".\"key\" = \"old\".\"key\"\n\
-         WHERE \"old\".\"tag\" IS NULL OR \"new\".\"tag\" IS NULL\n\
+         FROM \"cells\"\n\
          GROUP BY 1\n\
          ORDER BY 1",
         &[
-            ("old", tags(old)),
-            ("new", tags(new)),
-            ("gained", sample("gained", "old")),
-            ("lost", sample("lost", "new")),
+            ("old_key", old.key(dialect)),
+            ("new_key", new.key(dialect)),
+            (
+                "old_list",
+                dialect.identifier(&own_column(old.program, "tags")),
+            ),
+            (
+                "new_list",
+                dialect.identifier(&own_column(new.program, "tags")),
+            ),
+            ("old_tags", tag_list(dialect, old, "\"old\"")),
+            ("new_tags", tag_list(dialect, new, "\"new\"")),
+            ("old", dialect.identifier(old.table)),
+            ("new", dialect.identifier(new.table)),
+            ("gained", sample("gained", "")),
+            ("lost", sample("lost", "NOT ")),
         ],
+    )
+}
+
+/// A side's tags of a customer, empty for a customer the side has not.
+fn tag_list(dialect: &dyn Dialect, side: Side, alias: &str) -> String {
+    format!(
+        "coalesce({alias}.{}, CAST([] AS VARCHAR[]))",
+        dialect.identifier(&own_column(side.program, "tags"))
     )
 }
 

@@ -345,34 +345,61 @@ fn a_diff_reads_the_database_and_writes_nothing() {
     assert!(!dir.path().join("shop.duckdb.wal").exists());
 }
 
-/// Two rule sets checked as `seg diff` checks them, with one engine.
-fn diff_of(old: &str, new: &str) -> seg::engine::Diff {
+/// Two rule sets checked as `seg diff` checks them, with one engine, and
+/// the folder of their data (kept while they are used).
+struct Checked {
+    _dir: tempfile::TempDir,
+    engine: seg::engine::Engine,
+    old: seg::semantic::Program,
+    new: seg::semantic::Program,
+}
+
+fn checked(old: &str, new: &str) -> Checked {
     let dir = tempfile::tempdir().unwrap();
     write_data(dir.path());
     let rules = dir.path().join("rules");
     std::fs::create_dir(&rules).unwrap();
-    let read = |name: &str, text: &str| -> PathBuf {
-        let path = rules.join(name);
-        std::fs::write(&path, text).unwrap();
-        path
-    };
-    let (old, new) = (read("old.seg", old), read("new.seg", new));
     let engine = seg::engine::Engine::in_memory().unwrap();
-    let check = |path: &Path| {
-        let files = seg::source::read_rule_set(path).unwrap();
+    let check = |name: &str, text: &str| {
+        let path: PathBuf = rules.join(name);
+        std::fs::write(&path, text).unwrap();
+        let files = seg::source::read_rule_set(&path).unwrap();
         let checked = seg::check(&files, &engine, &settings(seg::semantic::Mode::Run));
         program_of(&files, checked)
     };
-    let (old, new) = (check(&old), check(&new));
-    seg::engine::diff(&engine, &old, &new).unwrap()
+    let (old, new) = (check("old.seg", old), check("new.seg", new));
+    Checked {
+        _dir: dir,
+        engine,
+        old,
+        new,
+    }
+}
+
+fn diff_of(old: &str, new: &str) -> seg::engine::Diff {
+    let c = checked(old, new);
+    seg::engine::diff(&c.engine, &c.old, &c.new).unwrap()
 }
 
 #[test]
 fn what_both_rule_sets_compute_alike_is_computed_once() {
     // A changed param of a label: the aggregation of the orders and the
     // customers joined to it are shared; the labels are not.
-    let diff = diff_of(OLD, &OLD.replace("gold_spend = 100", "gold_spend = 200"));
+    let higher = OLD.replace("gold_spend = 100", "gold_spend = 200");
+    let diff = diff_of(OLD, &higher);
     assert_eq!(diff.shared, ["seg_facts_orders", "seg_base"]);
+    // Read from the shared tables, the moves are still the ones by hand:
+    // Gold from 200 keeps 1 (300) and loses 2 (150) and 5 (120) to Silver.
+    let cells = serde_json::to_value(diff.changes.cells()).unwrap();
+    assert_eq!(
+        cells,
+        json!([
+            cell("tier", Some("Gold"), Some("Gold"), &["1"]),
+            cell("tier", Some("Gold"), Some("Silver"), &["2", "5"]),
+            cell("tier", Some("Silver"), Some("Silver"), &["3"]),
+            cell("tier", Some("Bronze"), Some("Bronze"), &["4"]),
+        ])
+    );
     // A changed tag reads another aggregate: nothing of the orders is shared.
     let diff = diff_of(OLD, NEW);
     assert!(diff.shared.is_empty(), "{:?}", diff.shared);
@@ -381,4 +408,20 @@ fn what_both_rule_sets_compute_alike_is_computed_once() {
     assert!(diff.shared.contains(&"seg_base".to_string()));
     assert!(diff.changes.tags.is_empty());
     assert!(diff.changes.transitions.iter().all(|t| t.from == t.to));
+}
+
+/// The statements of a diff whose rule sets share their first two steps:
+/// those computed once into tables, then each side reading them.
+#[test]
+fn the_shared_steps_in_sql() {
+    let c = checked(OLD, &OLD.replace("gold_spend = 100", "gold_spend = 200"));
+    let computation = seg::sql::diff::compute_both(&seg::sql::DuckDb, &c.old, &c.new);
+    let script: Vec<String> = computation
+        .statements
+        .iter()
+        .map(|s| format!("-- {}\n{};\n", s.title, s.sql))
+        .collect();
+    stable! {
+        insta::assert_snapshot!(script.join("\n"));
+    }
 }

@@ -2,6 +2,7 @@
 //! every stage, on real DuckDB and real files.
 
 mod by_hand;
+mod ci;
 mod cli;
 mod diagnostics;
 mod diff;
