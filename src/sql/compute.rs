@@ -232,7 +232,11 @@ fn facts_cte(source: &Source) -> String {
 /// In a fact source's aggregation: how many of its rows a customer has.
 const ROWS: &str = "seg$rows";
 
-pub fn result_query(p: &Program, layout: &Layout) -> Query {
+/// The computation's first part: every customer with the aggregates of
+/// their facts, one row each (the table [`super::BASE`]). It depends on
+/// the sources, the as-of date and the aggregates' definitions only, so
+/// rules that change a later definition can reuse it.
+pub fn base_query(p: &Program, layout: &Layout) -> Query {
     let mut ctes = Vec::new();
     let mut joins = Vec::new();
     let mut base_items = customer_items(p, layout);
@@ -243,13 +247,33 @@ pub fn result_query(p: &Program, layout: &Layout) -> Query {
             base_items.extend(facts.joined);
         }
     }
-    ctes.push(base_cte(p, base_items, joins));
+    let base = base_select(p, base_items, joins);
+    Query {
+        ctes,
+        body: Body::Select(base),
+        order_by: Vec::new(),
+    }
+}
+
+/// The computation's second part, over [`super::BASE`]: the definitions
+/// in steps, each customer's since-dates (from the open rows of the label
+/// history), and the wide table's columns, in key order.
+pub fn derived_query(p: &Program, layout: &Layout) -> Query {
+    let mut ctes = Vec::new();
     let last = definition_steps(p, layout, &mut ctes);
+    let (items, joins) = match super::history::open_labels(p, &last) {
+        Some((cte, join)) => {
+            ctes.push(cte);
+            (result_items(p, layout, true), vec![join])
+        }
+        None => (result_items(p, layout, false), Vec::new()),
+    };
     Query {
         ctes,
         body: Body::Select(Select {
-            items: result_items(p, layout),
+            items,
             from: Some((Relation::Named(last), None)),
+            joins,
             ..Select::default()
         }),
         order_by: vec![(col(&p.customers.key), false)],
@@ -259,10 +283,13 @@ pub fn result_query(p: &Program, layout: &Layout) -> Query {
 /// The columns of the computed table: the wide table's, in its order (the
 /// key, the published definitions, the tag list), then the ones only the
 /// summaries read ([`summary_columns`]). Nothing else is kept.
-fn result_items(p: &Program, layout: &Layout) -> Vec<Item> {
+fn result_items(p: &Program, layout: &Layout, since: bool) -> Vec<Item> {
     let mut items = vec![Item::new(col(&p.customers.key))];
     for n in published_nodes(p) {
         items.push(Item::named(col(&layout.nodes[n]), &p.nodes[n].name));
+    }
+    if since {
+        items.extend(super::history::since_items(p, layout));
     }
     items.push(Item::named(tag_list(p, layout), &own_column(p, "tags")));
     for (column, name) in summary_columns(p, layout) {
@@ -499,8 +526,8 @@ fn aggregate_expr(p: &Program, aggregate: &Aggregate, source: &Source) -> Expr {
     }
 }
 
-/// Every customer, with the aggregates of their facts.
-fn base_cte(p: &Program, items: Vec<Item>, joins: Vec<Join>) -> Cte {
+/// What the base table holds, for the statement's title.
+pub fn base_comments(p: &Program) -> Vec<String> {
     let mut comments = vec![format!(
         "Every customer of `{}` (LEFT JOIN: customers without facts stay).",
         p.customers.name
@@ -511,20 +538,20 @@ fn base_cte(p: &Program, items: Vec<Item>, joins: Vec<Join>) -> Cte {
             p.as_of
         ));
     }
-    Cte {
-        name: "seg_base".to_string(),
-        comments,
-        body: Body::Select(Select {
-            items,
-            from: Some((
-                source_relation(&p.customers),
-                Some(p.customers.name.clone()),
-            )),
-            joins,
-            filter: created_before_as_of(p),
-            ..Select::default()
-        }),
-        materialized: false,
+    comments
+}
+
+/// Every customer, with the aggregates of their facts.
+fn base_select(p: &Program, items: Vec<Item>, joins: Vec<Join>) -> Select {
+    Select {
+        items,
+        from: Some((
+            source_relation(&p.customers),
+            Some(p.customers.name.clone()),
+        )),
+        joins,
+        filter: created_before_as_of(p),
+        ..Select::default()
     }
 }
 
@@ -632,10 +659,10 @@ fn definition_steps(p: &Program, layout: &Layout, ctes: &mut Vec<Cte>) -> String
     step_ctes(steps, ctes)
 }
 
-/// The steps as CTEs, each over the one before (the first over
-/// `seg_base`). Returns the name of the last.
+/// The steps as CTEs, each over the one before (the first over the base
+/// table). Returns the name of the last.
 fn step_ctes(steps: Vec<Step>, ctes: &mut Vec<Cte>) -> String {
-    let mut previous = "seg_base".to_string();
+    let mut previous = super::BASE.to_string();
     for (n, step) in steps.into_iter().enumerate() {
         if step.items.is_empty() && step.dataset_values.is_empty() {
             continue;

@@ -9,7 +9,7 @@ use crate::support::{check_fixture, check_text, program_of, settings};
 fn compute_sql(rules: &str) -> String {
     let (files, checked) = check_text(rules);
     let plan = seg::compile(&program_of(&files, checked));
-    plan.compute[0].sql.clone()
+    plan.compute_sql()
 }
 
 #[test]
