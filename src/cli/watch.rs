@@ -281,7 +281,11 @@ impl Watch {
         if self.target.stop.requested() && !matches!(once, Once::Ran { .. }) {
             // Whatever the stop cut short (a check, a run) is not news.
             self.say(
-                &format!("{}: stopped before it finished; {}", trigger.words(), self.kept()),
+                &format!(
+                    "{}: stopped before it finished; {}",
+                    trigger.words(),
+                    self.kept()
+                ),
                 json!({"event": "interrupted", "trigger": trigger.name()}),
             );
             return;

@@ -126,12 +126,7 @@ fn fingerprint(program: &Program, plan: &Plan) -> Option<String> {
             hash.update(stat(&file).as_bytes());
         }
     }
-    Some(
-        hash.finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect(),
-    )
+    Some(hash.finalize().iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// Every file below `dir`, or `None` past [`MAX_FILES`].

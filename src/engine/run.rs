@@ -173,6 +173,13 @@ pub fn run(
     // Before the computation, which reads the history by its key.
     super::history::check_key(engine, program)?;
 
+    // A kept base is read before the transaction: attaching its file
+    // inside it would abort the transaction if it failed.
+    let kept = options
+        .base_cache
+        .as_ref()
+        .and_then(|c| c.entry(program, plan));
+    let reused = kept.as_ref().is_some_and(|e| e.kept && e.load(engine));
     // Asked before the transaction: a setting refused inside it (the
     // configuration is locked once sealed) would abort it.
     let tracking = engine
@@ -195,8 +202,6 @@ pub fn run(
     for statement in &plan.prepare {
         step(statement)?;
     }
-    let kept = options.base_cache.as_ref().and_then(|c| c.entry(program, plan));
-    let reused = kept.as_ref().is_some_and(|e| e.kept && e.load(engine));
     if !reused {
         step(&plan.base)?;
     }

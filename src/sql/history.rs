@@ -11,8 +11,8 @@
 //! The SQL here is written as templates: `{name}` stands for an
 //! identifier, quoted when filled in; nothing else is ever substituted.
 
-use super::dialect::Dialect;
 use super::compute::{Layout, own_column};
+use super::dialect::Dialect;
 use super::tree::{Body, Call, Cte, Expr, Item, Join, Op, Relation, Select, binary, col, qcol};
 use super::{LABEL_HISTORY, RESULT, RUNS_TABLE, Statement, TAG_HISTORY, TAGS_TABLE};
 use crate::semantic::ir::{NodeKind, Program};

@@ -93,12 +93,7 @@ pub fn compile(program: &Program, dialect: &dyn Dialect) -> Plan {
     let layout = compute::layout(program);
     let base = Statement::new(
         &compute::base_comments(program).join(" "),
-        outputs::create_table_as(
-            dialect,
-            BASE,
-            true,
-            &compute::base_query(program, &layout),
-        ),
+        outputs::create_table_as(dialect, BASE, true, &compute::base_query(program, &layout)),
     );
     let derived = Statement::new(
         "Compute every customer's metrics, scores, labels, since-dates and tags",
@@ -156,9 +151,7 @@ impl Plan {
     /// The statements that compute a run's values, in order: `prepare`,
     /// `base`, `derived`.
     pub fn computation(&self) -> impl Iterator<Item = &Statement> {
-        self.prepare
-            .iter()
-            .chain([&self.base, &self.derived])
+        self.prepare.iter().chain([&self.base, &self.derived])
     }
 
     /// The whole plan as one readable script, for `seg compile`.

@@ -694,7 +694,14 @@ fn sigterm_interrupts_a_run_in_progress() {
     let started = Instant::now();
     let run = Command::new(get_cargo_bin("seg"))
         .current_dir(dir.path())
-        .args(["run", "rules", "--db", "seg.duckdb", "--as-of", "2026-01-01"])
+        .args([
+            "run",
+            "rules",
+            "--db",
+            "seg.duckdb",
+            "--as-of",
+            "2026-01-01",
+        ])
         .args(&sources)
         .output()
         .unwrap();
@@ -738,8 +745,46 @@ fn sigterm_interrupts_a_run_in_progress() {
         &db,
         "SELECT count(*) FROM seg_label_history WHERE from_run > (SELECT max(run_id) FROM seg_runs)",
     );
-    assert_eq!(unlogged.lines().nth(1), Some("0"), "history of no logged run");
+    assert_eq!(
+        unlogged.lines().nth(1),
+        Some("0"),
+        "history of no logged run"
+    );
     // The lock is released: the database opens for writing.
     let conn = duckdb::Connection::open(&db).expect("the lock is released");
     drop(conn);
+}
+
+#[test]
+fn a_save_of_later_definitions_reuses_the_base_and_new_data_does_not() {
+    let dir = shop();
+    let mut watch = Watch::start(dir.path(), &[]);
+    let (first, _) = watch.next_run();
+    assert_eq!(first["summary"].get("base_reused"), None);
+    // Only the label's threshold changes: the aggregates are those of the
+    // run before, and the labels follow the new threshold.
+    save_by_rename(&dir.path().join("rules/tier.seg"), &tier(25));
+    let (second, _) = watch.next_run();
+    assert_eq!(second["summary"]["base_reused"], true);
+    assert_eq!(tiers(&second), counts(3, 3));
+    assert_eq!(published(dir.path()), "1=A 2=A 3=A 4=B 5=B 6=B");
+    // New data: customer 4 buys for 20 more (30 in all, A from 25 on). The
+    // base is computed again.
+    std::fs::write(
+        dir.path().join("data/orders_2.csv"),
+        "order_id,customer_id,amount\n6,4,20\n",
+    )
+    .unwrap();
+    let (third, _) = watch.next_run();
+    assert_eq!(third["summary"].get("base_reused"), None);
+    assert_eq!(tiers(&third), counts(4, 2));
+    assert_eq!(published(dir.path()), "1=A 2=A 3=A 4=A 5=B 6=B");
+    // And a change to an aggregate's definition too.
+    let rules = tier(25).replace("sum(orders.amount)", "max(orders.amount)");
+    save_by_rename(&dir.path().join("rules/tier.seg"), &rules);
+    let (fourth, _) = watch.next_run();
+    assert_eq!(fourth["summary"].get("base_reused"), None);
+    // Largest orders: 1 → 70, 2 → 30, 3 → 200, 4 → 20.
+    assert_eq!(published(dir.path()), "1=A 2=A 3=A 4=B 5=B 6=B");
+    assert!(watch.terminate().success());
 }
