@@ -575,6 +575,9 @@ fn created_before_as_of(p: &Program) -> Option<Expr> {
 #[derive(Default)]
 struct Step {
     items: Vec<Item>,
+    /// Scores: window functions, computed over the key and their inputs
+    /// only and joined back by key, so that the rows they sort are narrow.
+    scores: Vec<Item>,
     /// Dataset-level values, computed over the previous step's rows as one
     /// row that this step joins to each.
     dataset_values: Vec<Item>,
@@ -634,7 +637,7 @@ fn definition_steps(p: &Program, layout: &Layout, ctes: &mut Vec<Cte>) -> String
                     "lower is better"
                 };
                 let s = step(&mut steps, place[i]);
-                s.items
+                s.scores
                     .push(Item::named(score_bucket(score, input_column, subset), name));
                 s.what.push(format!(
                     "score {} ({} buckets, {direction})",
@@ -656,18 +659,23 @@ fn definition_steps(p: &Program, layout: &Layout, ctes: &mut Vec<Cte>) -> String
             }
         }
     }
-    step_ctes(steps, ctes)
+    step_ctes(steps, &p.customers.key, ctes)
 }
 
 /// The steps as CTEs, each over the one before (the first over the base
 /// table). Returns the name of the last.
-fn step_ctes(steps: Vec<Step>, ctes: &mut Vec<Cte>) -> String {
+fn step_ctes(steps: Vec<Step>, key: &str, ctes: &mut Vec<Cte>) -> String {
     let mut previous = super::BASE.to_string();
     for (n, step) in steps.into_iter().enumerate() {
-        if step.items.is_empty() && step.dataset_values.is_empty() {
+        if step.items.is_empty() && step.dataset_values.is_empty() && step.scores.is_empty() {
             continue;
         }
         let mut joins = Vec::new();
+        if !step.scores.is_empty() {
+            let (scores, join) = scores_cte(n + 1, &previous, key, step.scores, ctes);
+            ctes.push(scores);
+            joins.push(join);
+        }
         if !step.dataset_values.is_empty() {
             let name = format!("seg_dataset_{}", n + 1);
             let values = dataset_cte(
@@ -709,6 +717,43 @@ fn step_ctes(steps: Vec<Step>, ctes: &mut Vec<Cte>) -> String {
         previous = name;
     }
     previous
+}
+
+/// A step's scores over the rows of `over` (read twice, so computed once
+/// and kept): a window function sorts every row it sees with every column
+/// it carries, so they see the key and what the scores read only; the
+/// step joins them back by key (one row each).
+fn scores_cte(
+    step: usize,
+    over: &str,
+    key: &str,
+    scores: Vec<Item>,
+    ctes: &mut [Cte],
+) -> (Cte, Join) {
+    if let Some(read) = ctes.iter_mut().find(|c| c.name == over) {
+        read.materialized = true;
+    }
+    let name = format!("seg_scores_{step}");
+    let scored_key = format!("seg$scored:{step}");
+    let mut items = vec![Item::named(col(key), &scored_key)];
+    items.extend(scores);
+    let cte = Cte {
+        name: name.clone(),
+        comments: vec!["The scores of the next step, over the key and their inputs".into()],
+        body: Body::Select(Select {
+            items,
+            from: Some((Relation::Named(over.to_string()), None)),
+            ..Select::default()
+        }),
+        materialized: false,
+    };
+    let join = Join {
+        left: true,
+        relation: Relation::Named(name.clone()),
+        alias: name.clone(),
+        on: Some(binary(qcol(&name, &scored_key), Op::Eq, qcol(over, key))),
+    };
+    (cte, join)
 }
 
 /// Dataset-level values as one row over the rows of the CTE `over`, which

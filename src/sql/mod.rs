@@ -104,10 +104,10 @@ pub fn compile(program: &Program, dialect: &dyn Dialect) -> Plan {
             &compute::derived_query(program, &layout),
         ),
     );
-    let mut prepare: Vec<Statement> = outputs::runs_table(dialect)
-        .into_iter()
-        .map(|sql| Statement::new("The run log (created once)", sql))
-        .collect();
+    let mut prepare = vec![Statement::new(
+        "The run log (created once, or brought up to date)",
+        outputs::runs_table(dialect).join(";\n"),
+    )];
     prepare.extend(history::create_tables(dialect, program));
     let mut publish = history::label_statements(dialect, program);
     publish.push(Statement::new(
@@ -145,7 +145,7 @@ impl Plan {
     /// The computation's SQL, base then derived, as one text (for tests
     /// and readers).
     pub fn compute_sql(&self) -> String {
-        format!("{};\n\n{}", self.base.sql, self.derived.sql)
+        format!("{};\n\n{}", self.base.sql.trim_end(), self.derived.sql)
     }
 
     /// The statements that compute a run's values, in order: `prepare`,
