@@ -1,15 +1,19 @@
-//! The query that computes every customer's values, as a chain of CTEs:
+//! The two queries that compute every customer's values.
 //!
+//! The base ([`base_query`], the table `seg$base`):
 //! 1. one aggregation per fact source (every aggregate over it in one
 //!    `GROUP BY`, each with its own `FILTER`);
-//! 2. the customer source LEFT JOINed to those, so no customer is lost;
-//! 3. steps: scores (window functions) and dataset-level values (one-row
-//!    aggregates, cross-joined) in the first step after what they use, all
-//!    in one step when they can be; every other definition as late as what
-//!    uses it allows, so that the rows the window functions sort stay
-//!    narrow;
-//! 4. the result: the wide table's columns in order, then what the
-//!    summaries read, in key order.
+//! 2. the customer source LEFT JOINed to those, so no customer is lost.
+//!
+//! The derived table ([`derived_query`]), a chain of CTEs over the base:
+//! 3. steps: scores (window functions, over the key and their inputs only,
+//!    joined back by key) and dataset-level values (one-row aggregates,
+//!    cross-joined) in the first step after what they use, all in one step
+//!    when they can be; every other definition as late as what uses it
+//!    allows;
+//! 4. the result: the wide table's columns in order (with the since-dates
+//!    from the open label history), then what the summaries read, in key
+//!    order.
 
 use std::collections::HashMap;
 
@@ -32,7 +36,7 @@ pub struct Layout {
     pub aggregates: Vec<String>,
     /// For each score node, the column holding its input in the steps.
     pub score_inputs: HashMap<usize, String>,
-    /// For each score node, the column of `seg_result` holding its input:
+    /// For each score node, the column of `seg$result` holding its input:
     /// a published column, or one kept for the score edges.
     pub result_score_inputs: HashMap<usize, String>,
     /// Customer column → its name in the computed steps.
@@ -223,7 +227,7 @@ fn customer_columns_of(columns: &HashMap<String, String>, c: &str) -> String {
     columns.get(c).cloned().unwrap_or_else(|| c.to_string())
 }
 
-/// The CTE name of a fact source's aggregation (distinct from `seg_base`
+/// The CTE name of a fact source's aggregation (distinct from `seg$base`
 /// and `seg_step_N` whatever the source is called).
 fn facts_cte(source: &Source) -> String {
     format!("seg_facts_{}", source.name)
@@ -339,7 +343,7 @@ fn customer_items(p: &Program, layout: &Layout) -> Vec<Item> {
 struct FactAggregation {
     cte: Cte,
     join: Join,
-    /// The columns it adds to `seg_base`.
+    /// The columns it adds to `seg$base`.
     joined: Vec<Item>,
 }
 
