@@ -15,8 +15,9 @@ n="${1:-100000}"
 work="${BENCH_DIR:-/var/tmp/seg-bench}/replay"
 mkdir -p "$work"
 
-cargo build --quiet
-seg="${CARGO_TARGET_DIR:-/var/tmp/seg-target}/debug/seg"
+# SEG=/path/to/seg measures another build (e.g. the one before a change).
+if [ -z "${SEG:-}" ]; then cargo build --quiet; fi
+seg="${SEG:-${CARGO_TARGET_DIR:-/var/tmp/seg-target}/debug/seg}"
 
 data="$work/demo-$n"
 if [ ! -f "$data/data/customers.parquet" ]; then

@@ -19,8 +19,9 @@ saves=10
 work="${BENCH_DIR:-/var/tmp/seg-bench}/watch"
 mkdir -p "$work"
 
-cargo build --quiet
-seg="${CARGO_TARGET_DIR:-/var/tmp/seg-target}/debug/seg"
+# SEG=/path/to/seg measures another build (e.g. the one before a change).
+if [ -z "${SEG:-}" ]; then cargo build --quiet; fi
+seg="${SEG:-${CARGO_TARGET_DIR:-/var/tmp/seg-target}/debug/seg}"
 
 if [ ! -f "$work/demo-$n/data/customers.parquet" ]; then
   echo "== generating $n demo customers (once)"

@@ -6,7 +6,7 @@ use std::time::Duration;
 use seg::Checked;
 use seg::diagnostic::Diagnostic;
 use seg::engine::{
-    self, Engine, EngineError, RunOptions, RunSummary, SegmentationCounts, TagCount,
+    self, Engine, EngineError, RunOptions, RunSummary, SegmentationCounts, Stop, TagCount,
 };
 use seg::semantic::Mode;
 use seg::semantic::ir::Location;
@@ -38,6 +38,8 @@ pub struct Target {
     pub db: PathBuf,
     pub options: RunOptions,
     pub wait: Duration,
+    /// Stops a run from another thread (`seg watch`'s signal handler).
+    pub stop: Stop,
 }
 
 impl Target {
@@ -53,6 +55,7 @@ impl Target {
         let options = RunOptions {
             out: args.out.clone(),
             csv: args.out_format == OutFormat::Csv,
+            base_cache: None,
         };
         if let Some(out) = &options.out
             && let Err(e) = engine::check_out_dir(out, options.csv)
@@ -63,6 +66,7 @@ impl Target {
             db,
             options,
             wait: Duration::from_secs(args.wait),
+            stop: Stop::default(),
         })
     }
 }
@@ -73,6 +77,7 @@ pub fn execute(rules: &RuleArgs, db: &Path, options: &RunOptions, format: Format
         db: db.to_path_buf(),
         options: options.clone(),
         wait: Duration::from_secs(super::args::DEFAULT_WAIT),
+        stop: Stop::default(),
     };
     report(&once(rules, &target, true), db, format, false)
 }
@@ -103,12 +108,16 @@ pub enum Once {
 /// two calls other processes can read it. A run that does not publish
 /// leaves no new database file behind (an existing one keeps its tables).
 pub fn once(rules: &RuleArgs, target: &Target, progress: bool) -> Once {
+    if target.stop.requested() {
+        return Once::Failed(EngineError::Interrupted);
+    }
     let existed = target.db.exists();
-    let engine = match Engine::open_waiting(&target.db, target.wait) {
+    let mut engine = match Engine::open_waiting(&target.db, target.wait) {
         Ok(e) => e,
         // Nothing was made: the file is another process's, or no database.
         Err(e) => return Once::Failed(e),
     };
+    engine.stop_with(&target.stop);
     // Only a database this run made and left empty is removed again: while
     // it waited, another process may have made the file and published.
     let fresh = !existed && engine.is_empty();
@@ -168,6 +177,9 @@ fn prepare(engine: Engine, rules: &RuleArgs, target: &Target) -> Result<Engine, 
     if let Some(out) = &target.options.out {
         engine.allow_writes_to(out);
     }
+    if let Some(cache) = &target.options.base_cache {
+        engine.allow_writes_to(cache.dir());
+    }
     Ok(engine)
 }
 
@@ -214,65 +226,11 @@ pub(super) fn discard(db: &Path) {
     let _ = std::fs::remove_file(format!("{}.wal", db.display()));
 }
 
-/// The largest movements since the previous run, on one line:
-/// `changes since run 3: tier 312 A→B, 41 C→A; tags +20 big, -3 online`.
-/// Nothing on a first run, when everyone is new.
-fn changes_line(changes: &seg::engine::Changes) -> Option<String> {
-    const SHOWN: usize = 3;
-    let from = changes.from_run?;
-    let mut parts: Vec<String> = Vec::new();
-    let mut segmentations: Vec<&str> = Vec::new();
-    for t in &changes.transitions {
-        if !segmentations.contains(&t.segmentation.as_str()) {
-            segmentations.push(&t.segmentation);
-        }
-    }
-    let moves = changes.moves();
-    for s in segmentations {
-        let top: Vec<String> = moves
-            .iter()
-            .filter(|t| t.segmentation == s)
-            .take(SHOWN)
-            .map(|t| {
-                let name = |l: &Option<String>| l.clone().unwrap_or_else(|| "(none)".into());
-                format!(
-                    "{} {}→{}",
-                    thousands(t.customers),
-                    name(&t.from),
-                    name(&t.to)
-                )
-            })
-            .collect();
-        if !top.is_empty() {
-            parts.push(format!("{s} {}", top.join(", ")));
-        }
-    }
-    let mut tags: Vec<&seg::engine::TagChange> = changes.tags.iter().collect();
-    tags.sort_by_key(|t| std::cmp::Reverse(t.gained + t.lost));
-    let tags: Vec<String> = tags
-        .iter()
-        .take(SHOWN)
-        .flat_map(|t| {
-            let gained = (t.gained > 0).then(|| format!("+{} {}", thousands(t.gained), t.tag));
-            let lost = (t.lost > 0).then(|| format!("-{} {}", thousands(t.lost), t.tag));
-            gained.into_iter().chain(lost)
-        })
-        .collect();
-    if !tags.is_empty() {
-        parts.push(format!("tags {}", tags.join(", ")));
-    }
-    Some(if parts.is_empty() {
-        format!("\nno changes since run {from}\n")
-    } else {
-        format!("\nchanges since run {from}: {}\n", parts.join("; "))
-    })
-}
-
 /// The summary as a business user reads it.
 pub fn human(s: &RunSummary, db: &Path) -> String {
     let mut out = headline(s);
     out.push_str(&shares(&s.segmentations, &s.tags));
-    if let Some(moves) = s.changes.as_ref().and_then(changes_line) {
+    if let Some(moves) = s.changes.as_ref().and_then(super::watch::changes_line) {
         out.push_str(&moves);
     }
     let unmatched: Vec<String> = s

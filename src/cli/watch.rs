@@ -6,6 +6,8 @@ mod decide;
 mod report;
 mod schedule;
 
+pub use report::changes_line;
+
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
@@ -13,6 +15,7 @@ use std::time::{Duration, Instant};
 use notify_debouncer_full::notify::{EventKind, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 use seg::diagnostic::render;
+use seg::engine::{BaseCache, Stop};
 use seg::source::SourceMap;
 use serde_json::json;
 
@@ -71,15 +74,22 @@ pub fn run(args: WatchArgs) -> u8 {
     if let Err(status) = replay::dates(&args.run) {
         return status;
     }
-    let target = match Target::of(&args.run, "seg watch") {
+    let mut target = match Target::of(&args.run, "seg watch") {
         Ok(t) => t,
         Err(status) => return status,
     };
+    // The base table of the last run is kept here for the next (see
+    // `engine/base_cache.rs`); a folder that cannot be made only costs time.
+    let kept = std::env::temp_dir().join(format!("seg-watch-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&kept);
+    if std::fs::create_dir_all(&kept).is_ok() {
+        target.options.base_cache = Some(BaseCache::new(&kept));
+    }
     let Ok(cwd) = std::env::current_dir() else {
         return output::usage("cannot tell the current folder", None);
     };
     let (tx, rx) = mpsc::channel();
-    if let Err(e) = forward_signals(tx.clone()) {
+    if let Err(e) = forward_signals(tx.clone(), target.stop.clone()) {
         return output::usage(format!("cannot handle Ctrl-C and SIGTERM: {e}"), None);
     }
     let debouncer = match new_debouncer(DEBOUNCE, None, move |r| {
@@ -113,16 +123,19 @@ pub fn run(args: WatchArgs) -> u8 {
     watch.turn(Trigger::Start, None);
     watch.serve(&rx);
     watch.say("stopped", json!({"event": "stopped"}));
+    let _ = std::fs::remove_dir_all(&kept);
     CLEAN
 }
 
-/// Ctrl-C and SIGTERM become a [`Wake::Stop`]: a run in progress
-/// finishes (its transaction commits whole), then the watch ends.
-fn forward_signals(tx: mpsc::Sender<Wake>) -> std::io::Result<()> {
+/// Ctrl-C and SIGTERM become a [`Wake::Stop`], and stop a run in
+/// progress: its query is interrupted and its transaction rolls back, so
+/// the tables of the run before stay whole; then the watch ends.
+fn forward_signals(tx: mpsc::Sender<Wake>, stop: Stop) -> std::io::Result<()> {
     use signal_hook::consts::{SIGINT, SIGTERM};
     let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM])?;
     std::thread::spawn(move || {
         for _ in signals.forever() {
+            stop.request();
             let _ = tx.send(Wake::Stop);
         }
     });
@@ -265,6 +278,18 @@ impl Watch {
     fn turn(&mut self, trigger: Trigger, first_event: Option<Instant>) {
         let once = run::once(&self.args.run.rules, &self.target, false);
         let since_save = first_event.map(|t| t.elapsed());
+        if self.target.stop.requested() && !matches!(once, Once::Ran { .. }) {
+            // Whatever the stop cut short (a check, a run) is not news.
+            self.say(
+                &format!(
+                    "{}: stopped before it finished; {}",
+                    trigger.words(),
+                    self.kept()
+                ),
+                json!({"event": "interrupted", "trigger": trigger.name()}),
+            );
+            return;
+        }
         match once {
             Once::Ran {
                 summary,

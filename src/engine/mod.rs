@@ -2,6 +2,7 @@
 //! checker, runs a [`Plan`](crate::sql::Plan) and writes its outputs. The
 //! only module that talks to DuckDB.
 
+mod base_cache;
 mod changes;
 mod demo;
 pub mod diff;
@@ -12,6 +13,7 @@ mod run;
 mod sandbox;
 mod snapshot;
 
+pub use base_cache::BaseCache;
 pub use changes::{Cell, Changes, TAG_PREFIX, TagChange, Transition};
 pub use demo::{DemoData, generate_demo};
 pub use diff::{Diff, diff};
@@ -96,6 +98,15 @@ pub enum EngineError {
     #[diagnostic(code(seg::sandbox))]
     Sandbox { message: String },
 
+    /// Ctrl-C or SIGTERM stopped the run ([`Stop`]); its transaction
+    /// rolled back.
+    #[error("the run was stopped before it finished: nothing of it was published")]
+    #[diagnostic(
+        code(seg::interrupted),
+        help("the tables of the previous run stay as they were")
+    )]
+    Interrupted,
+
     /// The membership history cannot answer: no such run, too few runs.
     #[error("{message}")]
     #[diagnostic(code(seg::history))]
@@ -118,6 +129,37 @@ pub struct Engine {
     sandbox: sandbox::Sandbox,
     /// Whether the connection is locked down yet.
     sealed: Mutex<bool>,
+    /// Set by another thread to stop what this engine runs.
+    stop: Option<Stop>,
+}
+
+/// Stops a run from another thread (a signal handler's): the query running
+/// now is interrupted and every later one refused, so the run's
+/// transaction rolls back and the previous tables stay whole.
+#[derive(Clone, Default)]
+pub struct Stop(std::sync::Arc<StopState>);
+
+#[derive(Default)]
+struct StopState {
+    requested: std::sync::atomic::AtomicBool,
+    /// The connection of the engine running now, if any.
+    running: Mutex<Option<std::sync::Arc<duckdb::InterruptHandle>>>,
+}
+
+impl Stop {
+    /// Stops the engine this is attached to, now and for good.
+    pub fn request(&self) {
+        self.0
+            .requested
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        if let Some(handle) = &*self.0.running.lock().unwrap_or_else(|e| e.into_inner()) {
+            handle.interrupt();
+        }
+    }
+
+    pub fn requested(&self) -> bool {
+        self.0.requested.load(std::sync::atomic::Ordering::SeqCst)
+    }
 }
 
 impl Engine {
@@ -257,7 +299,24 @@ impl Engine {
             db: path.map(Path::to_path_buf),
             sandbox: sandbox::Sandbox::default(),
             sealed: Mutex::new(false),
+            stop: None,
         })
+    }
+
+    /// Lets `stop` interrupt this engine's queries from another thread.
+    pub fn stop_with(&mut self, stop: &Stop) {
+        *stop.0.running.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some(self.conn.interrupt_handle());
+        self.stop = Some(stop.clone());
+    }
+
+    /// Refuses to go on once a stop was requested; between statements,
+    /// where no query is running to interrupt.
+    pub(crate) fn go_on(&self) -> Result<(), EngineError> {
+        match &self.stop {
+            Some(stop) if stop.requested() => Err(EngineError::Interrupted),
+            _ => Ok(()),
+        }
     }
 
     /// Whether the database holds no table or view: a file just created,
@@ -268,9 +327,18 @@ impl Engine {
     }
 
     pub(crate) fn execute(&self, what: &str, sql: &str) -> Result<(), EngineError> {
+        self.go_on()?;
         self.conn
             .execute_batch(sql)
-            .map_err(|e| query_error(what, e))
+            .map_err(|e| self.failed(what, e))
+    }
+
+    /// A failed query, or the stop that interrupted it.
+    pub(crate) fn failed(&self, what: &str, e: duckdb::Error) -> EngineError {
+        match self.go_on() {
+            Err(stopped) => stopped,
+            Ok(()) => query_error(what, e),
+        }
     }
 
     /// Runs a query and returns its rows, every value as text (`None` for NULL).
@@ -296,6 +364,14 @@ impl Engine {
 
     pub(crate) fn connection(&self) -> &Connection {
         &self.conn
+    }
+}
+
+impl Drop for Engine {
+    fn drop(&mut self) {
+        if let Some(stop) = &self.stop {
+            *stop.0.running.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        }
     }
 }
 

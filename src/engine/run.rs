@@ -34,6 +34,9 @@ pub struct RunOptions {
     pub out: Option<PathBuf>,
     /// Write CSV instead of Parquet.
     pub csv: bool,
+    /// Reuse the base table of an earlier run when its fingerprint is the
+    /// same, and keep this run's for the next (`seg watch`).
+    pub base_cache: Option<super::BaseCache>,
 }
 
 /// What a run did: printed after it, and recorded in `seg_runs`.
@@ -61,6 +64,10 @@ pub struct RunSummary {
     pub tables: Vec<String>,
     /// The files written with `--out`.
     pub files: Vec<String>,
+    /// Whether the run read the base table an earlier run kept instead of
+    /// computing it (`seg watch`; see `engine/base_cache.rs`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub base_reused: bool,
     /// What changed since the previous run of this database (`None`: not
     /// worked out yet).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -163,7 +170,16 @@ pub fn run(
 
     observer.stage("Checking customer keys");
     check_keys(engine, program, plan)?;
+    // Before the computation, which reads the history by its key.
+    super::history::check_key(engine, program)?;
 
+    // A kept base is read before the transaction: attaching its file
+    // inside it would abort the transaction if it failed.
+    let kept = options
+        .base_cache
+        .as_ref()
+        .and_then(|c| c.entry(program, plan));
+    let reused = kept.as_ref().is_some_and(|e| e.kept && e.load(engine));
     // Asked before the transaction: a setting refused inside it (the
     // configuration is locked once sealed) would abort it.
     let tracking = engine
@@ -178,17 +194,34 @@ pub fn run(
         .unchecked_transaction()
         .map_err(|e| super::query_error("starting the transaction", e))?;
     observer.stage("Computing");
-    for statement in &plan.compute {
+    let step = |statement: &sql::Statement| {
         with_progress(engine, observer, tracking, || {
             engine.execute(&statement.title, &statement.sql)
-        })?;
+        })
+    };
+    for statement in &plan.prepare {
+        step(statement)?;
     }
+    if !reused {
+        step(&plan.base)?;
+    }
+    step(&plan.derived)?;
 
     observer.stage("Publishing");
     let mut summary = publish(engine, program, plan, started_at, clock)?;
+    // A stop requested while the last statements ran: roll back instead.
+    engine.go_on()?;
     transaction
         .commit()
-        .map_err(|e| super::query_error("committing", e))?;
+        .map_err(|e| engine.failed("committing", e))?;
+    summary.base_reused = reused;
+    if let (Some(entry), Some(cache)) = (&kept, &options.base_cache)
+        && !reused
+    {
+        // Only a time saver for the next run: a base that cannot be kept
+        // is computed again then.
+        let _ = entry.save(engine, cache);
+    }
     if let Some(dir) = &options.out {
         observer.stage("Writing files");
         summary.files = export(engine, dir, options.csv)?;
@@ -208,7 +241,8 @@ fn query<T>(
     sql: &str,
     read: impl FnMut(&duckdb::Row<'_>) -> duckdb::Result<T>,
 ) -> Result<Vec<T>, EngineError> {
-    let error = |e| super::query_error(what, e);
+    engine.go_on()?;
+    let error = |e| engine.failed(what, e);
     let mut statement = engine.connection().prepare(sql).map_err(error)?;
     let rows = statement.query_map([], read).map_err(error)?;
     rows.collect::<duckdb::Result<Vec<T>>>().map_err(error)
@@ -306,10 +340,6 @@ fn publish(
     started_at: jiff::Timestamp,
     clock: Instant,
 ) -> Result<RunSummary, EngineError> {
-    for sql in &plan.runs_table {
-        engine.execute("creating the run log", sql)?;
-    }
-    super::history::check_key(engine, program)?;
     for statement in &plan.publish {
         engine.execute(&statement.title, &statement.sql)?;
     }
@@ -395,6 +425,7 @@ fn summarise(engine: &Engine, program: &Program, plan: &Plan) -> Result<RunSumma
         source_rows,
         tables: Vec::new(),
         files: Vec::new(),
+        base_reused: false,
         changes: None,
     })
 }
@@ -585,7 +616,7 @@ fn record(engine: &Engine, plan: &Plan, s: &RunSummary) -> Result<(), EngineErro
             ],
         )
         .map(|_| ())
-        .map_err(|e| super::query_error("recording the run", e))
+        .map_err(|e| engine.failed("recording the run", e))
 }
 
 fn json<T: Serialize>(value: &T) -> String {

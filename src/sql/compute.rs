@@ -1,15 +1,19 @@
-//! The query that computes every customer's values, as a chain of CTEs:
+//! The two queries that compute every customer's values.
 //!
+//! The base ([`base_query`], the table `seg$base`):
 //! 1. one aggregation per fact source (every aggregate over it in one
 //!    `GROUP BY`, each with its own `FILTER`);
-//! 2. the customer source LEFT JOINed to those, so no customer is lost;
-//! 3. steps: scores (window functions) and dataset-level values (one-row
-//!    aggregates, cross-joined) in the first step after what they use, all
-//!    in one step when they can be; every other definition as late as what
-//!    uses it allows, so that the rows the window functions sort stay
-//!    narrow;
-//! 4. the result: the wide table's columns in order, then what the
-//!    summaries read, in key order.
+//! 2. the customer source LEFT JOINed to those, so no customer is lost.
+//!
+//! The derived table ([`derived_query`]), a chain of CTEs over the base:
+//! 3. steps: scores (window functions, over the key and their inputs only,
+//!    joined back by key) and dataset-level values (one-row aggregates,
+//!    cross-joined) in the first step after what they use, all in one step
+//!    when they can be; every other definition as late as what uses it
+//!    allows;
+//! 4. the result: the wide table's columns in order (with the since-dates
+//!    from the open label history), then what the summaries read, in key
+//!    order.
 
 use std::collections::HashMap;
 
@@ -32,7 +36,7 @@ pub struct Layout {
     pub aggregates: Vec<String>,
     /// For each score node, the column holding its input in the steps.
     pub score_inputs: HashMap<usize, String>,
-    /// For each score node, the column of `seg_result` holding its input:
+    /// For each score node, the column of `seg$result` holding its input:
     /// a published column, or one kept for the score edges.
     pub result_score_inputs: HashMap<usize, String>,
     /// Customer column → its name in the computed steps.
@@ -223,7 +227,7 @@ fn customer_columns_of(columns: &HashMap<String, String>, c: &str) -> String {
     columns.get(c).cloned().unwrap_or_else(|| c.to_string())
 }
 
-/// The CTE name of a fact source's aggregation (distinct from `seg_base`
+/// The CTE name of a fact source's aggregation (distinct from `seg$base`
 /// and `seg_step_N` whatever the source is called).
 fn facts_cte(source: &Source) -> String {
     format!("seg_facts_{}", source.name)
@@ -232,7 +236,11 @@ fn facts_cte(source: &Source) -> String {
 /// In a fact source's aggregation: how many of its rows a customer has.
 const ROWS: &str = "seg$rows";
 
-pub fn result_query(p: &Program, layout: &Layout) -> Query {
+/// The computation's first part: every customer with the aggregates of
+/// their facts, one row each (the table [`super::BASE`]). It depends on
+/// the sources, the as-of date and the aggregates' definitions only, so
+/// rules that change a later definition can reuse it.
+pub fn base_query(p: &Program, layout: &Layout) -> Query {
     let mut ctes = Vec::new();
     let mut joins = Vec::new();
     let mut base_items = customer_items(p, layout);
@@ -243,13 +251,33 @@ pub fn result_query(p: &Program, layout: &Layout) -> Query {
             base_items.extend(facts.joined);
         }
     }
-    ctes.push(base_cte(p, base_items, joins));
+    let base = base_select(p, base_items, joins);
+    Query {
+        ctes,
+        body: Body::Select(base),
+        order_by: Vec::new(),
+    }
+}
+
+/// The computation's second part, over [`super::BASE`]: the definitions
+/// in steps, each customer's since-dates (from the open rows of the label
+/// history), and the wide table's columns, in key order.
+pub fn derived_query(p: &Program, layout: &Layout) -> Query {
+    let mut ctes = Vec::new();
     let last = definition_steps(p, layout, &mut ctes);
+    let (items, joins) = match super::history::open_labels(p, &last) {
+        Some((cte, join)) => {
+            ctes.push(cte);
+            (result_items(p, layout, true), vec![join])
+        }
+        None => (result_items(p, layout, false), Vec::new()),
+    };
     Query {
         ctes,
         body: Body::Select(Select {
-            items: result_items(p, layout),
+            items,
             from: Some((Relation::Named(last), None)),
+            joins,
             ..Select::default()
         }),
         order_by: vec![(col(&p.customers.key), false)],
@@ -259,10 +287,13 @@ pub fn result_query(p: &Program, layout: &Layout) -> Query {
 /// The columns of the computed table: the wide table's, in its order (the
 /// key, the published definitions, the tag list), then the ones only the
 /// summaries read ([`summary_columns`]). Nothing else is kept.
-fn result_items(p: &Program, layout: &Layout) -> Vec<Item> {
+fn result_items(p: &Program, layout: &Layout, since: bool) -> Vec<Item> {
     let mut items = vec![Item::new(col(&p.customers.key))];
     for n in published_nodes(p) {
         items.push(Item::named(col(&layout.nodes[n]), &p.nodes[n].name));
+    }
+    if since {
+        items.extend(super::history::since_items(p, layout));
     }
     items.push(Item::named(tag_list(p, layout), &own_column(p, "tags")));
     for (column, name) in summary_columns(p, layout) {
@@ -312,7 +343,7 @@ fn customer_items(p: &Program, layout: &Layout) -> Vec<Item> {
 struct FactAggregation {
     cte: Cte,
     join: Join,
-    /// The columns it adds to `seg_base`.
+    /// The columns it adds to `seg$base`.
     joined: Vec<Item>,
 }
 
@@ -499,8 +530,8 @@ fn aggregate_expr(p: &Program, aggregate: &Aggregate, source: &Source) -> Expr {
     }
 }
 
-/// Every customer, with the aggregates of their facts.
-fn base_cte(p: &Program, items: Vec<Item>, joins: Vec<Join>) -> Cte {
+/// What the base table holds, for the statement's title.
+pub fn base_comments(p: &Program) -> Vec<String> {
     let mut comments = vec![format!(
         "Every customer of `{}` (LEFT JOIN: customers without facts stay).",
         p.customers.name
@@ -511,20 +542,20 @@ fn base_cte(p: &Program, items: Vec<Item>, joins: Vec<Join>) -> Cte {
             p.as_of
         ));
     }
-    Cte {
-        name: "seg_base".to_string(),
-        comments,
-        body: Body::Select(Select {
-            items,
-            from: Some((
-                source_relation(&p.customers),
-                Some(p.customers.name.clone()),
-            )),
-            joins,
-            filter: created_before_as_of(p),
-            ..Select::default()
-        }),
-        materialized: false,
+    comments
+}
+
+/// Every customer, with the aggregates of their facts.
+fn base_select(p: &Program, items: Vec<Item>, joins: Vec<Join>) -> Select {
+    Select {
+        items,
+        from: Some((
+            source_relation(&p.customers),
+            Some(p.customers.name.clone()),
+        )),
+        joins,
+        filter: created_before_as_of(p),
+        ..Select::default()
     }
 }
 
@@ -548,6 +579,9 @@ fn created_before_as_of(p: &Program) -> Option<Expr> {
 #[derive(Default)]
 struct Step {
     items: Vec<Item>,
+    /// Scores: window functions, computed over the key and their inputs
+    /// only and joined back by key, so that the rows they sort are narrow.
+    scores: Vec<Item>,
     /// Dataset-level values, computed over the previous step's rows as one
     /// row that this step joins to each.
     dataset_values: Vec<Item>,
@@ -607,7 +641,7 @@ fn definition_steps(p: &Program, layout: &Layout, ctes: &mut Vec<Cte>) -> String
                     "lower is better"
                 };
                 let s = step(&mut steps, place[i]);
-                s.items
+                s.scores
                     .push(Item::named(score_bucket(score, input_column, subset), name));
                 s.what.push(format!(
                     "score {} ({} buckets, {direction})",
@@ -629,18 +663,23 @@ fn definition_steps(p: &Program, layout: &Layout, ctes: &mut Vec<Cte>) -> String
             }
         }
     }
-    step_ctes(steps, ctes)
+    step_ctes(steps, &p.customers.key, ctes)
 }
 
-/// The steps as CTEs, each over the one before (the first over
-/// `seg_base`). Returns the name of the last.
-fn step_ctes(steps: Vec<Step>, ctes: &mut Vec<Cte>) -> String {
-    let mut previous = "seg_base".to_string();
+/// The steps as CTEs, each over the one before (the first over the base
+/// table). Returns the name of the last.
+fn step_ctes(steps: Vec<Step>, key: &str, ctes: &mut Vec<Cte>) -> String {
+    let mut previous = super::BASE.to_string();
     for (n, step) in steps.into_iter().enumerate() {
-        if step.items.is_empty() && step.dataset_values.is_empty() {
+        if step.items.is_empty() && step.dataset_values.is_empty() && step.scores.is_empty() {
             continue;
         }
         let mut joins = Vec::new();
+        if !step.scores.is_empty() {
+            let (scores, join) = scores_cte(n + 1, &previous, key, step.scores, ctes);
+            ctes.push(scores);
+            joins.push(join);
+        }
         if !step.dataset_values.is_empty() {
             let name = format!("seg_dataset_{}", n + 1);
             let values = dataset_cte(
@@ -682,6 +721,43 @@ fn step_ctes(steps: Vec<Step>, ctes: &mut Vec<Cte>) -> String {
         previous = name;
     }
     previous
+}
+
+/// A step's scores over the rows of `over` (read twice, so computed once
+/// and kept): a window function sorts every row it sees with every column
+/// it carries, so they see the key and what the scores read only; the
+/// step joins them back by key (one row each).
+fn scores_cte(
+    step: usize,
+    over: &str,
+    key: &str,
+    scores: Vec<Item>,
+    ctes: &mut [Cte],
+) -> (Cte, Join) {
+    if let Some(read) = ctes.iter_mut().find(|c| c.name == over) {
+        read.materialized = true;
+    }
+    let name = format!("seg_scores_{step}");
+    let scored_key = format!("seg$scored:{step}");
+    let mut items = vec![Item::named(col(key), &scored_key)];
+    items.extend(scores);
+    let cte = Cte {
+        name: name.clone(),
+        comments: vec!["The scores of the next step, over the key and their inputs".into()],
+        body: Body::Select(Select {
+            items,
+            from: Some((Relation::Named(over.to_string()), None)),
+            ..Select::default()
+        }),
+        materialized: false,
+    };
+    let join = Join {
+        left: true,
+        relation: Relation::Named(name.clone()),
+        alias: name.clone(),
+        on: Some(binary(qcol(&name, &scored_key), Op::Eq, qcol(over, key))),
+    };
+    (cte, join)
 }
 
 /// Dataset-level values as one row over the rows of the CTE `over`, which

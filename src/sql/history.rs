@@ -11,11 +11,10 @@
 //! The SQL here is written as templates: `{name}` stands for an
 //! identifier, quoted when filled in; nothing else is ever substituted.
 
+use super::compute::{Layout, own_column};
 use super::dialect::Dialect;
-use super::tree::{Item, Join, Op, Relation, binary, col, qcol};
-use super::{
-    LABEL_HISTORY, RESULT, RUNS_TABLE, Statement, TAG_HISTORY, TAGS_TABLE, compute::own_column,
-};
+use super::tree::{Body, Call, Cte, Expr, Item, Join, Op, Relation, Select, binary, col, qcol};
+use super::{LABEL_HISTORY, RESULT, RUNS_TABLE, Statement, TAG_HISTORY, TAGS_TABLE};
 use crate::semantic::ir::{NodeKind, Program};
 
 /// The run being written: its id and as-of date.
@@ -25,10 +24,6 @@ const LABELS: &str = "seg$labels";
 /// The memberships that change in this run.
 const LABEL_CHANGES: &str = "seg$label_changes";
 const TAG_CHANGES: &str = "seg$tag_changes";
-/// Per customer, the as-of date their current label of each segmentation
-/// began at.
-const SINCE: &str = "seg$since";
-const SINCE_KEY: &str = "seg$key";
 
 /// The columns of the history tables, in order: the customer key keeps its
 /// name (and type); a fixed column whose name the key takes (without case)
@@ -84,8 +79,6 @@ impl HistoryColumns {
             ("labels", LABELS.into()),
             ("label_changes", LABEL_CHANGES.into()),
             ("tag_changes", TAG_CHANGES.into()),
-            ("since", SINCE.into()),
-            ("since_key", SINCE_KEY.into()),
         ];
         names
     }
@@ -156,7 +149,7 @@ fn segmentations(p: &Program) -> Vec<&str> {
 /// transaction, after the run log exists and before the wide table.
 pub fn label_statements(dialect: &dyn Dialect, p: &Program) -> Vec<Statement> {
     let c = HistoryColumns::of_program(p);
-    let mut out = vec![
+    let out = vec![
         Statement::new(
             "The run being written: its id and as-of date",
             c.fill_with(
@@ -165,17 +158,6 @@ pub fn label_statements(dialect: &dyn Dialect, p: &Program) -> Vec<Statement> {
                  SELECT coalesce(max(\"run_id\"), 0) + 1 AS \"run_id\", {as_of} AS \"as_of\"\n\
                  FROM {runs}",
                 &[("as_of", dialect.date(p.as_of))],
-            ),
-        ),
-        Statement::new(
-            "The label history: who held which label from which run to which (created once)",
-            c.fill(
-                dialect,
-                "CREATE TABLE IF NOT EXISTS {label_history} AS\n\
-                 SELECT CAST(NULL AS VARCHAR) AS {seg}, {key}, CAST(NULL AS VARCHAR) AS {label},\n    \
-                 CAST(NULL AS BIGINT) AS {from}, CAST(NULL AS BIGINT) AS {to}\n\
-                 FROM {result}\n\
-                 LIMIT 0",
             ),
         ),
         Statement::new(
@@ -220,13 +202,43 @@ pub fn label_statements(dialect: &dyn Dialect, p: &Program) -> Vec<Statement> {
             ),
         ),
     ];
-    if let Some(since) = since_table(dialect, p, &c) {
-        out.push(Statement::new(
-            "Since when each customer holds their current labels",
-            since,
-        ));
-    }
     out
+}
+
+/// The history tables, created empty if missing, before the computation
+/// reads the open rows: the key column takes the customer key's type from
+/// the customer source, as the computed table does.
+pub fn create_tables(dialect: &dyn Dialect, p: &Program) -> Vec<Statement> {
+    let c = HistoryColumns::of_program(p);
+    let mut pr = super::tree::Printer::new(dialect);
+    pr.relation(&super::compute::source_relation(&p.customers));
+    let customers = [("customers", pr.finish())];
+    vec![
+        Statement::new(
+            "The label history: who held which label from which run to which (created once)",
+            c.fill_with(
+                dialect,
+                "CREATE TABLE IF NOT EXISTS {label_history} AS\n\
+                 SELECT CAST(NULL AS VARCHAR) AS {seg}, {key}, CAST(NULL AS VARCHAR) AS {label},\n    \
+                 CAST(NULL AS BIGINT) AS {from}, CAST(NULL AS BIGINT) AS {to}\n\
+                 FROM {customers}\n\
+                 LIMIT 0",
+                &customers,
+            ),
+        ),
+        Statement::new(
+            "The tag history: who carried which tag from which run to which (created once)",
+            c.fill_with(
+                dialect,
+                "CREATE TABLE IF NOT EXISTS {tag_history} AS\n\
+                 SELECT CAST(NULL AS VARCHAR) AS {tag}, {key},\n    \
+                 CAST(NULL AS BIGINT) AS {from}, CAST(NULL AS BIGINT) AS {to}\n\
+                 FROM {customers}\n\
+                 LIMIT 0",
+                &customers,
+            ),
+        ),
+    ]
 }
 
 /// The statements that bring the tag history up to this run, from the
@@ -235,17 +247,6 @@ pub fn tag_statements(dialect: &dyn Dialect, p: &Program) -> Vec<Statement> {
     let c = HistoryColumns::of_program(p);
     let long_tag = dialect.identifier(&own_column(p, "tag"));
     vec![
-        Statement::new(
-            "The tag history: who carried which tag from which run to which (created once)",
-            c.fill(
-                dialect,
-                "CREATE TABLE IF NOT EXISTS {tag_history} AS\n\
-                 SELECT CAST(NULL AS VARCHAR) AS {tag}, {key},\n    \
-                 CAST(NULL AS BIGINT) AS {from}, CAST(NULL AS BIGINT) AS {to}\n\
-                 FROM {result}\n\
-                 LIMIT 0",
-            ),
-        ),
         Statement::new(
             "The tags gained and lost in this run",
             c.fill_with(
@@ -314,71 +315,128 @@ fn new_labels(dialect: &dyn Dialect, p: &Program, c: &HistoryColumns) -> String 
     )
 }
 
-/// One row per customer with a current label: the as-of date of the run
-/// each label began in, one column per segmentation.
-fn since_table(dialect: &dyn Dialect, p: &Program, c: &HistoryColumns) -> Option<String> {
+/// The open rows of the label history, one row per customer: per
+/// segmentation the label they hold and the as-of date of the run it
+/// began in (the CTE, and its join to the last step `last`); `None`
+/// without segmentations.
+pub fn open_labels(p: &Program, last: &str) -> Option<(Cte, Join)> {
     let names = segmentations(p);
     if names.is_empty() {
         return None;
     }
-    let columns: Vec<String> = names
-        .iter()
-        .map(|name| {
-            c.fill_with(
-                dialect,
-                "max(coalesce({runs}.\"as_of\", {run}.\"as_of\")) FILTER (WHERE {label_history}.{seg} = {name}) AS {column}",
-                &[
-                    ("name", dialect.string(name)),
-                    ("column", dialect.identifier(&since_source(name))),
-                ],
-            )
+    let c = HistoryColumns::of_program(p);
+    let history = |column: &str| qcol(LABEL_HISTORY, column);
+    let of = |name: &str, value: Expr| {
+        Expr::Call(Call {
+            name: "max",
+            args: vec![value],
+            distinct: false,
+            filter: Some(Box::new(binary(
+                history(&c.segmentation),
+                Op::Eq,
+                Expr::Str(name.to_string()),
+            ))),
+            over: None,
         })
-        .collect();
-    Some(format!(
-        "{}{}\n{}",
-        c.fill(
-            dialect,
-            "CREATE OR REPLACE TEMP TABLE {since} AS\nSELECT {label_history}.{key} AS {since_key},\n    "
-        ),
-        columns.join(",\n    "),
-        c.fill(
-            dialect,
-            "FROM {label_history}\n\
-             CROSS JOIN {run}\n\
-             LEFT JOIN {runs} ON {runs}.\"run_id\" = {label_history}.{from}\n\
-             WHERE {label_history}.{to} IS NULL\n\
-             GROUP BY {label_history}.{key}"
-        )
-    ))
-}
-
-/// The column of `seg$since` for a segmentation.
-fn since_source(segmentation: &str) -> String {
-    format!("seg$since:{segmentation}")
-}
-
-/// The wide table's since-date columns, one per segmentation, and the join
-/// that brings them (`None` without segmentations).
-pub fn since_columns(p: &Program) -> Option<(Vec<Item>, Join)> {
-    let names = segmentations(p);
-    if names.is_empty() {
-        return None;
+    };
+    let mut items = vec![Item::named(history(&c.key), OPEN_KEY)];
+    for name in &names {
+        items.push(Item::named(
+            of(name, history(&c.label)),
+            &open_column("label", name),
+        ));
+        items.push(Item::named(
+            of(name, qcol(RUNS_TABLE, "as_of")),
+            &open_column("since", name),
+        ));
     }
-    let items = names
-        .iter()
-        .map(|name| Item::named(col(&since_source(name)), &since_column(name)))
-        .collect();
+    let cte = Cte {
+        name: OPEN_LABELS.into(),
+        comments: vec![
+            "Each customer's open label history: the labels they held, and since when".into(),
+        ],
+        body: Body::Select(Select {
+            items,
+            from: Some((Relation::Named(LABEL_HISTORY.into()), None)),
+            joins: vec![Join {
+                left: true,
+                relation: Relation::Named(RUNS_TABLE.into()),
+                alias: RUNS_TABLE.into(),
+                on: Some(binary(
+                    qcol(RUNS_TABLE, "run_id"),
+                    Op::Eq,
+                    history(&c.from_run),
+                )),
+            }],
+            filter: Some(Expr::IsNull {
+                expr: Box::new(history(&c.to_run)),
+                negated: false,
+            }),
+            group_by: vec![history(&c.key)],
+            ..Select::default()
+        }),
+        materialized: false,
+    };
     let join = Join {
         left: true,
-        relation: Relation::Named(SINCE.into()),
-        alias: SINCE.into(),
+        relation: Relation::Named(OPEN_LABELS.into()),
+        alias: OPEN_LABELS.into(),
         on: Some(binary(
-            qcol(SINCE, SINCE_KEY),
+            qcol(OPEN_LABELS, OPEN_KEY),
             Op::Eq,
-            qcol(RESULT, &p.customers.key),
+            qcol(last, &p.customers.key),
         )),
     };
-    Some((items, join))
+    Some((cte, join))
+}
+
+/// The wide table's since-date columns, one per segmentation: the date the
+/// open history row began at while the label stays, this run's as-of date
+/// for a new label or a new customer.
+pub fn since_items(p: &Program, layout: &Layout) -> Vec<Item> {
+    p.declared()
+        .into_iter()
+        .filter(|(_, n)| matches!(n.kind, NodeKind::Segmentation(_)))
+        .map(|(i, n)| {
+            let held = || col(&open_column("label", &n.name));
+            let since = || col(&open_column("since", &n.name));
+            let now = || col(&layout.nodes[i]);
+            let is_null = |e: Expr| Expr::IsNull {
+                expr: Box::new(e),
+                negated: false,
+            };
+            // A label the rules give no one is NULL in the history too.
+            let same = binary(
+                binary(held(), Op::Eq, now()),
+                Op::Or,
+                binary(is_null(held()), Op::And, is_null(now())),
+            );
+            let kept = binary(
+                Expr::IsNull {
+                    expr: Box::new(since()),
+                    negated: true,
+                },
+                Op::And,
+                same,
+            );
+            Item::named(
+                Expr::Case {
+                    operand: None,
+                    whens: vec![(kept, since())],
+                    otherwise: Some(Box::new(Expr::Date(p.as_of))),
+                },
+                &since_column(&n.name),
+            )
+        })
+        .collect()
+}
+
+/// The CTE of the open label history, and its columns.
+const OPEN_LABELS: &str = "seg_open_labels";
+const OPEN_KEY: &str = "seg$open_key";
+
+fn open_column(what: &str, segmentation: &str) -> String {
+    format!("seg$open_{what}:{segmentation}")
 }
 
 /// The runs between which changes are read: `from` (0: before the first

@@ -24,6 +24,9 @@ use jiff::civil::Date;
 use crate::semantic::Program;
 use crate::semantic::ir::{Location, Source};
 
+/// The first part of a run's computation: every customer with the
+/// aggregates of their facts (a temporary table; see [`Plan::base`]).
+pub const BASE: &str = "seg$base";
 /// The computed values of a run: written inside the run's transaction,
 /// read by the summaries, then published as the wide table. The `$` keeps
 /// it apart from any table of the user's.
@@ -63,17 +66,25 @@ pub struct Plan {
     /// Checks the customer key is present and unique.
     pub key_check: String,
     pub duplicate_keys: String,
-    /// Computes the run's values into a table: the first statements of the
-    /// run's one transaction.
-    pub compute: Vec<Statement>,
+    /// Creates the run log and the history tables if missing (or brings an
+    /// older run log up to date): the first statements of the run's one
+    /// transaction, as the computation reads the open history rows.
+    pub prepare: Vec<Statement>,
+    /// Computes every customer with the aggregates of their facts into the
+    /// temporary table [`BASE`]. It depends only on the sources, the as-of
+    /// date and the aggregates, windows and `where`s: its SQL text and the
+    /// sources' files say whether a table computed before can stand in for
+    /// it (`seg watch` keeps one; two rule sets can share one).
+    pub base: Statement,
+    /// Computes the run's values from [`BASE`] (and the open history rows,
+    /// for the since-dates) into the table [`RESULT`].
+    pub derived: Statement,
     /// Replaces the published tables but the wide one; in the transaction.
     pub publish: Vec<Statement>,
     /// Read inside that transaction, after `publish`.
     pub summary: SummaryQueries,
     /// Makes the computed table the wide table, after the summaries.
     pub put_in_place: Statement,
-    /// Creates the run log, or brings an older one up to date.
-    pub runs_table: Vec<String>,
     pub next_run_id: String,
     pub record_run: String,
 }
@@ -81,11 +92,24 @@ pub struct Plan {
 /// The entry of the stage.
 pub fn compile(program: &Program, dialect: &dyn Dialect) -> Plan {
     let layout = compute::layout(program);
-    let result = compute::result_query(program, &layout);
-    let compute = vec![Statement::new(
-        "Compute every customer's metrics, scores, labels and tags",
-        outputs::create_table_as(dialect, RESULT, false, &result),
+    let base = Statement::new(
+        &compute::base_comments(program).join(" "),
+        outputs::create_table_as(dialect, BASE, true, &compute::base_query(program, &layout)),
+    );
+    let derived = Statement::new(
+        "Compute every customer's metrics, scores, labels, since-dates and tags",
+        outputs::create_table_as(
+            dialect,
+            RESULT,
+            false,
+            &compute::derived_query(program, &layout),
+        ),
+    );
+    let mut prepare = vec![Statement::new(
+        "The run log (created once, or brought up to date)",
+        outputs::runs_table(dialect).join(";\n"),
     )];
+    prepare.extend(history::create_tables(dialect, program));
     let mut publish = history::label_statements(dialect, program);
     publish.push(Statement::new(
         "The long table: one row per customer and tag",
@@ -104,20 +128,33 @@ pub fn compile(program: &Program, dialect: &dyn Dialect) -> Plan {
         key_check: outputs::key_check(dialect, program),
         duplicate_keys: outputs::duplicate_keys(dialect, program),
         summary: outputs::summary(dialect, program, &layout),
-        compute,
+        prepare,
+        base,
+        derived,
         publish,
         put_in_place: Statement::new(
             "Once the summaries are read, the computed table is the wide table \
              (one row per customer), without the columns only they read",
             outputs::put_in_place(dialect, program, &layout).join(";\n"),
         ),
-        runs_table: outputs::runs_table(dialect),
         next_run_id: outputs::next_run_id(dialect),
         record_run: outputs::record_run(dialect),
     }
 }
 
 impl Plan {
+    /// The computation's SQL, base then derived, as one text (for tests
+    /// and readers).
+    pub fn compute_sql(&self) -> String {
+        format!("{};\n\n{}", self.base.sql.trim_end(), self.derived.sql)
+    }
+
+    /// The statements that compute a run's values, in order: `prepare`,
+    /// `base`, `derived`.
+    pub fn computation(&self) -> impl Iterator<Item = &Statement> {
+        self.prepare.iter().chain([&self.base, &self.derived])
+    }
+
     /// The whole plan as one readable script, for `seg compile`.
     pub fn script(&self, program: &Program) -> String {
         let mut out = String::new();
@@ -154,16 +191,9 @@ impl Plan {
             "Compute and publish in one transaction: a failure leaves the previous tables whole",
             "BEGIN TRANSACTION",
         );
-        for s in &self.compute {
+        for s in self.computation() {
             section(&s.title, &s.sql);
         }
-        section(
-            "The run log",
-            &self.runs_table.join(
-                ";
-",
-            ),
-        );
         for s in &self.publish {
             section(&s.title, &s.sql);
         }
@@ -230,7 +260,8 @@ pub fn loaded_table(source: &Source) -> String {
 /// Copies the `columns` of a source's rows, as the rules see them, into its
 /// temporary table ([`loaded_table`]), so that a replay's runs at many
 /// dates read each file once. Rows of a dated fact source from `until` on
-/// are left out: no run of the replay sees them.
+/// are left out: no run of the replay sees them; the others are kept in
+/// date order.
 pub fn load_source(
     dialect: &dyn Dialect,
     source: &Source,
@@ -251,7 +282,13 @@ pub fn load_source(
             filter,
             ..tree::Select::default()
         }),
-        order_by: Vec::new(),
+        // In date order, so that each date's `at < as-of` skips the blocks
+        // of later rows unread (DuckDB keeps each block's min and max).
+        order_by: until
+            .and(source.at.as_ref())
+            .map(|at| (tree::col(at), false))
+            .into_iter()
+            .collect(),
     };
     outputs::create_table_as(dialect, &loaded_table(source), true, &query)
 }
@@ -259,4 +296,48 @@ pub fn load_source(
 /// Copies a published table to a file.
 pub fn export(dialect: &dyn Dialect, table: &str, path: &str, csv: bool) -> String {
     outputs::export(dialect, table, path, csv)
+}
+
+/// Attaches a DuckDB file as the schema `alias` (`seg watch`'s kept base).
+pub fn attach(dialect: &dyn Dialect, path: &str, alias: &str, read_only: bool) -> String {
+    let mut p = tree::Printer::new(dialect);
+    p.text("ATTACH ");
+    p.text(&dialect.string(path));
+    p.text(" AS ");
+    p.ident(alias);
+    if read_only {
+        p.text(" (READ_ONLY)");
+    }
+    p.finish()
+}
+
+pub fn detach(dialect: &dyn Dialect, alias: &str) -> String {
+    let mut p = tree::Printer::new(dialect);
+    p.text("DETACH ");
+    p.ident(alias);
+    p.finish()
+}
+
+/// The base table from the one kept in the attached `alias`.
+pub fn base_from(dialect: &dyn Dialect, alias: &str) -> String {
+    let mut p = tree::Printer::new(dialect);
+    p.text("CREATE OR REPLACE TEMP TABLE ");
+    p.ident(BASE);
+    p.text(" AS SELECT * FROM ");
+    p.ident(alias);
+    p.text(".");
+    p.ident("base");
+    p.finish()
+}
+
+/// Keeps the base table in the attached `alias`.
+pub fn base_into(dialect: &dyn Dialect, alias: &str) -> String {
+    let mut p = tree::Printer::new(dialect);
+    p.text("CREATE OR REPLACE TABLE ");
+    p.ident(alias);
+    p.text(".");
+    p.ident("base");
+    p.text(" AS SELECT * FROM ");
+    p.ident(BASE);
+    p.finish()
 }

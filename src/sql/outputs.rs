@@ -6,7 +6,7 @@ use super::compute::{
 };
 use super::dialect::Dialect;
 use super::tree::{
-    self, Body, Expr, Item, Op, Printer, Query, Relation, Select, binary, call, col, qcol,
+    self, Body, Expr, Item, Op, Printer, Query, Relation, Select, binary, call, col,
 };
 use super::{CATALOG_TABLE, CUSTOMERS_TABLE, RESULT, RUNS_TABLE, TAGS_TABLE};
 use crate::semantic::ir::{EntryKind, NodeKind, Program};
@@ -40,16 +40,6 @@ pub fn put_in_place(dialect: &dyn Dialect, p: &Program, layout: &Layout) -> Vec<
         pr.text("DROP TABLE IF EXISTS ");
         pr.ident(CUSTOMERS_TABLE);
     })];
-    if let Some(query) = customers_with_since(p) {
-        // The since-dates come from the history this run just wrote, so
-        // the wide table is the computed one joined to them (a copy).
-        out.push(create_table_as(dialect, CUSTOMERS_TABLE, false, &query));
-        out.push(print(dialect, |pr| {
-            pr.text("DROP TABLE ");
-            pr.ident(RESULT);
-        }));
-        return out;
-    }
     for (_, column) in summary_columns(p, layout) {
         out.push(print(dialect, |pr| {
             pr.text("ALTER TABLE ");
@@ -65,33 +55,6 @@ pub fn put_in_place(dialect: &dyn Dialect, p: &Program, layout: &Layout) -> Vec<
         pr.ident(CUSTOMERS_TABLE);
     }));
     out
-}
-
-/// The wide table with, per segmentation, since when each customer holds
-/// its label (`<segmentation>_since`, before the tag list); `None` without
-/// segmentations.
-fn customers_with_since(p: &Program) -> Option<Query> {
-    let (since_items, join) = super::history::since_columns(p)?;
-    let mut items = vec![Item::new(qcol(RESULT, &p.customers.key))];
-    for n in super::compute::published_nodes(p) {
-        items.push(Item::named(
-            qcol(RESULT, &p.nodes[n].name),
-            &p.nodes[n].name,
-        ));
-    }
-    items.extend(since_items);
-    let tags = own_column(p, "tags");
-    items.push(Item::named(qcol(RESULT, &tags), &tags));
-    Some(Query {
-        ctes: Vec::new(),
-        body: Body::Select(Select {
-            items,
-            from: Some((Relation::Named(RESULT.into()), None)),
-            joins: vec![join],
-            ..Select::default()
-        }),
-        order_by: vec![(qcol(RESULT, &p.customers.key), false)],
-    })
 }
 
 /// The long table: one row per (customer, tag), unnested from the

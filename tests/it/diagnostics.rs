@@ -120,5 +120,5 @@ fn rules_as_deep_as_allowed_go_through_every_stage() {
     let (files, checked) = check_text(&deep);
     assert!(!checked.has_errors(), "{}", rendered(&files, &checked));
     let plan = seg::compile(checked.program.as_ref().unwrap());
-    assert!(plan.compute[0].sql.contains("NOT NOT NOT"));
+    assert!(plan.compute_sql().contains("NOT NOT NOT"));
 }

@@ -105,7 +105,8 @@ fn problem(path: &str, block: &Block) -> Option<String> {
                 return Some("no program, though no errors".to_string());
             };
             let plan = seg::compile(program);
-            plan.compute
+            plan.derived
+                .sql
                 .is_empty()
                 .then(|| "compiles to nothing".to_string())
         }

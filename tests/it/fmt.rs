@@ -252,7 +252,7 @@ fn a_messy_file_comes_out_in_the_house_style() {
         let Some(program) = &checked.program else {
             panic!("{}", rendered(&files, &checked));
         };
-        format!("{:#?}", seg::compile(program).compute)
+        format!("{:#?}", seg::compile(program).compute_sql())
     };
     assert_eq!(compute(&once), compute(&messy));
 }

@@ -283,7 +283,7 @@ fn a_run_names_its_largest_movements() {
     let runs = three_runs();
     assert!(
         runs.second_run.contains(
-            "changes since run 1: tier 2 Gold→Silver, 1 Silver→Gold, 1 Bronze→(none); tags +1 big\n"
+            "changes since run 1: tier 2 Gold→Silver, 1 Silver→Gold, 1 Bronze→(no label), 1 more; tags +1 big\n"
         ),
         "{}",
         runs.second_run

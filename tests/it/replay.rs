@@ -391,7 +391,7 @@ fn the_universe_filter_is_in_the_sql() {
     );
     let program = program_of(&files, seg::check(&files, &Columns, &settings(Mode::Check)));
     let plan = seg::compile(&program);
-    insta::assert_snapshot!(plan.compute[0].sql);
+    insta::assert_snapshot!(plan.compute_sql());
 }
 
 /// `seg run rules ARGS` in `dir` on the demo data of `dir/data`; it must

@@ -645,3 +645,146 @@ fn a_watch_runs_at_one_date_not_a_range() {
         assert!(!dir.path().join("seg.duckdb").exists(), "nothing ran");
     }
 }
+
+/// The 100,000-customer demo in a folder of its own: `data/`, `rules/` (a
+/// copy of the repository's) and `seg.duckdb` with the demo's run 1; and
+/// the sources of a run over it.
+fn big_demo() -> (tempfile::TempDir, Vec<String>) {
+    let dir = tempfile::tempdir().unwrap();
+    let output = Command::new(get_cargo_bin("seg"))
+        .args(["demo", "--customers", "100000", "--dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let copied = Command::new("cp")
+        .args(["-r", "rules"])
+        .arg(dir.path().join("rules"))
+        .status()
+        .expect("cp runs");
+    assert!(copied.success());
+    let sources = ["customers", "orders", "events", "surveys", "crm_tags"]
+        .iter()
+        .flat_map(|s| ["--source".to_string(), format!("{s}=data/{s}.parquet")])
+        .collect();
+    (dir, sources)
+}
+
+/// The run log and a digest of both published tables.
+fn published_state(db: &Path) -> String {
+    table(
+        db,
+        "SELECT (SELECT count(*) || ' runs, last ' || max(run_id) FROM seg_runs) AS runs,
+            (SELECT count(*) || ' rows ' || md5(string_agg(c::VARCHAR, '|' ORDER BY customer_id))
+             FROM seg_customers c) AS wide,
+            (SELECT count(*) || ' rows ' || md5(string_agg(t::VARCHAR, '|' ORDER BY customer_id, tag))
+             FROM seg_customer_tags t) AS long",
+    )
+}
+
+#[test]
+fn sigterm_interrupts_a_run_in_progress() {
+    let (dir, sources) = big_demo();
+    let db = dir.path().join("seg.duckdb");
+    // How long a whole run takes now (it is run 2).
+    let started = Instant::now();
+    let run = Command::new(get_cargo_bin("seg"))
+        .current_dir(dir.path())
+        .args([
+            "run",
+            "rules",
+            "--db",
+            "seg.duckdb",
+            "--as-of",
+            "2026-01-01",
+        ])
+        .args(&sources)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let whole = started.elapsed();
+
+    // SIGTERM part of the way into the watch's first run (a different
+    // param, so it would publish other tables); a run the machine finished
+    // before the signal is tried again, earlier.
+    let mut args = vec!["--as-of", "2026-01-01", "--set", "vip_spend=1234"];
+    args.extend(sources.iter().map(String::as_str));
+    let mut interrupted = None;
+    for attempt in 0..4 {
+        let before = published_state(&db);
+        let mut watch = Watch::start(dir.path(), &args);
+        watch.until("watching", |e| e["event"] == "watching");
+        std::thread::sleep(whole.mul_f64(0.5 / f64::from(attempt + 1)));
+        let status = watch.terminate();
+        assert!(status.success(), "{status:?}");
+        let events = watch.until("stopped", |e| e["event"] == "stopped");
+        if !events.iter().any(|e| e["event"] == "run") {
+            assert!(
+                events.iter().any(|e| e["event"] == "interrupted"),
+                "{events:?}"
+            );
+            interrupted = Some(before);
+            break;
+        }
+    }
+    let Some(before) = interrupted else {
+        panic!("no SIGTERM landed while a run was in progress (a whole run: {whole:?})");
+    };
+    // Nothing of the interrupted run is there: the tables, the run log and
+    // the history are those of the run before.
+    assert_eq!(published_state(&db), before);
+    let unlogged = table(
+        &db,
+        "SELECT count(*) FROM seg_label_history WHERE from_run > (SELECT max(run_id) FROM seg_runs)",
+    );
+    assert_eq!(
+        unlogged.lines().nth(1),
+        Some("0"),
+        "history of no logged run"
+    );
+    // The lock is released: the database opens for writing.
+    let conn = duckdb::Connection::open(&db).expect("the lock is released");
+    drop(conn);
+}
+
+#[test]
+fn a_save_of_later_definitions_reuses_the_base_and_new_data_does_not() {
+    let dir = shop();
+    let mut watch = Watch::start(dir.path(), &[]);
+    let (first, _) = watch.next_run();
+    assert_eq!(first["summary"].get("base_reused"), None);
+    // Only the label's threshold changes: the aggregates are those of the
+    // run before, and the labels follow the new threshold.
+    save_by_rename(&dir.path().join("rules/tier.seg"), &tier(25));
+    let (second, _) = watch.next_run();
+    assert_eq!(second["summary"]["base_reused"], true);
+    assert_eq!(tiers(&second), counts(3, 3));
+    assert_eq!(published(dir.path()), "1=A 2=A 3=A 4=B 5=B 6=B");
+    // New data: customer 4 buys for 20 more (30 in all, A from 25 on). The
+    // base is computed again.
+    std::fs::write(
+        dir.path().join("data/orders_2.csv"),
+        "order_id,customer_id,amount\n6,4,20\n",
+    )
+    .unwrap();
+    let (third, _) = watch.next_run();
+    assert_eq!(third["summary"].get("base_reused"), None);
+    assert_eq!(tiers(&third), counts(4, 2));
+    assert_eq!(published(dir.path()), "1=A 2=A 3=A 4=A 5=B 6=B");
+    // And a change to an aggregate's definition too.
+    let rules = tier(25).replace("sum(orders.amount)", "max(orders.amount)");
+    save_by_rename(&dir.path().join("rules/tier.seg"), &rules);
+    let (fourth, _) = watch.next_run();
+    assert_eq!(fourth["summary"].get("base_reused"), None);
+    // Largest orders: 1 → 70, 2 → 30, 3 → 200, 4 → 20.
+    assert_eq!(published(dir.path()), "1=A 2=A 3=A 4=B 5=B 6=B");
+    assert!(watch.terminate().success());
+}

@@ -104,17 +104,55 @@ fn count(name: &str, before: Option<i64>, after: Option<i64>) -> String {
     }
 }
 
+/// The largest movements since the previous run, on one line, as `seg
+/// run` ends its summary with them:
+/// `changes since run 3: tier 312 A→B, 41 C→A; tags +20 big, -3 online`.
+/// Nothing on a first run, when everyone is new.
+pub fn changes_line(changes: &Changes) -> Option<String> {
+    let from = changes.from_run?;
+    let mut parts: Vec<String> = Vec::new();
+    let mut segmentations: Vec<&str> = Vec::new();
+    for t in &changes.transitions {
+        if !segmentations.contains(&t.segmentation.as_str()) {
+            segmentations.push(&t.segmentation);
+        }
+    }
+    for s in segmentations {
+        if let Some(moves) = moves(changes, s) {
+            parts.push(format!("{s} {moves}"));
+        }
+    }
+    let mut tags: Vec<&seg::engine::TagChange> = changes.tags.iter().collect();
+    tags.sort_by_key(|t| std::cmp::Reverse(t.gained + t.lost));
+    let tags: Vec<String> = tags
+        .iter()
+        .take(MOVES_SHOWN)
+        .flat_map(|t| {
+            let gained = (t.gained > 0).then(|| format!("+{} {}", thousands(t.gained), t.tag));
+            let lost = (t.lost > 0).then(|| format!("-{} {}", thousands(t.lost), t.tag));
+            gained.into_iter().chain(lost)
+        })
+        .collect();
+    if !tags.is_empty() {
+        parts.push(format!("tags {}", tags.join(", ")));
+    }
+    Some(if parts.is_empty() {
+        format!("\nno changes since run {from}\n")
+    } else {
+        format!("\nchanges since run {from}: {}\n", parts.join("; "))
+    })
+}
+
 /// `312 A→B, 41 C→A`: the largest moves between two different labels.
 fn moves(changes: &Changes, segmentation: &str) -> Option<String> {
-    let mut moved: Vec<_> = changes
-        .transitions
-        .iter()
-        .filter(|t| t.segmentation == segmentation && t.from != t.to && t.customers > 0)
+    let moved: Vec<_> = changes
+        .moves()
+        .into_iter()
+        .filter(|t| t.segmentation == segmentation && t.customers > 0)
         .collect();
     if moved.is_empty() {
         return None;
     }
-    moved.sort_by(|a, b| b.customers.cmp(&a.customers));
     let label = |l: &Option<String>| l.clone().unwrap_or_else(|| "(no label)".into());
     let mut shown: Vec<String> = moved
         .iter()
@@ -206,6 +244,7 @@ mod tests {
             warnings: vec![],
             tables: vec![],
             files: vec![],
+            base_reused: false,
             changes: None,
         }
     }
