@@ -4,6 +4,8 @@
 
 mod changes;
 mod demo;
+mod examples;
+mod expect;
 pub mod history;
 mod replay;
 mod run;
@@ -12,6 +14,8 @@ mod snapshot;
 
 pub use changes::{Cell, Changes, TAG_PREFIX, TagChange, Transition};
 pub use demo::{DemoData, generate_demo};
+pub use examples::{ExampleOutcome, run_examples};
+pub use expect::{ExpectationOutcome, percent};
 pub use replay::{Loaded, load_sources};
 pub use run::{
     DatasetValue, LabelCount, Observer, ParamValue, RunOptions, RunSummary, ScoreEdge,
@@ -76,6 +80,14 @@ pub enum EngineError {
         source_name: String,
         count: i64,
     },
+
+    /// `seg run --strict`: an expectation failed, so nothing was published.
+    #[error("{} of the rules' expectations failed; nothing was published", failed.len())]
+    #[diagnostic(
+        code(seg::expectations),
+        help("the previous tables are unchanged; without --strict the run publishes and warns")
+    )]
+    ExpectationsFailed { failed: Vec<ExpectationOutcome> },
 
     #[error("cannot write `{path}`: {message}")]
     #[diagnostic(code(seg::write))]

@@ -34,6 +34,8 @@ pub struct RunOptions {
     pub out: Option<PathBuf>,
     /// Write CSV instead of Parquet.
     pub csv: bool,
+    /// `--strict`: a failed expectation stops the run before it publishes.
+    pub strict: bool,
 }
 
 /// What a run did: printed after it, and recorded in `seg_runs`.
@@ -65,6 +67,8 @@ pub struct RunSummary {
     /// worked out yet).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub changes: Option<super::Changes>,
+    /// How each `expect` of the rules came out on this run's table.
+    pub expectations: Vec<super::ExpectationOutcome>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -184,8 +188,10 @@ pub fn run(
         })?;
     }
 
+    let expectations = expectations(engine, program, plan, options.strict)?;
+
     observer.stage("Publishing");
-    let mut summary = publish(engine, program, plan, started_at, clock)?;
+    let mut summary = publish(engine, program, plan, started_at, clock, expectations)?;
     transaction
         .commit()
         .map_err(|e| super::query_error("committing", e))?;
@@ -195,6 +201,23 @@ pub fn run(
     }
     summary.duration_ms = clock.elapsed().as_millis() as u64;
     Ok(summary)
+}
+
+/// The expectations checked on the computed table; with `strict`, a
+/// failure is an error, which drops the transaction before anything is
+/// published.
+fn expectations(
+    engine: &Engine,
+    program: &Program,
+    plan: &Plan,
+    strict: bool,
+) -> Result<Vec<super::ExpectationOutcome>, EngineError> {
+    let outcomes = super::expect::check(engine, program, plan)?;
+    let failed: Vec<_> = outcomes.iter().filter(|o| !o.passed).cloned().collect();
+    if strict && !failed.is_empty() {
+        return Err(EngineError::ExpectationsFailed { failed });
+    }
+    Ok(outcomes)
 }
 
 fn timestamp(t: jiff::Timestamp) -> String {
@@ -301,6 +324,7 @@ fn publish(
     plan: &Plan,
     started_at: jiff::Timestamp,
     clock: Instant,
+    expectations: Vec<super::ExpectationOutcome>,
 ) -> Result<RunSummary, EngineError> {
     for sql in &plan.runs_table {
         engine.execute("creating the run log", sql)?;
@@ -310,6 +334,7 @@ fn publish(
         engine.execute(&statement.title, &statement.sql)?;
     }
     let mut summary = summarise(engine, program, plan)?;
+    summary.expectations = expectations;
     engine.execute(&plan.put_in_place.title, &plan.put_in_place.sql)?;
     summary.started_at = timestamp(started_at);
     summary.run_id = counts(engine, "numbering the run", &plan.next_run_id)?
@@ -392,6 +417,7 @@ fn summarise(engine: &Engine, program: &Program, plan: &Plan) -> Result<RunSumma
         tables: Vec::new(),
         files: Vec::new(),
         changes: None,
+        expectations: Vec::new(),
     })
 }
 
@@ -578,6 +604,7 @@ fn record(engine: &Engine, plan: &Plan, s: &RunSummary) -> Result<(), EngineErro
                 json(&s.sources),
                 json(&s.source_rows),
                 true,
+                json(&s.expectations),
             ],
         )
         .map(|_| ())

@@ -5,6 +5,8 @@
 mod compute;
 pub mod demo;
 mod dialect;
+pub mod examples;
+pub mod expect;
 pub mod history;
 mod lower;
 mod outputs;
@@ -75,6 +77,9 @@ pub struct Plan {
     pub runs_table: Vec<String>,
     pub next_run_id: String,
     pub record_run: String,
+    /// Checks the rules' expectations on the computed table, before
+    /// anything is published (`None`: the rules expect nothing).
+    pub expectations: Option<String>,
 }
 
 /// The entry of the stage.
@@ -113,6 +118,7 @@ pub fn compile(program: &Program, dialect: &dyn Dialect) -> Plan {
         runs_table: outputs::runs_table(dialect),
         next_run_id: outputs::next_run_id(dialect),
         record_run: outputs::record_run(dialect),
+        expectations: expect::query(dialect, program, &layout),
     }
 }
 
@@ -155,6 +161,12 @@ impl Plan {
         );
         for s in &self.compute {
             section(&s.title, &s.sql);
+        }
+        if let Some(sql) = &self.expectations {
+            section(
+                "Check the expectations on the computed table (a failure stops a --strict run here)",
+                sql,
+            );
         }
         section(
             "The run log",

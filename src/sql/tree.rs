@@ -199,6 +199,12 @@ pub enum Relation {
     Empty {
         columns: Vec<(String, Option<&'static str>)>,
     },
+    /// Rows written out: `(VALUES (...), ...) AS "alias"("column", ...)`.
+    Values {
+        alias: String,
+        columns: Vec<String>,
+        rows: Vec<Vec<Expr>>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -461,6 +467,33 @@ impl<'d> Printer<'d> {
                     self.ident(name);
                 }
                 self.out.push_str(" LIMIT 0)");
+            }
+            Relation::Values {
+                alias,
+                columns,
+                rows,
+            } => {
+                self.out.push_str("(VALUES");
+                for (i, row) in rows.iter().enumerate() {
+                    self.out.push_str(if i == 0 { "\n  (" } else { ",\n  (" });
+                    for (j, value) in row.iter().enumerate() {
+                        if j > 0 {
+                            self.out.push_str(", ");
+                        }
+                        self.expr(value);
+                    }
+                    self.out.push(')');
+                }
+                self.out.push_str(") AS ");
+                self.ident(alias);
+                self.out.push('(');
+                for (i, column) in columns.iter().enumerate() {
+                    if i > 0 {
+                        self.out.push_str(", ");
+                    }
+                    self.ident(column);
+                }
+                self.out.push(')');
             }
         }
     }

@@ -131,6 +131,7 @@ fn runs_are_numbered_and_outputs_are_byte_identical() {
         &RunOptions {
             out: Some(out1.clone()),
             csv: false,
+            ..Default::default()
         },
     )
     .unwrap();
@@ -140,6 +141,7 @@ fn runs_are_numbered_and_outputs_are_byte_identical() {
         &RunOptions {
             out: Some(out2.clone()),
             csv: false,
+            ..Default::default()
         },
     )
     .unwrap();
@@ -162,6 +164,7 @@ fn csv_exports_hold_the_wide_and_long_tables() {
         &RunOptions {
             out: Some(out.clone()),
             csv: true,
+            ..Default::default()
         },
     )
     .unwrap();

@@ -207,6 +207,7 @@ mod tests {
             tables: vec![],
             files: vec![],
             changes: None,
+            expectations: vec![],
         }
     }
 
