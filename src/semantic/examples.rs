@@ -64,7 +64,7 @@ impl Checker<'_> {
                         format!(
                             "\"{}\" gives `{}` twice",
                             example.name.text,
-                            self.text(given.span)
+                            self.text(target_span(given))
                         ),
                     )
                     .at(given.span, "given again")

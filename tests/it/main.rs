@@ -19,4 +19,5 @@ mod sql;
 mod support;
 mod syntax;
 mod test_cmd;
+mod test_examples;
 mod watch;

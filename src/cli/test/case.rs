@@ -32,6 +32,7 @@ pub fn run(files: &SourceMap, sources: &[&str], case: &Case, policy: Policy) -> 
         line: None,
         status,
         rendered: None,
+        measured: None,
     };
     std::iter::once(snapshot).chain(expectations).collect()
 }
@@ -70,6 +71,11 @@ fn expectation_outcomes(
                 line: Some(line),
                 status,
                 rendered,
+                measured: Some(serde_json::json!({
+                    "customers": outcome.customers,
+                    "share": outcome.share,
+                    "examples": outcome.examples,
+                })),
             }
         })
         .collect()

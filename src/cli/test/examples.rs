@@ -30,7 +30,7 @@ pub fn run(files: &SourceMap, ast: &Ast) -> Vec<Outcome> {
         let shown = render::human(&errors, files, render::Style::PLAIN);
         return vec![Outcome {
             kind: "examples",
-            name: "every example".into(),
+            name: "all".into(),
             file: String::new(),
             line: None,
             status: Status::failed(
@@ -38,6 +38,7 @@ pub fn run(files: &SourceMap, ast: &Ast) -> Vec<Outcome> {
                 Vec::new(),
             ),
             rendered: Some(shown),
+            measured: None,
         }];
     };
     match engine::run_examples(&program) {
@@ -48,11 +49,12 @@ pub fn run(files: &SourceMap, ast: &Ast) -> Vec<Outcome> {
             .collect(),
         Err(e) => vec![Outcome {
             kind: "examples",
-            name: "every example".into(),
+            name: "all".into(),
             file: String::new(),
             line: None,
             status: Status::failed(format!("the examples could not run: {e}"), Vec::new()),
             rendered: None,
+            measured: None,
         }],
     }
 }
@@ -105,5 +107,6 @@ fn outcome(files: &SourceMap, program: &Program, result: &ExampleOutcome, span: 
         line: Some(line),
         status,
         rendered,
+        measured: None,
     }
 }

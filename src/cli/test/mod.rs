@@ -27,6 +27,9 @@ pub struct Outcome {
     pub status: Status,
     /// For people: the failure as a diagnostic pointing into the rules.
     pub rendered: Option<String>,
+    /// For tools: what an expectation measured (customers, share, the
+    /// keys of a few that break it).
+    pub measured: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

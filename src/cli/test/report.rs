@@ -90,6 +90,7 @@ fn json(outcomes: &[Outcome]) -> String {
                 "name": o.name,
                 "file": o.file,
                 "line": o.line,
+                "measured": o.measured,
                 "status": word(&o.status).to_ascii_lowercase(),
                 "reason": reason,
                 "details": details,
@@ -124,11 +125,10 @@ fn junit(outcomes: &[Outcome], rules: &Path) -> String {
         let mut case = TestCase::new(o.name.clone(), status);
         case.set_classname(format!("seg.{}", o.kind));
         if !o.file.is_empty() {
-            let at = match o.line {
-                Some(line) => format!("{}:{line}", o.file),
-                None => o.file.clone(),
-            };
-            case.extra.insert("file".into(), at.into());
+            case.extra.insert("file".into(), o.file.clone().into());
+        }
+        if let Some(line) = o.line {
+            case.extra.insert("line".into(), line.to_string().into());
         }
         suite.add_test_case(case);
     }
