@@ -246,3 +246,78 @@ pub fn codes_shown() -> Vec<&'static str> {
         .filter(|code| text.contains(code))
         .collect()
 }
+
+fn checked_program(files: &seg::source::SourceMap) -> seg::semantic::Program {
+    use seg::semantic::{Mode, NoData, Settings};
+    let checked = seg::check(
+        files,
+        &NoData,
+        &Settings::new(Mode::Check, crate::support::today()),
+    );
+    let Some(program) = checked.program else {
+        panic!("{}", crate::support::rendered(files, &checked));
+    };
+    program
+}
+
+#[test]
+fn the_examples_are_one_query_over_a_values_table() {
+    let files = seg::source::read_rule_set(Path::new("tests/fixtures/test/club")).unwrap();
+    let program = checked_program(&files);
+    let query = seg::sql::examples::query(&seg::sql::DuckDb, &program).unwrap();
+    insta::assert_snapshot!(query.sql);
+}
+
+/// Each example's outcome, worked out by hand in the comments.
+#[test]
+fn what_an_example_does_not_give_is_missing_and_what_it_gives_is_not_computed() {
+    let rules = r#"
+source customers from "c.csv" key customer_id
+source orders from "o.csv" by customer_id
+source crm from "t.csv" by customer_id
+tags from crm.tag
+metric frequency = count(orders)
+metric spend = sum(orders.amount)
+metric avg_order = spend / frequency
+score f = quintile(frequency)
+band high when avg_order > 100
+band none when avg_order is missing
+band low otherwise
+tag northern when region = "north"
+tag top when f = 5
+
+# 300 / 2 = 150 > 100
+example "a": frequency 2, spend 300 expects band high
+# spend is missing, so is 300 / missing
+example "b": frequency 2 expects band none
+# the given average wins over 1000 / 1
+example "c": avg_order 50, spend 1000, frequency 1 expects band low
+# given as missing, though 10 / 1 would be 10
+example "d": avg_order missing, frequency 1, spend 10 expects band none
+# a customer column and a hand-assigned tag; f is not given, so no top
+example "e": region "north", tag vip expects tag northern, tag vip, not tag top
+# a score is given as it is
+example "f": f 5 expects tag top, not tag northern
+# fails: 100 / 2 = 50 is low; no region, so not northern
+example "g": frequency 2, spend 100 expects band high, tag northern, not tag top
+"#;
+    let files = seg::source::SourceMap::from_text("r.seg", rules);
+    let program = checked_program(&files);
+    let outcomes = seg::engine::run_examples(&program).unwrap();
+    let shown: Vec<String> = outcomes
+        .iter()
+        .map(|o| format!("{} {} {:?}", o.name, o.passed, o.failures))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            "a true []",
+            "b true []",
+            "c true []",
+            "d true []",
+            "e true []",
+            "f true []",
+            "g false [(0, \"expected band high, got band low\"), (1, \"expected tag northern, but it carries no tag\")]",
+        ]
+    );
+}
