@@ -199,11 +199,11 @@ pub enum Relation {
     Empty {
         columns: Vec<(String, Option<&'static str>)>,
     },
-    /// Rows written out: `(VALUES (...), ...) AS "alias"("column", ...)`.
-    Values {
-        alias: String,
-        columns: Vec<String>,
-        rows: Vec<Vec<Expr>>,
+    /// Rows given as one JSON list of records with these typed fields,
+    /// unnested to one column per field.
+    Records {
+        fields: Vec<(String, &'static str)>,
+        json: String,
     },
 }
 
@@ -468,32 +468,15 @@ impl<'d> Printer<'d> {
                 }
                 self.out.push_str(" LIMIT 0)");
             }
-            Relation::Values {
-                alias,
-                columns,
-                rows,
-            } => {
-                self.out.push_str("(VALUES");
-                for (i, row) in rows.iter().enumerate() {
-                    self.out.push_str(if i == 0 { "\n  (" } else { ",\n  (" });
-                    for (j, value) in row.iter().enumerate() {
-                        if j > 0 {
-                            self.out.push_str(", ");
-                        }
-                        self.expr(value);
-                    }
-                    self.out.push(')');
-                }
-                self.out.push_str(") AS ");
-                self.ident(alias);
-                self.out.push('(');
-                for (i, column) in columns.iter().enumerate() {
-                    if i > 0 {
-                        self.out.push_str(", ");
-                    }
-                    self.ident(column);
-                }
-                self.out.push(')');
+            Relation::Records { fields, json } => {
+                let fields: Vec<(&str, &str)> =
+                    fields.iter().map(|(n, t)| (n.as_str(), *t)).collect();
+                self.out.push_str("(SELECT unnest(CAST(CAST(");
+                self.expr(&Expr::Str(json.clone()));
+                self.out.push_str(" AS JSON) AS ");
+                let ty = self.dialect.records_type(&fields);
+                self.out.push_str(&ty);
+                self.out.push_str("), recursive := true))");
             }
         }
     }
