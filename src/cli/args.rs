@@ -135,6 +135,9 @@ pub struct RunArgs {
     /// Print nothing but errors and warnings (no summary, no progress bar); --format json still prints the summary.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Refuse to publish when an `expect` of the rules fails: exit 1, the previous tables untouched.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// Seconds a run waits for a database another process has open.

@@ -15,7 +15,7 @@ use seg::source::{LoadError, SourceMap};
 use super::args::{Format, OutFormat, RuleArgs, RunArgs};
 use super::output::{self, pad, thousands};
 use super::progress::Progress;
-use super::{CLEAN, check, replay};
+use super::{CLEAN, RULE_ERRORS, check, replay};
 
 pub fn run(args: RunArgs) -> u8 {
     let target = match Target::of(&args, "seg run") {
@@ -56,6 +56,7 @@ impl Target {
             out: args.out.clone(),
             csv: args.out_format == OutFormat::Csv,
             base_cache: None,
+            strict: args.strict,
         };
         if let Some(out) = &options.out
             && let Err(e) = engine::check_out_dir(out, options.csv)
@@ -141,6 +142,7 @@ fn report(once: &Once, db: &Path, format: Format, quiet: bool) -> u8 {
             ..
         } => {
             output::diagnostics(diagnostics, files, Format::Human);
+            output::stderr(&failed_expectations(&summary.expectations, "warning"));
             match format {
                 Format::Human if quiet => {}
                 Format::Human => output::stdout(&human(summary, db)),
@@ -157,8 +159,32 @@ fn report(once: &Once, db: &Path, format: Format, quiet: bool) -> u8 {
             output::status(diagnostics)
         }
         Once::Unreadable(e) => check::unreadable(e, format),
+        Once::Failed(EngineError::ExpectationsFailed { failed }) => {
+            output::stderr(&failed_expectations(failed, "error"));
+            output::stderr(&format!(
+                "not published (--strict): {} expectation{} failed; the previous tables are unchanged\n",
+                failed.len(),
+                if failed.len() == 1 { "" } else { "s" }
+            ));
+            RULE_ERRORS
+        }
         Once::Failed(e) => output::failure(e),
     }
+}
+
+/// One line per expectation that failed, with where it is written and
+/// what was found: `warning: expect tier A under 20% (tiers.seg:12): ...`.
+pub fn failed_expectations(outcomes: &[engine::ExpectationOutcome], level: &str) -> String {
+    outcomes
+        .iter()
+        .filter(|o| !o.passed)
+        .map(|o| {
+            format!(
+                "{level}: expectation failed: {} ({})\n  {}\n",
+                o.expectation, o.defined_at, o.detail
+            )
+        })
+        .collect()
 }
 
 /// Opens the database of a run (waiting for another process to let go of

@@ -147,6 +147,46 @@ tag vip when tier = \"AA\"        # tier has no label AA
 defined elsewhere in the rule set. The tag or label must exist (or, for tags, a \
 `tags from` source may bring it).";
 
+    UnknownInExample = "E107", "unknown-in-example", Error,
+        "An example or an expectation names something the rules do not define.",
+        "An example gives values to metrics, scores, customer columns the rules use, \
+dataset-level values the rules use (`percentile(monetary, 0.9)`) and hand-assigned tags, \
+and expects labels and tags the rules define; an expectation speaks of labels, tags, \
+metrics and scores. The help line suggests the closest name.
+
+```seg
+metric frequency = count(orders)
+tier A when frequency >= 10
+tier B otherwise
+example \"loyal\": frequncy 12 expects tier A       # did you mean `frequency`?
+```";
+
+    DuplicateExample = "E108", "duplicate-example", Error,
+        "Two examples have the same name, or one example gives a value twice.",
+        "`seg test` reports examples by name, so each name is used once in a rule set; \
+and an example gives each value once, or which one would count?
+
+```seg
+metric frequency = count(orders)
+tier A when frequency >= 10
+tier B otherwise
+example \"loyal\": frequency 12 expects tier A
+example \"loyal\": frequency 2 expects tier B      # call it \"occasional\"
+```";
+
+    InvalidShare = "E109", "invalid-share", Error,
+        "An expected share is outside 0% to 100%, or its bounds are the wrong way round.",
+        "`expect tier A between 5% and 15%` bounds the share of customers with label A; \
+a share is from 0% to 100%, and `between` takes the lower bound first.
+
+```seg
+metric frequency = count(orders)
+tier A when frequency >= 10
+tier B otherwise
+expect tier A between 15% and 5%       # between 5% and 15%
+expect tier B under 120%
+```";
+
     TypeMismatch = "E201", "type-mismatch", Error,
         "Values of different kinds are compared or combined.",
         "Numbers compare with numbers, text with text, dates with dates. Arithmetic needs \
@@ -291,6 +331,69 @@ or name another column.
 source visits from \"orders.csv\" by customer_id at status   # status is text
 ```";
 
+    GivenType = "E314", "given-type", Error,
+        "An example gives a value of the wrong kind.",
+        "A number metric is given a number, a date metric a date (`2025-06-01`), a text \
+column text in quotes. `missing` gives any value as missing.
+
+```seg
+metric monetary = sum(orders.amount)
+tier A when monetary > 5000
+tier B otherwise
+example \"big\": monetary \"6000\" expects tier A     # monetary 6000
+```";
+
+    UnknownExpectedLabel = "E315", "unknown-expected-label", Error,
+        "An example or an expectation names a label its segmentation does not have.",
+        "`expects tier A` and `expect tier A under 20%` speak of a label of `tier`; \
+a label no rule gives could never be met. The help line lists the labels.
+
+```seg
+metric frequency = count(orders)
+tier A when frequency >= 10
+tier B otherwise
+example \"loyal\": frequency 12 expects tier AA
+```";
+
+    MissingDatasetValue = "E316", "missing-dataset-value", Error,
+        "An example expects a label or tag that depends on a dataset-level value it does not give.",
+        "An example is one imaginary customer, so values over all customers \
+(`percentile(monetary, 0.9)`) cannot be worked out from it. Where what it expects \
+depends on one, the example gives it, like any other value:
+
+```seg
+metric monetary = sum(orders.amount)
+tag high_spender when monetary >= percentile(monetary, 0.9)
+example \"big\": monetary 6000 expects tag high_spender
+# example \"big\": monetary 6000, percentile(monetary, 0.9) = 5000 expects tag high_spender
+```";
+
+    ExpectationOutsideTable = "E317", "expectation-outside-table", Error,
+        "An expectation uses a value the wide table does not hold.",
+        "Expectations are checked on the computed table: its metrics, scores, labels and \
+tags (and params and dataset-level values). A column of the customer source, or an \
+aggregate written inline, is not in it: define a metric for it.
+
+```seg
+metric frequency = count(orders)
+expect no customer where count(orders) > 1000    # use frequency > 1000
+```";
+
+    NotGivable = "E318", "not-givable", Error,
+        "An example gives something that cannot be given.",
+        "An example gives what the rules compute from: metrics, scores, customer columns, \
+dataset-level values and hand-assigned tags. Labels and rule-made tags are what it \
+expects (after `expects`); params are fixed by the rules (and `--set`); and \
+`expect every customer ... has x` needs a metric, score or segmentation, which can be \
+missing.
+
+```seg
+metric frequency = count(orders)
+tier A when frequency >= 10
+tier B otherwise
+example \"loyal\": tier A expects tier A       # give frequency 12
+```";
+
     UnknownParam = "E401", "unknown-param", Error,
         "`--set` names a param that the rule set does not declare.",
         "`seg run --set vip_spend=8000` overrides `param vip_spend = 5000`. Declare the \
@@ -352,6 +455,35 @@ because the tag may only appear in later data.
 source crm_tags from \"crm_tags.csv\" by customer_id
 tags from crm_tags.tag
 describe tag newsleter as \"Subscribed to the newsletter\"   # the data has `newsletter`
+```";
+
+    ExampleFailed = "W007", "example-failed", Warning,
+        "An example did not get what it expects (`seg test`).",
+        "`seg test` computes every example of the rule set as one imaginary customer and \
+compares its labels and tags with what it expects; the report points at each outcome it \
+did not get and says what it got instead (`expected tier A, got tier B`). Either the rules \
+changed what they mean, or the example is out of date: fix whichever is wrong. `seg test` \
+exits with status 1.
+
+```seg
+metric frequency = count(orders)
+tier A when frequency >= 10
+tier B otherwise
+example \"loyal\": frequency 8 expects tier A       # 8 is not >= 10: tier B
+```";
+
+    ExpectationFailed = "W008", "expectation-failed", Warning,
+        "An `expect` does not hold on the data (`seg run`, `seg test`).",
+        "Expectations are checked on every run's computed table before it is published. \
+`seg run` publishes anyway and warns (exit status 0), and records the outcome in \
+`seg_runs.expectations`; `seg run --strict` refuses to publish (exit status 1, the previous \
+tables untouched); `seg test` checks them on every test case and fails.
+
+```seg
+metric frequency = count(orders)
+tier A when frequency >= 10
+tier B otherwise
+expect tier A under 20%        # fails when a fifth of the customers or more are in tier A
 ```";
 
     Shadowed = "L001", "shadowed-rule", Error,

@@ -6,6 +6,8 @@ mod base_cache;
 mod changes;
 mod demo;
 pub mod diff;
+mod examples;
+mod expect;
 pub mod history;
 mod profile;
 mod replay;
@@ -18,6 +20,8 @@ pub use changes::{Cell, Changes, TAG_PREFIX, TagChange, Transition};
 pub use demo::{DemoData, generate_demo};
 pub use diff::{Diff, diff};
 pub use profile::{Profile, profile};
+pub use examples::{ExampleOutcome, run_examples};
+pub use expect::{ExpectationOutcome, percent};
 pub use replay::{Loaded, load_sources};
 pub use run::{
     DatasetValue, LabelCount, Observer, ParamValue, RunOptions, RunSummary, ScoreEdge,
@@ -82,6 +86,14 @@ pub enum EngineError {
         source_name: String,
         count: i64,
     },
+
+    /// `seg run --strict`: an expectation failed, so nothing was published.
+    #[error("{} of the rules' expectations failed; nothing was published", failed.len())]
+    #[diagnostic(
+        code(seg::expectations),
+        help("the previous tables are unchanged; without --strict the run publishes and warns")
+    )]
+    ExpectationsFailed { failed: Vec<ExpectationOutcome> },
 
     #[error("cannot write `{path}`: {message}")]
     #[diagnostic(code(seg::write))]

@@ -37,6 +37,8 @@ pub struct RunOptions {
     /// Reuse the base table of an earlier run when its fingerprint is the
     /// same, and keep this run's for the next (`seg watch`).
     pub base_cache: Option<super::BaseCache>,
+    /// `--strict`: a failed expectation stops the run before it publishes.
+    pub strict: bool,
 }
 
 /// What a run did: printed after it, and recorded in `seg_runs`.
@@ -72,6 +74,8 @@ pub struct RunSummary {
     /// worked out yet).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub changes: Option<super::Changes>,
+    /// How each `expect` of the rules came out on this run's table.
+    pub expectations: Vec<super::ExpectationOutcome>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -207,8 +211,10 @@ pub fn run(
     }
     step(&plan.derived)?;
 
+    let expectations = expectations(engine, program, plan, options.strict)?;
+
     observer.stage("Publishing");
-    let mut summary = publish(engine, program, plan, started_at, clock)?;
+    let mut summary = publish(engine, program, plan, started_at, clock, expectations)?;
     // A stop requested while the last statements ran: roll back instead.
     engine.go_on()?;
     transaction
@@ -228,6 +234,23 @@ pub fn run(
     }
     summary.duration_ms = clock.elapsed().as_millis() as u64;
     Ok(summary)
+}
+
+/// The expectations checked on the computed table; with `strict`, a
+/// failure is an error, which drops the transaction before anything is
+/// published.
+fn expectations(
+    engine: &Engine,
+    program: &Program,
+    plan: &Plan,
+    strict: bool,
+) -> Result<Vec<super::ExpectationOutcome>, EngineError> {
+    let outcomes = super::expect::check(engine, program, plan)?;
+    let failed: Vec<_> = outcomes.iter().filter(|o| !o.passed).cloned().collect();
+    if strict && !failed.is_empty() {
+        return Err(EngineError::ExpectationsFailed { failed });
+    }
+    Ok(outcomes)
 }
 
 fn timestamp(t: jiff::Timestamp) -> String {
@@ -339,11 +362,13 @@ fn publish(
     plan: &Plan,
     started_at: jiff::Timestamp,
     clock: Instant,
+    expectations: Vec<super::ExpectationOutcome>,
 ) -> Result<RunSummary, EngineError> {
     for statement in &plan.publish {
         engine.execute(&statement.title, &statement.sql)?;
     }
     let mut summary = summarise(engine, program, plan)?;
+    summary.expectations = expectations;
     engine.execute(&plan.put_in_place.title, &plan.put_in_place.sql)?;
     summary.started_at = timestamp(started_at);
     summary.run_id = counts(engine, "numbering the run", &plan.next_run_id)?
@@ -427,6 +452,7 @@ fn summarise(engine: &Engine, program: &Program, plan: &Plan) -> Result<RunSumma
         files: Vec::new(),
         base_reused: false,
         changes: None,
+        expectations: Vec::new(),
     })
 }
 
@@ -613,6 +639,7 @@ fn record(engine: &Engine, plan: &Plan, s: &RunSummary) -> Result<(), EngineErro
                 json(&s.sources),
                 json(&s.source_rows),
                 true,
+                json(&s.expectations),
             ],
         )
         .map(|_| ())

@@ -40,6 +40,10 @@ pub fn shape(statement: &Statement) -> Shape {
         StatementKind::TagsFrom(_) => plain("tags from"),
         StatementKind::Tag(t) => named("tag", &t.name),
         StatementKind::Describe(d) => describe(d),
+        // Examples and expectations read as sentences of every length:
+        // nothing to line up.
+        StatementKind::Example(_) => plain("example"),
+        StatementKind::Expect(_) => plain("expect"),
         StatementKind::Rule(r) => rule(r),
     }
 }

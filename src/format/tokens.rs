@@ -85,7 +85,8 @@ fn token_at(rest: &str) -> Option<(Kind, usize)> {
         b'"' | b'\'' => (Kind::Text, string_len(bytes)?),
         b'(' => (Kind::Open, 1),
         b')' => (Kind::Close, 1),
-        b',' => (Kind::Comma, 1),
+        // The `:` after an example's name spaces like a comma.
+        b',' | b':' => (Kind::Comma, 1),
         b'.' => (Kind::Dot, 1),
         b'=' => (Kind::Op, if two(b'=') { 2 } else { 1 }),
         b'!' if two(b'=') => (Kind::Op, 2),
@@ -104,7 +105,7 @@ fn token_at(rest: &str) -> Option<(Kind, usize)> {
 /// Whether a character ends a name or keyword. Anything else a parsed file
 /// holds outside strings and comments belongs to one.
 fn ends_word(c: char) -> bool {
-    c.is_whitespace() || "()[],.=!<>+-*/#\"'".contains(c)
+    c.is_whitespace() || "()[],:%.=!<>+-*/#\"'".contains(c)
 }
 
 /// A date (`2025-06-30`) or a number (`12`, `0.90`).
@@ -125,11 +126,13 @@ fn number_len(bytes: &[u8]) -> usize {
         return 10;
     }
     let whole = digits(0);
-    if bytes.get(whole) == Some(&b'.') && d(whole + 1) {
+    let number = if bytes.get(whole) == Some(&b'.') && d(whole + 1) {
         whole + 1 + digits(whole + 1)
     } else {
         whole
-    }
+    };
+    // A percentage (`15%`) is one token.
+    number + usize::from(bytes.get(number) == Some(&b'%'))
 }
 
 /// The length of the string at the start of `bytes`, with its quotes, as

@@ -39,6 +39,8 @@ pub(super) struct PendingSource<'d> {
 pub(super) struct Declarations<'a> {
     pub describes: Vec<(&'a Describe, Span)>,
     pub tags_from: Vec<(&'a TagsFrom, Span)>,
+    pub examples: Vec<(&'a ast::Example, Span)>,
+    pub expects: Vec<(&'a ast::Expect, Span)>,
 }
 
 impl<'a> Checker<'a> {
@@ -46,6 +48,8 @@ impl<'a> Checker<'a> {
         let mut declarations = Declarations {
             describes: Vec::new(),
             tags_from: Vec::new(),
+            examples: Vec::new(),
+            expects: Vec::new(),
         };
         let mut as_of_span: Option<Span> = None;
         // Segmentation name → index in `defs`, and the span of its first rule.
@@ -105,6 +109,8 @@ impl<'a> Checker<'a> {
                     StatementKind::Rule(rule) => self.declare_rule(rule, &mut segmentations),
                     StatementKind::TagsFrom(t) => declarations.tags_from.push((t, statement.span)),
                     StatementKind::Describe(d) => declarations.describes.push((d, statement.span)),
+                    StatementKind::Example(e) => declarations.examples.push((e, statement.span)),
+                    StatementKind::Expect(e) => declarations.expects.push((e, statement.span)),
                 }
             }
         }

@@ -10,6 +10,11 @@ use super::{Checker, SourceInfo, ir};
 impl<'a> Checker<'a> {
     pub(super) fn finish(&mut self, declarations: &Declarations<'a>) -> Option<ir::Program> {
         self.check_hidden_columns();
+        // Before the order: a `percentile(...)` in an expectation is one
+        // more definition.
+        let hand_tags = !declarations.tags_from.is_empty();
+        let mut examples = self.examples(&declarations.examples, hand_tags);
+        let mut expectations = self.expectations(&declarations.expects, hand_tags);
         let order = self.order();
         let manual_tags = self.manual_tags(&declarations.tags_from);
         let catalogue = self.catalogue(&declarations.describes, &manual_tags);
@@ -20,7 +25,10 @@ impl<'a> Checker<'a> {
             return None;
         }
         let facts = FactIndex::new(self.sources.len(), customers);
-        Some(ir::Program {
+        let position = positions(&order);
+        super::examples::renumber(&mut examples, &position);
+        super::expect::renumber(&mut expectations, &position);
+        let program = ir::Program {
             as_of: self.as_of,
             as_of_origin: self.as_of_origin,
             customers: program_source(&self.sources[customers]),
@@ -47,17 +55,19 @@ impl<'a> Checker<'a> {
                 })
                 .collect(),
             catalogue,
+            examples,
+            expectations,
             rules_hash: super::rules_hash(self.files),
-        })
+        };
+        self.diagnostics
+            .extend(super::examples::missing_dataset_values(&program));
+        Some(program)
     }
 
     /// The resolved definitions in dependency order, their references
     /// renumbered to positions in that order.
     fn ordered_nodes(&self, order: &[usize]) -> Vec<ir::Node> {
-        let mut position = vec![0; self.defs.len()];
-        for (i, &d) in order.iter().enumerate() {
-            position[d] = i;
-        }
+        let position = positions(order);
         order
             .iter()
             .map(|&d| {
@@ -83,6 +93,15 @@ impl<'a> Checker<'a> {
             })
             .collect()
     }
+}
+
+/// Each definition's position in `order`.
+fn positions(order: &[usize]) -> Vec<usize> {
+    let mut position = vec![0; order.len()];
+    for (i, &d) in order.iter().enumerate() {
+        position[d] = i;
+    }
+    position
 }
 
 /// Sources are numbered in declaration order while checking; the program

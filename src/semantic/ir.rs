@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 
 use super::types::Type;
+use crate::source::Span;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Program {
@@ -24,6 +25,12 @@ pub struct Program {
     pub params: Vec<Param>,
     pub manual_tags: Vec<ManualTags>,
     pub catalogue: Vec<CatalogueEntry>,
+    /// `example` statements, in file order: imaginary customers and what
+    /// they should get (run by `seg test`, never by a run).
+    pub examples: Vec<Example>,
+    /// `expect` statements, in file order: properties of the computed
+    /// table, checked by every run and by `seg test` on each case.
+    pub expectations: Vec<Expectation>,
     /// sha256 of the rule files (names and text), hex.
     pub rules_hash: String,
 }
@@ -454,6 +461,104 @@ pub struct CatalogueEntry {
     pub rule: Option<String>,
     /// `file:line` of the rule.
     pub defined_at: Option<String>,
+}
+
+/// `example "name": givens expects outcomes`: one imaginary customer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    pub name: String,
+    /// `file:line` of the statement.
+    pub defined_at: String,
+    /// The example's name as written, to point at.
+    pub span: Span,
+    pub givens: Vec<Given>,
+    pub outcomes: Vec<ExpectedOutcome>,
+}
+
+/// A value an example gives; `value: None` gives it as missing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Given {
+    pub target: GivenTarget,
+    pub value: Option<Value>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum GivenTarget {
+    /// A metric, score or dataset-level value (index into
+    /// [`Program::nodes`]): taken as given, not computed.
+    Node(usize),
+    /// A column of the customer source the rules use.
+    Column(String),
+    /// A hand-assigned tag.
+    Tag(String),
+}
+
+/// What an example expects: a label, or a tag it carries (or, negated,
+/// does not).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExpectedOutcome {
+    pub subject: Subject,
+    pub negated: bool,
+    /// As written, for reports: `tier A`, `not tag unhappy`.
+    pub text: String,
+    pub span: Span,
+}
+
+/// A label of a segmentation, or a tag.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Subject {
+    /// `segmentation` indexes [`Program::nodes`].
+    Label {
+        segmentation: usize,
+        label: String,
+    },
+    Tag(String),
+}
+
+/// `expect ...`: what must hold of the computed table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expectation {
+    /// The statement as written, on one line.
+    pub text: String,
+    /// `file:line` of the statement.
+    pub defined_at: String,
+    pub span: Span,
+    pub kind: ExpectationKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExpectationKind {
+    /// The share of customers with a label or tag lies within bounds.
+    Share {
+        subject: Subject,
+        low: Option<ShareBound>,
+        high: Option<ShareBound>,
+    },
+    /// No customer meets the condition.
+    NoCustomer(Expr),
+    /// Every customer meeting the condition (all without one) has a value
+    /// for the node (a metric, score or label).
+    Every { condition: Option<Expr>, has: usize },
+}
+
+/// A bound of a share, as a fraction (0.15 for 15%).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ShareBound {
+    pub fraction: f64,
+    /// `between` and `at most`/`at least` include the bound; `under` and
+    /// `over` do not.
+    pub inclusive: bool,
+}
+
+impl ExpectationKind {
+    /// The conditions it holds (to renumber their references).
+    pub fn exprs_mut(&mut self) -> Vec<&mut Expr> {
+        match self {
+            ExpectationKind::Share { .. } => Vec::new(),
+            ExpectationKind::NoCustomer(e) => vec![e],
+            ExpectationKind::Every { condition, .. } => condition.iter_mut().collect(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

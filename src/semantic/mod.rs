@@ -8,6 +8,8 @@ mod aggregate;
 mod catalogue;
 mod clashes;
 mod declare;
+mod examples;
+mod expect;
 mod finish;
 mod functions;
 pub mod ir;

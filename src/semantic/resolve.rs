@@ -382,7 +382,7 @@ impl<'a> Checker<'a> {
     /// comparing each of thousands of unknown names with each of thousands of
     /// definitions took minutes. The first ones (those people read) get
     /// their suggestion.
-    fn suggest<'c>(
+    pub(super) fn suggest<'c>(
         &self,
         name: &str,
         candidates: impl Iterator<Item = &'c str> + Clone,

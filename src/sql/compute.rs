@@ -592,7 +592,7 @@ struct Step {
 
 /// Definitions, in steps (see [`placement`]). Returns the name of the last
 /// step.
-fn definition_steps(p: &Program, layout: &Layout, ctes: &mut Vec<Cte>) -> String {
+pub(super) fn definition_steps(p: &Program, layout: &Layout, ctes: &mut Vec<Cte>) -> String {
     let names = Names {
         nodes: &layout.nodes,
         aggregates: &layout.aggregates,
@@ -958,7 +958,7 @@ fn segmentation(rules: &[SegmentRule], names: &Names) -> Expr {
 
 /// Each customer's tags in catalogue order, rule-made and hand-assigned,
 /// as one list: the wide table's `tags`, and unnested, the long table.
-fn tag_list(p: &Program, layout: &Layout) -> Expr {
+pub(super) fn tag_list(p: &Program, layout: &Layout) -> Expr {
     let rule_tags = p
         .declared()
         .into_iter()

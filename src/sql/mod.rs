@@ -6,6 +6,8 @@ mod compute;
 pub mod demo;
 mod dialect;
 pub mod diff;
+pub mod examples;
+pub mod expect;
 pub mod history;
 mod lower;
 mod outputs;
@@ -87,6 +89,9 @@ pub struct Plan {
     pub put_in_place: Statement,
     pub next_run_id: String,
     pub record_run: String,
+    /// Checks the rules' expectations on the computed table, before
+    /// anything is published (`None`: the rules expect nothing).
+    pub expectations: Option<String>,
 }
 
 /// The entry of the stage.
@@ -139,6 +144,7 @@ pub fn compile(program: &Program, dialect: &dyn Dialect) -> Plan {
         ),
         next_run_id: outputs::next_run_id(dialect),
         record_run: outputs::record_run(dialect),
+        expectations: expect::query(dialect, program, &layout),
     }
 }
 
@@ -193,6 +199,12 @@ impl Plan {
         );
         for s in self.computation() {
             section(&s.title, &s.sql);
+        }
+        if let Some(sql) = &self.expectations {
+            section(
+                "Check the expectations on the computed table (a failure stops a --strict run here)",
+                sql,
+            );
         }
         for s in &self.publish {
             section(&s.title, &s.sql);

@@ -484,6 +484,19 @@ const RUN_COLUMNS: &[RunColumn] = &[
     // Whether the run wrote the membership history (runs of older
     // versions did not, and `seg changes` cannot reach back to them).
     RunColumn::Scalar("with_history", "BOOLEAN"),
+    // How each `expect` of the rules came out on this run's table.
+    RunColumn::Records(
+        "expectations",
+        &[
+            ("expectation", "VARCHAR"),
+            ("defined_at", "VARCHAR"),
+            ("passed", "BOOLEAN"),
+            ("customers", "BIGINT"),
+            ("share", "DOUBLE"),
+            ("examples", "VARCHAR[]"),
+            ("detail", "VARCHAR"),
+        ],
+    ),
 ];
 
 /// How many columns the first run log had; later ones are added by

@@ -199,6 +199,12 @@ pub enum Relation {
     Empty {
         columns: Vec<(String, Option<&'static str>)>,
     },
+    /// Rows given as one JSON list of records with these typed fields,
+    /// unnested to one column per field.
+    Records {
+        fields: Vec<(String, &'static str)>,
+        json: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -461,6 +467,16 @@ impl<'d> Printer<'d> {
                     self.ident(name);
                 }
                 self.out.push_str(" LIMIT 0)");
+            }
+            Relation::Records { fields, json } => {
+                let fields: Vec<(&str, &str)> =
+                    fields.iter().map(|(n, t)| (n.as_str(), *t)).collect();
+                self.out.push_str("(SELECT unnest(CAST(CAST(");
+                self.expr(&Expr::Str(json.clone()));
+                self.out.push_str(" AS JSON) AS ");
+                let ty = self.dialect.records_type(&fields);
+                self.out.push_str(&ty);
+                self.out.push_str("), recursive := true))");
             }
         }
     }

@@ -46,6 +46,8 @@ pub enum StatementKind {
     TagsFrom(TagsFrom),
     Tag(TagDecl),
     Describe(Describe),
+    Example(Example),
+    Expect(Expect),
     Rule(SegmentRule),
 }
 
@@ -149,6 +151,81 @@ pub enum DescribeItemKind {
     Description(String),
     Category(Name),
     Colour(Name),
+}
+
+/// `example "big spender": monetary 6000 expects tier A, not tag unhappy`
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    /// The name in quotes.
+    pub name: Name,
+    pub givens: Vec<Given>,
+    pub outcomes: Vec<Outcome>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Given {
+    pub kind: GivenKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum GivenKind {
+    /// `tag key_account`: a hand-assigned tag.
+    Tag(Name),
+    /// `monetary 6000`, `percentile(monetary, 0.9) = 5000`: the target is
+    /// a name or a call; `None` for `missing`.
+    Value {
+        target: Expr,
+        value: Option<Literal>,
+        value_span: Span,
+    },
+}
+
+/// `tier A`, `tag high_spender`, `not tag unhappy`
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub negated: bool,
+    pub subject: Subject,
+    pub span: Span,
+}
+
+/// `expect ...`: a property of the computed table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expect {
+    pub kind: ExpectKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExpectKind {
+    /// `expect tier A between 5% and 15%`, `expect tag x under 10%`
+    Share {
+        subject: Subject,
+        bound: ShareBound,
+        bound_span: Span,
+    },
+    /// `expect no customer where <condition>`
+    NoCustomer { condition: Expr },
+    /// `expect every customer [where <condition>] has <name>`
+    Every { condition: Option<Expr>, has: Name },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ShareBound {
+    Between(Percent, Percent),
+    /// Strictly below.
+    Under(Percent),
+    /// Strictly above.
+    Over(Percent),
+    AtMost(Percent),
+    AtLeast(Percent),
+}
+
+/// `15%`: the digits as written and the value (15.0).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Percent {
+    pub text: String,
+    pub value: f64,
+    pub span: Span,
 }
 
 /// `tier A when frequency >= 10`, or `tier C otherwise` (no condition).
@@ -352,6 +429,12 @@ impl Statement {
             StatementKind::Score(s) => std::iter::once(s.expr).chain(s.subset).collect(),
             StatementKind::Tag(t) => vec![t.condition],
             StatementKind::Rule(r) => r.condition.into_iter().collect(),
+            StatementKind::Expect(e) => e.kind.into_expressions(),
+            StatementKind::Example(e) => e
+                .givens
+                .into_iter()
+                .filter_map(Given::into_target)
+                .collect(),
             _ => Vec::new(),
         };
         Expr::discard_all(&mut stack);
@@ -417,7 +500,44 @@ impl StatementKind {
             StatementKind::Score(s) => std::iter::once(&s.expr).chain(&s.subset).collect(),
             StatementKind::Tag(t) => vec![&t.condition],
             StatementKind::Rule(r) => r.condition.iter().collect(),
+            StatementKind::Expect(e) => e.kind.expressions(),
+            StatementKind::Example(e) => e.givens.iter().filter_map(Given::target).collect(),
             _ => Vec::new(),
+        }
+    }
+}
+
+impl ExpectKind {
+    pub fn expressions(&self) -> Vec<&Expr> {
+        match self {
+            ExpectKind::Share { .. } => Vec::new(),
+            ExpectKind::NoCustomer { condition } => vec![condition],
+            ExpectKind::Every { condition, .. } => condition.iter().collect(),
+        }
+    }
+
+    fn into_expressions(self) -> Vec<Expr> {
+        match self {
+            ExpectKind::Share { .. } => Vec::new(),
+            ExpectKind::NoCustomer { condition } => vec![condition],
+            ExpectKind::Every { condition, .. } => condition.into_iter().collect(),
+        }
+    }
+}
+
+impl Given {
+    /// What a value is given to (a name or a call); none for a tag.
+    pub fn target(&self) -> Option<&Expr> {
+        match &self.kind {
+            GivenKind::Value { target, .. } => Some(target),
+            GivenKind::Tag(_) => None,
+        }
+    }
+
+    pub fn into_target(self) -> Option<Expr> {
+        match self.kind {
+            GivenKind::Value { target, .. } => Some(target),
+            GivenKind::Tag(_) => None,
         }
     }
 }

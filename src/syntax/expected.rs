@@ -34,6 +34,24 @@ fn phrase(rule: Rule) -> Option<(Rank, &'static str)> {
         Rule::kw_tags => (Specific, "`tags`"),
         Rule::kw_tag => (Specific, "`tag`"),
         Rule::kw_describe => (Specific, "`describe`"),
+        Rule::kw_expects => (Specific, "`expects`"),
+        Rule::given | Rule::given_value | Rule::given_tag => (
+            Value,
+            "a given value like `monetary 6000` or `tag key_account`",
+        ),
+        Rule::outcome => (Value, "an outcome like `tier A` or `not tag unhappy`"),
+        Rule::percent => (Value, "a percentage like `15%`"),
+        Rule::share_bound
+        | Rule::share_between
+        | Rule::share_under
+        | Rule::share_over
+        | Rule::share_at_most
+        | Rule::share_at_least => (
+            Specific,
+            "`between 5% and 15%`, `under 20%`, `over 5%`, `at most 20%` or `at least 5%`",
+        ),
+        Rule::kw_has => (Specific, "`has`"),
+        Rule::kw_customer => (Specific, "`customer`"),
         Rule::describe_item | Rule::description | Rule::category | Rule::colour => (
             Specific,
             "`as \"description\"`, `category <name>` or `colour <colour>`",

@@ -164,7 +164,7 @@ fn defined_name(text: &str) -> Option<String> {
     let second = words.find(|w| !w.is_empty());
     let name = match first {
         "metric" | "score" | "param" | "tag" | "source" => second?,
-        "as" | "tags" | "describe" => return None,
+        "as" | "tags" | "describe" | "example" | "expect" => return None,
         _ => first,
     };
     let name = name.trim_matches(['"', '\'']);

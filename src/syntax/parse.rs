@@ -201,6 +201,11 @@ impl Ctx {
                 let items = inner.map(|p| self.describe_item(p)).collect();
                 StatementKind::Describe(Describe { subject, items })
             }
+            Rule::example_decl => StatementKind::Example(self.example(inner)?),
+            Rule::expect_decl => {
+                skip(&mut inner, Rule::kw_expect);
+                StatementKind::Expect(self.expect(inner.next().unwrap())?)
+            }
             Rule::segment_rule => {
                 let segmentation = self.name(inner.next().unwrap());
                 let label = self.label(inner.next().unwrap());
@@ -233,6 +238,155 @@ impl Ctx {
             other => unreachable!("source option {other:?}"),
         };
         SourceOption { kind, span }
+    }
+
+    /// `example "name": givens expects outcomes`
+    fn example(&self, mut inner: Pairs<Rule>) -> Result<Example> {
+        skip(&mut inner, Rule::kw_example);
+        let name = self.label(inner.next().unwrap());
+        let mut givens = Vec::new();
+        let mut outcomes = Vec::new();
+        for pair in inner {
+            match pair.as_rule() {
+                Rule::given => match self.given(pair) {
+                    Ok(g) => givens.push(g),
+                    Err(d) => {
+                        let mut parsed =
+                            givens.into_iter().filter_map(Given::into_target).collect();
+                        Expr::discard_all(&mut parsed);
+                        return Err(d);
+                    }
+                },
+                Rule::outcome => outcomes.push(self.outcome(pair)),
+                _ => {}
+            }
+        }
+        Ok(Example {
+            name,
+            givens,
+            outcomes,
+        })
+    }
+
+    fn given(&self, pair: Pair<Rule>) -> Result<Given> {
+        let span = self.span(&pair);
+        let inner = pair.into_inner().next().unwrap();
+        let kind = match inner.as_rule() {
+            Rule::given_tag => GivenKind::Tag(self.label(last(inner))),
+            _ => {
+                let mut parts = inner.into_inner();
+                let target = self.primary(parts.next().unwrap())?;
+                let value = parts.next().unwrap();
+                let value_span = self.span(&value);
+                let literal = match value.as_rule() {
+                    Rule::kw_missing => None,
+                    _ => match self.literal(&value.into_inner().next().unwrap()) {
+                        Ok(l) => Some(l),
+                        Err(d) => {
+                            Expr::discard_all(&mut vec![target]);
+                            return Err(d);
+                        }
+                    },
+                };
+                GivenKind::Value {
+                    target,
+                    value: literal,
+                    value_span,
+                }
+            }
+        };
+        Ok(Given { kind, span })
+    }
+
+    fn outcome(&self, pair: Pair<Rule>) -> Outcome {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner().peekable();
+        let negated = inner.next_if(|p| p.as_rule() == Rule::negated).is_some();
+        let first = inner.next().unwrap();
+        let subject = if first.as_rule() == Rule::kw_tag {
+            Subject::Tag(self.label(inner.next().unwrap()))
+        } else {
+            Subject::Label {
+                segmentation: self.name(first),
+                label: self.label(inner.next().unwrap()),
+            }
+        };
+        Outcome {
+            negated,
+            subject,
+            span,
+        }
+    }
+
+    /// The part of `expect ...` after the keyword.
+    fn expect(&self, pair: Pair<Rule>) -> Result<Expect> {
+        let rule = pair.as_rule();
+        let mut inner = pair.into_inner();
+        let kind = match rule {
+            Rule::expect_none => ExpectKind::NoCustomer {
+                condition: self.expr(inner.find(|p| p.as_rule() == Rule::expr).unwrap())?,
+            },
+            Rule::expect_every => {
+                let mut condition = None;
+                let mut has = None;
+                for p in inner {
+                    match p.as_rule() {
+                        Rule::expr => condition = Some(self.expr(p)?),
+                        Rule::name => has = Some(self.name(p)),
+                        _ => {}
+                    }
+                }
+                ExpectKind::Every {
+                    condition,
+                    has: has.unwrap(),
+                }
+            }
+            _ => {
+                let first = inner.next().unwrap();
+                let subject = if first.as_rule() == Rule::kw_tag {
+                    Subject::Tag(self.label(inner.next().unwrap()))
+                } else {
+                    Subject::Label {
+                        segmentation: self.name(first),
+                        label: self.label(inner.next().unwrap()),
+                    }
+                };
+                let bound = inner.next().unwrap();
+                let bound_span = self.span(&bound);
+                let bound = bound.into_inner().next().unwrap();
+                let kind = bound.as_rule();
+                let mut percents = bound
+                    .into_inner()
+                    .filter(|p| p.as_rule() == Rule::percent)
+                    .map(|p| self.percent(&p));
+                let mut next = || percents.next().unwrap();
+                let bound = match kind {
+                    Rule::share_between => {
+                        let low = next();
+                        ShareBound::Between(low, next())
+                    }
+                    Rule::share_under => ShareBound::Under(next()),
+                    Rule::share_over => ShareBound::Over(next()),
+                    Rule::share_at_most => ShareBound::AtMost(next()),
+                    _ => ShareBound::AtLeast(next()),
+                };
+                ExpectKind::Share {
+                    subject,
+                    bound,
+                    bound_span,
+                }
+            }
+        };
+        Ok(Expect { kind })
+    }
+
+    fn percent(&self, pair: &Pair<Rule>) -> Percent {
+        let text = pair.as_str().trim_end_matches('%').to_string();
+        Percent {
+            value: text.parse().unwrap_or(f64::INFINITY),
+            text,
+            span: self.span(pair),
+        }
     }
 
     fn subject(&self, pair: Pair<Rule>) -> Subject {
@@ -548,7 +702,8 @@ impl Ctx {
                 .at(at, "not a rule")
                 .help(
                     "a rule starts with `source`, `as of`, `param`, `metric`, `score`, `tag`, \
-                     `tags from`, `describe` or a segmentation name followed by a label",
+                     `tags from`, `describe`, `example`, `expect` or a segmentation name \
+                     followed by a label",
                 );
         }
         let expected = expected::describe(&rules, &tokens);
@@ -656,6 +811,9 @@ pub const WORDS: &[&str] = &[
     "within",
     "true",
     "false",
+    "example",
+    "expects",
+    "expect",
 ];
 
 /// A help line for the mistakes business users make most.
@@ -696,8 +854,8 @@ fn hint(text: &str, pos: usize, found: &str, rules: &[Rule]) -> Option<String> {
         return Some("write `and` and `or` as words".to_string());
     }
     let first_word = text.split_whitespace().next().unwrap_or_default();
-    const KEYWORDS: [&str; 7] = [
-        "source", "param", "metric", "score", "tag", "tags", "describe",
+    const KEYWORDS: [&str; 9] = [
+        "source", "param", "metric", "score", "tag", "tags", "describe", "example", "expect",
     ];
     if rules.contains(&Rule::kw_when)
         && !KEYWORDS.contains(&first_word)

@@ -41,6 +41,8 @@ fn every_code_has_an_error_fixture() {
     }
     // `seg lint`'s codes are shown by the fixtures under tests/fixtures/lint.
     shown.extend(crate::lint::lint_fixture_codes());
+    // A failed example or expectation is shown by `seg test` on the club.
+    shown.extend(crate::test_examples::codes_shown());
     let missing: Vec<&str> = Code::ALL
         .iter()
         .map(|c| c.as_str())

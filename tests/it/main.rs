@@ -21,4 +21,5 @@ mod sql;
 mod support;
 mod syntax;
 mod test_cmd;
+mod test_examples;
 mod watch;

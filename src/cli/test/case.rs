@@ -5,30 +5,89 @@ use std::path::Path;
 
 use seg::cases::snapshot::{self, Table};
 use seg::cases::{Case, SNAPSHOT_FILE};
-use seg::diagnostic::render;
-use seg::engine::{self, Engine, RunOptions, Silent};
+use seg::diagnostic::{Code, Diagnostic, render};
+use seg::engine::{self, Engine, ExpectationOutcome, RunOptions, Silent};
+use seg::semantic::Program;
 use seg::semantic::ir::AsOfOrigin;
 use seg::semantic::{Mode, Settings};
 use seg::source::SourceMap;
 
-use super::{Outcome, Policy, Status, snapshot_file};
+use super::{Outcome, Policy, Status, place, snapshot_file};
 use crate::cli::check::today;
 
-pub fn run(files: &SourceMap, sources: &[&str], case: &Case, policy: Policy) -> Outcome {
-    let status = match table(files, sources, case) {
-        Ok(table) => compare(case, &table, policy),
-        Err(status) => status,
+/// The case's snapshot outcome, then one outcome per expectation of the
+/// rules on the case's table.
+pub fn run(files: &SourceMap, sources: &[&str], case: &Case, policy: Policy) -> Vec<Outcome> {
+    let (status, expectations) = match table(files, sources, case) {
+        Ok((table, program, outcomes)) => (
+            compare(case, &table, policy),
+            expectation_outcomes(files, case, &program, &outcomes),
+        ),
+        Err(status) => (status, Vec::new()),
     };
-    Outcome {
+    let snapshot = Outcome {
         kind: "snapshot",
         name: case.name.clone(),
         file: snapshot_file(case),
+        line: None,
         status,
-    }
+        rendered: None,
+        measured: None,
+    };
+    std::iter::once(snapshot).chain(expectations).collect()
 }
 
-/// The wide table the rules give on the case's data.
-fn table(files: &SourceMap, sources: &[&str], case: &Case) -> Result<Table, Status> {
+/// Each expectation on the case's table, named `<case>: <expectation>`.
+fn expectation_outcomes(
+    files: &SourceMap,
+    case: &Case,
+    program: &Program,
+    outcomes: &[ExpectationOutcome],
+) -> Vec<Outcome> {
+    program
+        .expectations
+        .iter()
+        .zip(outcomes)
+        .map(|(expectation, outcome)| {
+            let (file, line) = place(files, expectation.span);
+            let (status, rendered) = if outcome.passed {
+                (Status::Passed, None)
+            } else {
+                let d = Diagnostic::new(
+                    Code::ExpectationFailed,
+                    format!("expectation failed on the case `{}`", case.name),
+                )
+                .at(expectation.span, outcome.detail.clone());
+                let shown = render::human(&[d], files, render::Style::PLAIN);
+                (
+                    Status::failed(outcome.detail.clone(), Vec::new()),
+                    Some(shown),
+                )
+            };
+            Outcome {
+                kind: "expectation",
+                name: format!("{}: {}", case.name, expectation.text),
+                file,
+                line: Some(line),
+                status,
+                rendered,
+                measured: Some(serde_json::json!({
+                    "customers": outcome.customers,
+                    "share": outcome.share,
+                    "examples": outcome.examples,
+                })),
+            }
+        })
+        .collect()
+}
+
+/// The wide table the rules give on the case's data, the program and its
+/// expectations' outcomes.
+fn table(
+    files: &SourceMap,
+    sources: &[&str],
+    case: &Case,
+) -> Result<(Table, Program, Vec<ExpectationOutcome>), Status> {
     let missing = case.missing_sources(sources);
     if !missing.is_empty() {
         let details = missing
@@ -77,8 +136,10 @@ fn table(files: &SourceMap, sources: &[&str], case: &Case) -> Result<Table, Stat
     let plan = seg::compile(&program);
     let failed =
         |e: engine::EngineError| Status::failed(format!("the run failed: {e}"), Vec::new());
-    engine::run(&engine, &program, &plan, &RunOptions::default(), &Silent).map_err(failed)?;
-    engine::wide_table(&engine, &program).map_err(failed)
+    let summary =
+        engine::run(&engine, &program, &plan, &RunOptions::default(), &Silent).map_err(failed)?;
+    let table = engine::wide_table(&engine, &program).map_err(failed)?;
+    Ok((table, program, summary.expectations))
 }
 
 /// Compares with the stored snapshot, writing what the policy allows.

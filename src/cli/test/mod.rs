@@ -4,10 +4,11 @@
 //! wide table with its stored snapshot.
 
 mod case;
+mod examples;
 mod report;
 
 use seg::cases::{self, Case};
-use seg::source::read_rule_set;
+use seg::source::{SourceMap, Span, read_rule_set};
 
 use super::args::{TestArgs, TestFormat};
 use super::output;
@@ -16,12 +17,19 @@ use super::{CLEAN, RULE_ERRORS};
 /// What became of one test.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {
-    /// What kind of test: `snapshot` (more kinds will join it).
+    /// What kind of test: `example`, `snapshot` or `expectation`.
     pub kind: &'static str,
     pub name: String,
-    /// The file the outcome is about (the snapshot, the case folder).
+    /// The file the outcome is about (the rule file, the snapshot).
     pub file: String,
+    /// The line in `file`, for examples and expectations.
+    pub line: Option<usize>,
     pub status: Status,
+    /// For people: the failure as a diagnostic pointing into the rules.
+    pub rendered: Option<String>,
+    /// For tools: what an expectation measured (customers, share, the
+    /// keys of a few that break it).
+    pub measured: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -76,12 +84,14 @@ pub fn run(args: TestArgs) -> u8 {
     // Every case needs data for the sources the rules declare.
     let (ast, _) = seg::syntax::parse(&files);
     let sources = ast.source_names();
-    let outcomes: Vec<Outcome> = cases
-        .iter()
-        .map(|c| case::run(&files, &sources, c, policy))
-        .collect();
+    let mut outcomes = examples::run(&files, &ast);
+    outcomes.extend(
+        cases
+            .iter()
+            .flat_map(|c| case::run(&files, &sources, c, policy)),
+    );
     output::stdout(&report::render(&outcomes, args.format, &args.path));
-    if args.format == TestFormat::Human && cases.is_empty() {
+    if args.format == TestFormat::Human && outcomes.is_empty() {
         output::stderr(&no_cases_hint(&args.path));
     }
     status(&outcomes)
@@ -110,6 +120,13 @@ fn no_cases_hint(path: &std::path::Path) -> String {
         path.display(),
         cases::CASES_FOLDER
     )
+}
+
+/// The file (as the rule set was given) and line of a span.
+fn place(files: &SourceMap, span: Span) -> (String, usize) {
+    let file = files.get(span.file);
+    let (line, _) = file.line_col(span.start as usize);
+    (file.path.display().to_string(), line)
 }
 
 /// A case's display path: where its snapshot is.

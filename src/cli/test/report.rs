@@ -31,6 +31,14 @@ fn human(outcomes: &[Outcome]) -> String {
     for o in outcomes {
         out.push_str(&format!("{:<8} {} {}\n", word(&o.status), o.kind, o.name));
         match &o.status {
+            Status::Failed { .. } if o.rendered.is_some() => {
+                let shown = o.rendered.as_deref().unwrap_or_default();
+                for line in shown.trim_end().lines() {
+                    let line = format!("         {line}");
+                    out.push_str(line.trim_end());
+                    out.push('\n');
+                }
+            }
             Status::Failed { reason, details } => {
                 out.push_str(&format!("         {reason}\n"));
                 for line in details {
@@ -81,6 +89,8 @@ fn json(outcomes: &[Outcome]) -> String {
                 "kind": o.kind,
                 "name": o.name,
                 "file": o.file,
+                "line": o.line,
+                "measured": o.measured,
                 "status": word(&o.status).to_ascii_lowercase(),
                 "reason": reason,
                 "details": details,
@@ -114,6 +124,12 @@ fn junit(outcomes: &[Outcome], rules: &Path) -> String {
         };
         let mut case = TestCase::new(o.name.clone(), status);
         case.set_classname(format!("seg.{}", o.kind));
+        if !o.file.is_empty() {
+            case.extra.insert("file".into(), o.file.clone().into());
+        }
+        if let Some(line) = o.line {
+            case.extra.insert("line".into(), line.to_string().into());
+        }
         suite.add_test_case(case);
     }
     let mut report = Report::new("seg test");
@@ -138,8 +154,9 @@ fn github(outcomes: &[Outcome]) -> String {
             Status::Pending => ("warning", "new snapshot pending review".to_string()),
             _ => continue,
         };
+        let line = o.line.map(|l| format!(",line={l}")).unwrap_or_default();
         out.push_str(&format!(
-            "::{level} file={},title={}::{}\n",
+            "::{level} file={}{line},title={}::{}\n",
             property(&o.file),
             property(&format!("seg test: {} {}", o.kind, o.name)),
             data(&message)

@@ -246,6 +246,7 @@ mod tests {
             files: vec![],
             base_reused: false,
             changes: None,
+            expectations: vec![],
         }
     }
 
