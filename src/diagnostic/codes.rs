@@ -291,6 +291,56 @@ or name another column.
 source visits from \"orders.csv\" by customer_id at status   # status is text
 ```";
 
+    OrderWithoutTime = "E319", "order-without-time", Error,
+        "`first` or `last` over a source without an `at` column.",
+        "`first(orders.channel)` is the value of a customer's earliest row and \
+`last(orders.category)` that of the latest, by the source's time column, declared with \
+`at`. Without one, rows have no order to pick from.
+
+```seg
+source orders from \"orders.csv\" by customer_id       # no `at ordered_at`
+metric acquired_by = first(orders.channel)
+```";
+
+    EmptyWindow = "E320", "empty-window", Error,
+        "A time window that holds no days.",
+        "`90 to 30 days ago` holds the rows from 90 days before the as-of date up to \
+30 days before it. Both ends the same (`30 to 30 days ago`) leave no day in between.
+
+```seg
+source orders from \"orders.csv\" by customer_id at ordered_at
+metric quiet = count(orders, 30 to 30 days ago)   # 60 to 30 days ago?
+```";
+
+    MisplacedDuration = "E321", "misplaced-duration", Error,
+        "A length of time (`30 days`) that is not added to or taken from a date.",
+        "`first_order + 30 days` is the date 30 days after the first order, and \
+`as_of - 1 year` the date a year before the as-of date. A length of time means nothing \
+on its own or next to a number.
+
+```seg
+metric later = 5 + 30 days    # a number is not a date
+```";
+
+    PatternNotFixed = "E322", "pattern-not-fixed", Error,
+        "The pattern after `matches` is not fixed text.",
+        "`sku matches \"AB-*\"` tests the whole text against a pattern where `*` stands \
+for any text and `?` for one character. The pattern is written in quotes (or is a text \
+param), so it is the same for every customer.
+
+```seg
+tag odd when \"ab\" matches lower(\"A*\")     # a pattern in quotes: matches \"a*\"
+```";
+
+    IgnoringCase = "E323", "ignoring-case", Error,
+        "`ignoring case` after something that is not a comparison of texts.",
+        "`ignoring case` follows `=`, `!=`, `contains`, `starts with`, `ends with` or \
+`matches` between texts, and makes them compare the lower case of both sides.
+
+```seg
+tag big when monetary > 100 ignoring case     # numbers have no case
+```";
+
     UnknownParam = "E401", "unknown-param", Error,
         "`--set` names a param that the rule set does not declare.",
         "`seg run --set vip_spend=8000` overrides `param vip_spend = 5000`. Declare the \

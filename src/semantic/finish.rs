@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use super::declare::Declarations;
 use super::order::renumber;
-use super::{Checker, SourceInfo, ir};
+use super::{Checker, SourceInfo, Type, ir};
 
 impl<'a> Checker<'a> {
     pub(super) fn finish(&mut self, declarations: &Declarations<'a>) -> Option<ir::Program> {
@@ -20,7 +20,7 @@ impl<'a> Checker<'a> {
             return None;
         }
         let facts = FactIndex::new(self.sources.len(), customers);
-        Some(ir::Program {
+        let mut program = ir::Program {
             as_of: self.as_of,
             as_of_origin: self.as_of_origin,
             customers: program_source(&self.sources[customers]),
@@ -48,7 +48,9 @@ impl<'a> Checker<'a> {
                 .collect(),
             catalogue,
             rules_hash: super::rules_hash(self.files),
-        })
+        };
+        super::header_only::type_columns(&mut program);
+        Some(program)
     }
 
     /// The resolved definitions in dependency order, their references
@@ -117,7 +119,10 @@ fn program_source(s: &SourceInfo) -> ir::Source {
         key: s.key.clone().or(s.by.clone()).unwrap_or_default(),
         at: s.at.clone(),
         zoned: s.zoned.clone(),
-        header_only: s.header_only.clone(),
+        header_only: s
+            .header_only
+            .as_ref()
+            .map(|columns| columns.iter().map(|c| (c.clone(), Type::Unknown)).collect()),
         loaded: None,
     }
 }

@@ -227,6 +227,11 @@ impl<'a> Checker<'a> {
                     false,
                 )
             }
+            ast::ExprKind::TextTest { expr, op, pattern } => {
+                self.text_test(expr, *op, pattern, scope)
+            }
+            ast::ExprKind::IgnoringCase(inner) => self.ignoring_case(inner, e.span, scope),
+            ast::ExprKind::Duration(period) => self.misplaced_duration(period),
             ast::ExprKind::Within { expr, period } => {
                 let subject = self.expr(expr, scope);
                 if !subject.ty.fits(Type::Date) {
@@ -258,6 +263,13 @@ impl<'a> Checker<'a> {
     fn name(&mut self, n: &Name, scope: Scope) -> ir::Expr {
         if let Scope::Facts(source) = scope {
             return self.fact_column(source, n);
+        }
+        // `[Order Date]` is always a column, whatever is defined.
+        if n.quoted {
+            return self.customer_column(n, n.span);
+        }
+        if let Some(as_of) = self.as_of_value(n) {
+            return as_of;
         }
         match self.names.get(&n.text).copied() {
             Some(Entry::Def(d)) => self.def_ref(d, n.span),
@@ -546,6 +558,11 @@ impl<'a> Checker<'a> {
         right: &ast::Expr,
         scope: Scope,
     ) -> ir::Expr {
+        if matches!(op, BinaryOp::Add | BinaryOp::Sub)
+            && let Some(shifted) = self.shifted_date(left, op, right, scope)
+        {
+            return shifted;
+        }
         let l = self.expr(left, scope);
         let r = self.expr(right, scope);
         let nullable = l.nullable || r.nullable;

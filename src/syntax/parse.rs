@@ -16,7 +16,7 @@ use crate::source::{FileId, Span};
 struct SegParser;
 
 /// Operators from the loosest to the tightest binding.
-static PRATT: ConstPrattParser<Rule, 18> = ConstPrattParser::new_const(pest::pratt_precedence![
+static PRATT: ConstPrattParser<Rule, 20> = ConstPrattParser::new_const(pest::pratt_precedence![
     Op::infix(Rule::or, Assoc::Left),
     Op::infix(Rule::and, Assoc::Left),
     Op::prefix(Rule::not),
@@ -29,7 +29,9 @@ static PRATT: ConstPrattParser<Rule, 18> = ConstPrattParser::new_const(pest::pra
         | Op::postfix(Rule::is_missing)
         | Op::postfix(Rule::in_list)
         | Op::postfix(Rule::between)
-        | Op::postfix(Rule::within),
+        | Op::postfix(Rule::within)
+        | Op::postfix(Rule::text_test)
+        | Op::postfix(Rule::ignoring_case),
     Op::infix(Rule::add, Assoc::Left) | Op::infix(Rule::sub, Assoc::Left),
     Op::infix(Rule::mul, Assoc::Left) | Op::infix(Rule::div, Assoc::Left),
     Op::prefix(Rule::neg),
@@ -262,8 +264,16 @@ impl Ctx {
         DescribeItem { kind, span }
     }
 
-    /// A `name`, `segmentation`, `ident` or `function` pair.
+    /// A `name`, `segmentation`, `ident`, `function` or `quoted_name` pair.
     fn name(&self, pair: Pair<Rule>) -> Name {
+        if pair.as_rule() == Rule::quoted_name {
+            let inner = pair.clone().into_inner().next().expect("quoted_inner");
+            return Name {
+                text: inner.as_str().to_string(),
+                span: self.span(&pair),
+                quoted: true,
+            };
+        }
         Name {
             text: pair.as_str().to_string(),
             span: self.span(&pair),
@@ -329,6 +339,12 @@ impl Ctx {
                         negated,
                     },
                     Postfix::Within(period) => ExprKind::Within { expr, period },
+                    Postfix::TextTest(op, pattern) => ExprKind::TextTest {
+                        expr,
+                        op,
+                        pattern: Box::new(pattern),
+                    },
+                    Postfix::IgnoringCase => ExprKind::IgnoringCase(expr),
                 };
                 Ok(Expr { kind, span })
             })
@@ -395,6 +411,17 @@ impl Ctx {
                 let unit = inner.next().unwrap();
                 Postfix::Within(self.period(amount, unit)?)
             }
+            Rule::text_test => {
+                let op = inner.next().unwrap();
+                let op = match op.into_inner().next().unwrap().as_rule() {
+                    Rule::kw_contains => TextOp::Contains,
+                    Rule::kw_starts => TextOp::StartsWith,
+                    Rule::kw_ends => TextOp::EndsWith,
+                    _ => TextOp::Matches,
+                };
+                Postfix::TextTest(op, self.expr(inner.next().unwrap())?)
+            }
+            Rule::ignoring_case => Postfix::IgnoringCase,
             other => unreachable!("postfix {other:?}"),
         };
         Ok((operands, negated))
@@ -412,13 +439,19 @@ impl Ctx {
                     span,
                 });
             }
-            Rule::name => ExprKind::Name(self.name(pair)),
+            Rule::name | Rule::quoted_name => ExprKind::Name(self.name(pair)),
             Rule::qualified => {
                 let mut parts = pair.into_inner();
                 ExprKind::Qualified {
                     source: self.name(parts.next().unwrap()),
                     column: self.name(parts.next().unwrap()),
                 }
+            }
+            Rule::duration => {
+                let mut parts = pair.into_inner();
+                let amount = parts.next().unwrap();
+                let unit = parts.next().unwrap();
+                ExprKind::Duration(self.period(amount, unit)?)
             }
             Rule::call => {
                 let mut inner = pair.into_inner();
@@ -436,11 +469,7 @@ impl Ctx {
         let mut inner = pair.into_inner();
         let first = inner.next().unwrap();
         let kind = if first.as_rule() == Rule::window {
-            let mut parts = first.into_inner();
-            parts.next(); // `last`
-            let amount = parts.next().unwrap();
-            let unit = parts.next().unwrap();
-            ArgumentKind::Window(self.period(amount, unit)?)
+            ArgumentKind::Window(self.window(first)?)
         } else {
             let expr = self.expr(first)?;
             let filter = inner.next().map(|f| self.expr(last(f))).transpose();
@@ -448,6 +477,29 @@ impl Ctx {
             ArgumentKind::Value { expr, filter }
         };
         Ok(Argument { kind, span })
+    }
+
+    /// `last 90 days`, or `90 to 30 days ago` (one unit for both ends).
+    fn window(&self, pair: Pair<Rule>) -> Result<Window> {
+        let parts: Vec<Pair<Rule>> = pair
+            .into_inner()
+            .filter(|p| !matches!(p.as_rule(), Rule::kw_last | Rule::kw_to | Rule::kw_ago))
+            .collect();
+        match parts.as_slice() {
+            [amount, unit] => Ok(Window {
+                from: self.period(amount.clone(), unit.clone())?,
+                to: None,
+            }),
+            [from, to, unit] => {
+                let mut from = self.period(from.clone(), unit.clone())?;
+                from.span = self.span(&parts[0]);
+                Ok(Window {
+                    from,
+                    to: Some(self.period(to.clone(), unit.clone())?),
+                })
+            }
+            _ => unreachable!("a window has a number and a unit"),
+        }
     }
 
     fn period(&self, amount: Pair<Rule>, unit: Pair<Rule>) -> Result<Period> {
@@ -646,6 +698,8 @@ pub const WORDS: &[&str] = &[
     "otherwise",
     "where",
     "last",
+    "to",
+    "ago",
     "and",
     "or",
     "not",
@@ -654,6 +708,13 @@ pub const WORDS: &[&str] = &[
     "is",
     "missing",
     "within",
+    "contains",
+    "starts",
+    "ends",
+    "with",
+    "matches",
+    "ignoring",
+    "case",
     "true",
     "false",
 ];
@@ -731,6 +792,8 @@ enum Postfix {
     InList(Vec<Expr>),
     Between(Expr, Expr),
     Within(Period),
+    TextTest(TextOp, Expr),
+    IgnoringCase,
 }
 
 // A tree that fails halfway may already be deep (`1 + 1 + ... + 1e999`,

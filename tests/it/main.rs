@@ -6,6 +6,7 @@ mod cli;
 mod diagnostics;
 mod docs_examples;
 mod fmt;
+mod functions;
 mod history;
 mod lint;
 mod lock;
