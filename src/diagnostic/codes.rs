@@ -138,8 +138,11 @@ tag vip when tier = \"AA\"        # tier has no label AA
     UnknownFunction = "E105", "unknown-function", Error,
         "A function that seg does not have.",
         "The functions are the aggregates (`count`, `sum`, `avg`, `min`, `max`, \
-`count_distinct`, `mode`), the score functions (`quintile`, `ntile`), `percentile`, \
-`days_since`, `months_since`, `years_since`, `round` and `abs`.";
+`count_distinct`, `mode`, `first`, `last`), the score functions (`quintile`, `ntile`), \
+`percentile`, `days_since`, `months_since`, `years_since`, `round`, `abs`, and the \
+everyday functions (`if_missing`, `if`, `greatest`, `least`, `length`, `lower`, `upper`, \
+`year`, `month`, `day`, `days_between`). A function of SQL's is named by seg's: \
+`coalesce` is `if_missing`.";
 
     UnknownSubject = "E106", "unknown-subject", Error,
         "`describe` names a tag or label that no rule defines.",

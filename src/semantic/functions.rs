@@ -146,9 +146,9 @@ impl Checker<'_> {
                 let help = match sql.or_else(|| did_you_mean(name, FUNCTIONS.iter().copied())) {
                     Some(s) => format!(
                         "did you mean `{s}`? the functions are {}",
-                        list_names(FUNCTIONS, 20)
+                        list_names(FUNCTIONS, 40)
                     ),
-                    None => format!("the functions are {}", list_names(FUNCTIONS, 20)),
+                    None => format!("the functions are {}", list_names(FUNCTIONS, 40)),
                 };
                 self.report(
                     Diagnostic::new(

@@ -447,12 +447,7 @@ impl Ctx {
                     column: self.name(parts.next().unwrap()),
                 }
             }
-            Rule::duration => {
-                let mut parts = pair.into_inner();
-                let amount = parts.next().unwrap();
-                let unit = parts.next().unwrap();
-                ExprKind::Duration(self.period(amount, unit)?)
-            }
+            Rule::duration => ExprKind::Duration(self.duration(&pair)?),
             Rule::call => {
                 let mut inner = pair.into_inner();
                 let function = self.name(inner.next().unwrap());
@@ -481,34 +476,69 @@ impl Ctx {
 
     /// `last 90 days`, or `90 to 30 days ago` (one unit for both ends).
     fn window(&self, pair: Pair<Rule>) -> Result<Window> {
-        let parts: Vec<Pair<Rule>> = pair
-            .into_inner()
-            .filter(|p| !matches!(p.as_rule(), Rule::kw_last | Rule::kw_to | Rule::kw_ago))
-            .collect();
-        match parts.as_slice() {
-            [amount, unit] => Ok(Window {
-                from: self.period(amount.clone(), unit.clone())?,
-                to: None,
-            }),
-            [from, to, unit] => {
-                let mut from = self.period(from.clone(), unit.clone())?;
-                from.span = self.span(&parts[0]);
-                Ok(Window {
-                    from,
-                    to: Some(self.period(to.clone(), unit.clone())?),
-                })
-            }
-            _ => unreachable!("a window has a number and a unit"),
+        let mut parts = pair.into_inner();
+        let first = parts.next().unwrap();
+        if first.as_rule() == Rule::ago_window {
+            let words = self.words(&first);
+            let [(from, from_span), _, (to, to_span), (unit, unit_span), _] = words[..] else {
+                unreachable!("a window reads `N to M unit ago`")
+            };
+            return Ok(Window {
+                from: self.period_of(from, unit, from_span, from_span)?,
+                to: Some(self.period_of(to, unit, to_span, unit_span)?),
+            });
         }
+        let amount = parts.next().unwrap();
+        let unit = parts.next().unwrap();
+        Ok(Window {
+            from: self.period(amount, unit)?,
+            to: None,
+        })
+    }
+
+    /// `30 days`, an atomic pair.
+    fn duration(&self, pair: &Pair<Rule>) -> Result<Period> {
+        let words = self.words(pair);
+        let [(amount, amount_span), (unit, unit_span)] = words[..] else {
+            unreachable!("a length of time reads `N unit`")
+        };
+        self.period_of(amount, unit, amount_span, unit_span)
+    }
+
+    /// The words of an atomic pair, each with its span.
+    fn words<'p>(&self, pair: &Pair<'p, Rule>) -> Vec<(&'p str, Span)> {
+        let text = pair.as_str();
+        let start = self.offset + pair.as_span().start();
+        text.split_whitespace()
+            .map(|w| {
+                let at = w.as_ptr() as usize - text.as_ptr() as usize;
+                (w, Span::new(self.file, start + at, start + at + w.len()))
+            })
+            .collect()
     }
 
     fn period(&self, amount: Pair<Rule>, unit: Pair<Rule>) -> Result<Period> {
-        let span = self.span(&amount).to(self.span(&unit));
-        let value = amount.as_str().parse::<u32>().map_err(|_| {
+        self.period_of(
+            amount.as_str(),
+            unit.as_str(),
+            self.span(&amount),
+            self.span(&unit),
+        )
+    }
+
+    fn period_of(
+        &self,
+        amount: &str,
+        unit: &str,
+        amount_span: Span,
+        unit_span: Span,
+    ) -> Result<Period> {
+        let span = amount_span.to(unit_span);
+        let value = amount.parse::<u32>().map_err(|_| {
             Diagnostic::new(Code::InvalidLiteral, "this number of days is too large")
-                .at(self.span(&amount), "too large")
+                .at(amount_span, "too large")
         })?;
-        let unit = match unit.as_str().trim_end_matches('s') {
+        let unit = match unit.trim_end_matches('s') {
             "day" => TimeUnit::Day,
             "week" => TimeUnit::Week,
             "month" => TimeUnit::Month,

@@ -358,9 +358,10 @@ fn a_header_only_csv_holds_zero_facts() {
         "{}",
         run.stdout
     );
-    // All six customers, none with a fact: counts and sums 0, the rest missing.
+    // All six customers, none with a fact: counts and sums 0 (the amount a
+    // number, as the sum needs), the rest missing.
     let expected = (1..=6)
-        .map(|id| format!("{id} | 0 | 0 | ∅ | ∅ | ∅ | 0 | ∅ | none"))
+        .map(|id| format!("{id} | 0 | 0.0 | ∅ | ∅ | ∅ | 0 | ∅ | none"))
         .collect::<Vec<_>>()
         .join("\n");
     assert_eq!(
