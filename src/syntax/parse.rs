@@ -657,15 +657,24 @@ impl Ctx {
             .rev()
             .find(|&i| text.is_char_boundary(i))
             .unwrap_or(0);
+        // pest's own words name its limit; the label says it plainly.
+        let why = match why {
+            "call limit reached" => "it takes too many steps to read",
+            "stack limit reached" => "it nests too deeply",
+            other => other,
+        };
         Diagnostic::new(
             Code::Syntax,
             "this rule is too long or too intricate for seg to read",
         )
         .at(
             Span::new(self.file, self.offset, self.offset + end),
-            format!("seg gave up reading this rule ({why})"),
+            format!("seg gave up reading this rule: {why}"),
         )
-        .help("split it into metrics that build on each other")
+        .help(
+            "split it into metrics that build on each other; a list of thousands of values \
+             belongs in a data file (a column of a source)",
+        )
     }
 }
 
