@@ -267,3 +267,43 @@ fn the_sql_of_the_everyday_functions() {
          tag ends when region ends with \"th\" or region starts with \"no\" or region contains \"r\"\n"
     ));
 }
+
+#[test]
+fn columns_whose_names_are_not_names_are_written_in_brackets() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "customers.csv",
+        "Customer No,2nd phone,Region Name\n1,555-1234,North\n2,,south\n",
+    );
+    write(
+        dir.path(),
+        "orders.csv",
+        "order-id,Customer No,Order Date,Order Total\n\
+         a1,1,2025-06-01,150\n\
+         a2,1,2025-06-02,50\n\
+         a3,2,2025-06-03,200\n\
+         a4,2,2025-07-01,900\n",
+    );
+    let (_, db) = run_rules(
+        dir.path(),
+        "source customers from \"customers.csv\" key [Customer No]\n\
+         source orders from \"orders.csv\" by [Customer No] at [Order Date]\n\
+         as of 2025-06-30\n\
+         metric big_orders = count(orders where [Order Total] > 100)\n\
+         metric last_id = last(orders.[order-id])\n\
+         metric region = lower([Region Name])\n\
+         tag second_line when [2nd phone] is not missing\n",
+    );
+    // 1: one order over 100 (150), the last a2; a second phone.
+    // 2: 200 (a4 is dated after the as-of date): one big order, last a3.
+    assert_eq!(
+        table(
+            &db,
+            "SELECT \"Customer No\", big_orders, last_id, region, tags FROM seg_customers"
+        ),
+        "Customer No | big_orders | last_id | region | tags\n\
+         1 | 1 | a2 | north | [second_line]\n\
+         2 | 1 | a3 | south | []"
+    );
+}
