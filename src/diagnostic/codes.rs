@@ -407,6 +407,14 @@ tags from crm_tags.tag
 describe tag newsleter as \"Subscribed to the newsletter\"   # the data has `newsletter`
 ```";
 
+    AssumedHandTag = "W009", "assumed-hand-tag", Warning,
+        "A name is taken to be a hand-assigned tag, whose source could not be read.",
+        "A condition may use a hand-assigned tag by its name \
+(`tag vip_unhappy when key_account and unhappy`, with `tags from crm_tags.tag`). A name \
+that no rule defines and no customer column has is such a tag when the tag data holds it; \
+when the tag source cannot be read, seg cannot tell, takes the name to be one and says \
+so. Check again with the data in place: a misspelt name is then an error (E101).";
+
     Shadowed = "L001", "shadowed-rule", Error,
         "`seg lint`: a rule that can never match, because earlier rules of its segmentation take every customer it would.",
         "A segmentation gives each customer the label of the first rule that holds. When \

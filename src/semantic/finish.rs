@@ -11,7 +11,7 @@ impl<'a> Checker<'a> {
     pub(super) fn finish(&mut self, declarations: &Declarations<'a>) -> Option<ir::Program> {
         self.check_hidden_columns();
         let order = self.order();
-        let manual_tags = self.manual_tags(&declarations.tags_from);
+        let manual_tags = self.manual.clone();
         let catalogue = self.catalogue(&declarations.describes, &manual_tags);
         self.check_output_names();
 

@@ -520,6 +520,7 @@ impl Expr {
             | ExprKind::Column(_)
             | ExprKind::Aggregate(_)
             | ExprKind::Node(_)
+            | ExprKind::HandTag(_)
             | ExprKind::Error => Vec::new(),
             ExprKind::Not(e) | ExprKind::Neg(e) | ExprKind::Abs(e) => vec![e],
             ExprKind::IsMissing { expr, .. }
@@ -549,6 +550,7 @@ impl Expr {
             | ExprKind::Column(_)
             | ExprKind::Aggregate(_)
             | ExprKind::Node(_)
+            | ExprKind::HandTag(_)
             | ExprKind::Error => Vec::new(),
             ExprKind::Not(e) | ExprKind::Neg(e) | ExprKind::Abs(e) => vec![e],
             ExprKind::IsMissing { expr, .. }
@@ -601,6 +603,8 @@ pub enum ExprKind {
     Aggregate(usize),
     /// Index into [`Program::nodes`].
     Node(usize),
+    /// Whether the customer carries this hand-assigned tag (`tags from`).
+    HandTag(String),
     Not(Box<Expr>),
     Neg(Box<Expr>),
     Binary {

@@ -360,10 +360,13 @@ impl<'a> Checker<'a> {
                 self.use_column(&n.text);
                 typed(ExprKind::Column(n.text.clone()), ty, true)
             }
-            None => {
-                self.unknown_name(n, span);
-                error()
-            }
+            None => match self.hand_tag(n) {
+                Some(tag) => tag,
+                None => {
+                    self.unknown_name(n, span);
+                    error()
+                }
+            },
         }
     }
 
@@ -414,12 +417,18 @@ impl<'a> Checker<'a> {
             .customers
             .map(|c| self.sources[c].column_names())
             .unwrap_or_default();
+        // Hand-assigned tags in the data, when a condition could mean one.
+        let hand_tags: &[String] = match self.hand_tags.get() {
+            Some(Some(tags)) => tags,
+            _ => &[],
+        };
         let close = self.suggest(
             &n.text,
             defined
                 .iter()
                 .map(String::as_str)
-                .chain(columns.iter().copied()),
+                .chain(columns.iter().copied())
+                .chain(hand_tags.iter().map(String::as_str)),
         );
         let mut help = match close {
             Some(s) => format!("did you mean `{s}`? "),
@@ -433,6 +442,12 @@ impl<'a> Checker<'a> {
                 help.push_str("; ");
             }
             help.push_str(&format!("customer columns: {}", list_names(&columns, 8)));
+        }
+        if !hand_tags.is_empty() {
+            help.push_str(&format!(
+                "; hand-assigned tags: {}",
+                list_names(hand_tags, 8)
+            ));
         }
         self.report(
             Diagnostic::new(Code::UnknownName, format!("`{}` is not defined", n.text))

@@ -602,6 +602,7 @@ fn definition_steps(p: &Program, layout: &Layout, ctes: &mut Vec<Cte>) -> String
         nodes: &layout.nodes,
         aggregates: &layout.aggregates,
         customer_column: &|c: &str| customer_columns_of(&layout.customer_columns, c),
+        hand_tags: &layout.manual_tags,
         as_of: p.as_of,
     };
     let place = placement(p, layout);

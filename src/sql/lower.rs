@@ -25,6 +25,9 @@ pub struct Names<'a> {
     pub aggregates: &'a [String],
     /// Column name of a customer column in the computed steps.
     pub customer_column: &'a dyn Fn(&str) -> String,
+    /// The columns of each customer's hand-assigned tags (one per `tags
+    /// from`, each a list).
+    pub hand_tags: &'a [String],
     pub as_of: Date,
 }
 
@@ -123,6 +126,16 @@ impl Lowering<'_> {
             ExprKind::Node(i) => {
                 let names = self.names.expect("nodes are per customer");
                 leaf(col(&names.nodes[*i]))
+            }
+            ExprKind::HandTag(tag) => {
+                let names = self.names.expect("hand-assigned tags are per customer");
+                let carries = names
+                    .hand_tags
+                    .iter()
+                    .map(|list| call("list_contains", vec![col(list), Expr::Str(tag.clone())]));
+                carries
+                    .reduce(|a, b| binary(a, Op::Or, b))
+                    .expect("a rule set with hand-assigned tags reads them")
             }
             // Under `not`, NULL and false differ: what is negated is exact.
             ExprKind::Not(inner) => Expr::Not(Box::new(self.expr(inner, Context::Truth))),

@@ -307,3 +307,41 @@ fn columns_whose_names_are_not_names_are_written_in_brackets() {
          2 | 1 | a3 | south | []"
     );
 }
+
+#[test]
+fn conditions_use_hand_assigned_tags_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "customers.csv",
+        "customer_id,satisfaction\n1,1\n2,2\n3,5\n4,1\n",
+    );
+    write(
+        dir.path(),
+        "crm.csv",
+        "customer_id,tag\n1,key_account\n2,key_account\n2,newsletter\n3,key_account\n4,newsletter\n",
+    );
+    write(dir.path(), "crm2.csv", "customer_id,label\n4,key_account\n");
+    let (_, db) = run_rules(
+        dir.path(),
+        "source customers from \"customers.csv\" key customer_id\n\
+         source crm from \"crm.csv\" by customer_id\n\
+         source crm2 from \"crm2.csv\" by customer_id\n\
+         tags from crm.tag\n\
+         tags from crm2.label\n\
+         tag unhappy when satisfaction <= 2\n\
+         tag vip_unhappy when key_account and unhappy\n\
+         tag quiet_vip when key_account and not newsletter\n",
+    );
+    // key_account: 1, 2, 3 (crm) and 4 (crm2); newsletter: 2 and 4.
+    // unhappy (satisfaction <= 2): 1, 2, 4. vip_unhappy: 1, 2, 4.
+    // quiet_vip: key accounts without the newsletter: 1 and 3.
+    assert_eq!(
+        table(&db, "SELECT customer_id, tags FROM seg_customers"),
+        "customer_id | tags\n\
+         1 | [unhappy, vip_unhappy, quiet_vip, key_account]\n\
+         2 | [unhappy, vip_unhappy, key_account, newsletter]\n\
+         3 | [quiet_vip, key_account]\n\
+         4 | [unhappy, vip_unhappy, key_account, newsletter]"
+    );
+}
