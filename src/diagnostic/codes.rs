@@ -138,8 +138,11 @@ tag vip when tier = \"AA\"        # tier has no label AA
     UnknownFunction = "E105", "unknown-function", Error,
         "A function that seg does not have.",
         "The functions are the aggregates (`count`, `sum`, `avg`, `min`, `max`, \
-`count_distinct`, `mode`), the score functions (`quintile`, `ntile`), `percentile`, \
-`days_since`, `months_since`, `years_since`, `round` and `abs`.";
+`count_distinct`, `mode`, `first`, `last`), the score functions (`quintile`, `ntile`), \
+`percentile`, `days_since`, `months_since`, `years_since`, `round`, `abs`, and the \
+everyday functions (`if_missing`, `if`, `greatest`, `least`, `length`, `lower`, `upper`, \
+`year`, `month`, `day`, `days_between`). A function of SQL's is named by seg's: \
+`coalesce` is `if_missing`.";
 
     UnknownSubject = "E106", "unknown-subject", Error,
         "`describe` names a tag or label that no rule defines.",
@@ -394,6 +397,56 @@ tier B otherwise
 example \"loyal\": tier A expects tier A       # give frequency 12
 ```";
 
+    OrderWithoutTime = "E319", "order-without-time", Error,
+        "`first` or `last` over a source without an `at` column.",
+        "`first(orders.channel)` is the value of a customer's earliest row and \
+`last(orders.category)` that of the latest, by the source's time column, declared with \
+`at`. Without one, rows have no order to pick from.
+
+```seg
+source orders from \"orders.csv\" by customer_id       # no `at ordered_at`
+metric acquired_by = first(orders.channel)
+```";
+
+    EmptyWindow = "E320", "empty-window", Error,
+        "A time window that holds no days.",
+        "`90 to 30 days ago` holds the rows from 90 days before the as-of date up to \
+30 days before it. Both ends the same (`30 to 30 days ago`) leave no day in between.
+
+```seg
+source orders from \"orders.csv\" by customer_id at ordered_at
+metric quiet = count(orders, 30 to 30 days ago)   # 60 to 30 days ago?
+```";
+
+    MisplacedDuration = "E321", "misplaced-duration", Error,
+        "A length of time (`30 days`) that is not added to or taken from a date.",
+        "`first_order + 30 days` is the date 30 days after the first order, and \
+`as_of - 1 year` the date a year before the as-of date. A length of time means nothing \
+on its own or next to a number.
+
+```seg
+metric later = 5 + 30 days    # a number is not a date
+```";
+
+    PatternNotFixed = "E322", "pattern-not-fixed", Error,
+        "The pattern after `matches` is not fixed text.",
+        "`sku matches \"AB-*\"` tests the whole text against a pattern where `*` stands \
+for any text and `?` for one character. The pattern is written in quotes (or is a text \
+param), so it is the same for every customer.
+
+```seg
+tag odd when \"ab\" matches lower(\"A*\")     # a pattern in quotes: matches \"a*\"
+```";
+
+    IgnoringCase = "E323", "ignoring-case", Error,
+        "`ignoring case` after something that is not a comparison of texts.",
+        "`ignoring case` follows `=`, `!=`, `contains`, `starts with`, `ends with` or \
+`matches` between texts, and makes them compare the lower case of both sides.
+
+```seg
+tag big when monetary > 100 ignoring case     # numbers have no case
+```";
+
     UnknownParam = "E401", "unknown-param", Error,
         "`--set` names a param that the rule set does not declare.",
         "`seg run --set vip_spend=8000` overrides `param vip_spend = 5000`. Declare the \
@@ -485,6 +538,14 @@ tier A when frequency >= 10
 tier B otherwise
 expect tier A under 20%        # fails when a fifth of the customers or more are in tier A
 ```";
+
+    AssumedHandTag = "W009", "assumed-hand-tag", Warning,
+        "A name is taken to be a hand-assigned tag, whose source could not be read.",
+        "A condition may use a hand-assigned tag by its name \
+(`tag vip_unhappy when key_account and unhappy`, with `tags from crm_tags.tag`). A name \
+that no rule defines and no customer column has is such a tag when the tag data holds it; \
+when the tag source cannot be read, seg cannot tell, takes the name to be one and says \
+so. Check again with the data in place: a misspelt name is then an error (E101).";
 
     Shadowed = "L001", "shadowed-rule", Error,
         "`seg lint`: a rule that can never match, because earlier rules of its segmentation take every customer it would.",

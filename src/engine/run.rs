@@ -60,6 +60,9 @@ pub struct RunSummary {
     /// For each fact source the rules read, its rows and those without a
     /// customer.
     pub source_rows: Vec<SourceRows>,
+    /// The sources read from a text file with a header line and no rows
+    /// (zero facts), by name.
+    pub header_only: Vec<String>,
     /// What the run found worth a look (many rows without a customer).
     pub warnings: Vec<String>,
     /// The tables written in the database.
@@ -448,6 +451,11 @@ fn summarise(engine: &Engine, program: &Program, plan: &Plan) -> Result<RunSumma
             .collect(),
         warnings: source_rows.iter().filter_map(SourceRows::warning).collect(),
         source_rows,
+        header_only: std::iter::once(&program.customers)
+            .chain(&program.facts)
+            .filter(|s| s.header_only.is_some())
+            .map(|s| s.name.clone())
+            .collect(),
         tables: Vec::new(),
         files: Vec::new(),
         base_reused: false,

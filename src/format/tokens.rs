@@ -88,6 +88,8 @@ fn token_at(rest: &str) -> Option<(Kind, usize)> {
         // The `:` after an example's name spaces like a comma.
         b',' | b':' => (Kind::Comma, 1),
         b'.' => (Kind::Dot, 1),
+        // `[Order Date]`: one name, kept as written.
+        b'[' => (Kind::Word, rest.find(']').filter(|&n| n > 1)? + 1),
         b'=' => (Kind::Op, if two(b'=') { 2 } else { 1 }),
         b'!' if two(b'=') => (Kind::Op, 2),
         b'<' => (Kind::Op, if two(b'=') || two(b'>') { 2 } else { 1 }),
@@ -190,7 +192,8 @@ pub fn double_quoted(text: &str) -> String {
 /// Words after which an operand begins: a `-` after them is a sign, and a
 /// `(` after them opens a group or a list, not a call.
 const OPERAND_BEFORE: &[&str] = &[
-    "and", "or", "not", "in", "between", "is", "within", "where", "when",
+    "and", "or", "not", "in", "between", "is", "within", "where", "when", "contains", "with",
+    "matches",
 ];
 
 /// Whether `token` is a minus sign (`-3`, `x * -y`) rather than a
@@ -272,7 +275,7 @@ mod tests {
     fn what_no_parsed_file_holds_is_refused() {
         assert_eq!(lex("tag t when a ! b"), None);
         assert_eq!(lex("tag t when a = \"open"), None);
-        assert_eq!(lex("tag t when a [b]"), None);
+        assert_eq!(lex("tag t when a [b"), None);
         assert_eq!(lex("tag t when a\u{3000}b"), None);
     }
 

@@ -71,7 +71,13 @@ impl Checker<'_> {
         let filter = filter
             .as_ref()
             .map(|f| self.condition(f, Scope::Facts(subject.source)));
-        let since = self.aggregate_window(call, &subject, rest)?;
+        let (since, until) = self.aggregate_window(call, &subject, rest)?;
+        if matches!(
+            call.function,
+            AggregateFunction::First | AggregateFunction::Last
+        ) {
+            self.source_orders_rows(call, &subject)?;
+        }
 
         let function = call.function;
         let ty = match function {
@@ -89,6 +95,7 @@ impl Checker<'_> {
             column,
             filter,
             since,
+            until,
             ty,
             float,
             text: self.text(call.span),
@@ -267,27 +274,28 @@ impl Checker<'_> {
         None
     }
 
-    /// The first day of the optional `last N days` after the subject
-    /// (`Some(None)` without one); anything else there is an error.
+    /// The first day and the day after the last of the optional window after
+    /// the subject (`last 90 days`, `90 to 30 days ago`; `(None, None)`
+    /// without one); anything else there is an error.
     fn aggregate_window(
         &mut self,
         call: &Call,
         subject: &Subject,
         rest: &[Argument],
-    ) -> Option<Option<Date>> {
+    ) -> Option<(Option<Date>, Option<Date>)> {
         let (window, extra) = match rest.split_first() {
-            None => return Some(None),
+            None => return Some((None, None)),
             Some((
                 Argument {
-                    kind: ArgumentKind::Window(period),
-                    ..
+                    kind: ArgumentKind::Window(window),
+                    span,
                 },
                 more,
-            )) => (Some(period), more.first()),
+            )) => (Some((window, *span)), more.first()),
             Some((first, _)) => (None, Some(first)),
         };
-        if let Some(period) = window {
-            self.source_has_time(subject.source, period.span)?;
+        if let Some((_, span)) = window {
+            self.source_has_time(subject.source, span)?;
         }
         if let Some(extra) = extra {
             let what = subject
@@ -309,8 +317,8 @@ impl Checker<'_> {
             return None;
         }
         match window {
-            None => Some(None),
-            Some(period) => self.window_start(period).map(Some),
+            None => Some((None, None)),
+            Some((window, span)) => self.window_bounds(window, span),
         }
     }
 
@@ -330,6 +338,36 @@ impl Checker<'_> {
             .also(decl, "declared without `at`")
             .help(format!(
                 "declare the time column: `source {name} ... at <date column>`"
+            )),
+        );
+        None
+    }
+
+    /// E319 unless the source has a time column to order its rows by, as
+    /// `first` and `last` need.
+    fn source_orders_rows(&mut self, call: &Call, subject: &Subject) -> Option<()> {
+        let info = &self.sources[subject.source];
+        if info.at.is_some() {
+            return Some(());
+        }
+        let (name, decl) = (info.name.clone(), info.span);
+        let which = if call.function == AggregateFunction::First {
+            "earliest"
+        } else {
+            "latest"
+        };
+        self.report(
+            Diagnostic::new(
+                Code::OrderWithoutTime,
+                format!(
+                    "`{}` needs the time of each row of `{name}`, which has no time column",
+                    call.name.text
+                ),
+            )
+            .at(call.name.span, format!("which row is the {which}?"))
+            .also(decl, "declared without `at`")
+            .help(format!(
+                "declare the time column: `source {name} ... at <date column>`; for the smallest or largest value use min(...) or max(...)"
             )),
         );
         None

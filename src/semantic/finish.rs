@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use super::declare::Declarations;
 use super::order::renumber;
-use super::{Checker, SourceInfo, ir};
+use super::{Checker, SourceInfo, Type, ir};
 
 impl<'a> Checker<'a> {
     pub(super) fn finish(&mut self, declarations: &Declarations<'a>) -> Option<ir::Program> {
@@ -16,7 +16,7 @@ impl<'a> Checker<'a> {
         let mut examples = self.examples(&declarations.examples, hand_tags);
         let mut expectations = self.expectations(&declarations.expects, hand_tags);
         let order = self.order();
-        let manual_tags = self.manual_tags(&declarations.tags_from);
+        let manual_tags = self.manual.clone();
         let catalogue = self.catalogue(&declarations.describes, &manual_tags);
         self.check_output_names();
 
@@ -28,7 +28,7 @@ impl<'a> Checker<'a> {
         let position = positions(&order);
         super::examples::renumber(&mut examples, &position);
         super::expect::renumber(&mut expectations, &position);
-        let program = ir::Program {
+        let mut program = ir::Program {
             as_of: self.as_of,
             as_of_origin: self.as_of_origin,
             customers: program_source(&self.sources[customers]),
@@ -59,6 +59,7 @@ impl<'a> Checker<'a> {
             expectations,
             rules_hash: super::rules_hash(self.files),
         };
+        super::header_only::type_columns(&mut program);
         self.diagnostics
             .extend(super::examples::missing_dataset_values(&program));
         Some(program)
@@ -136,7 +137,10 @@ fn program_source(s: &SourceInfo) -> ir::Source {
         key: s.key.clone().or(s.by.clone()).unwrap_or_default(),
         at: s.at.clone(),
         zoned: s.zoned.clone(),
-        header_only: s.header_only.clone(),
+        header_only: s
+            .header_only
+            .as_ref()
+            .map(|columns| columns.iter().map(|c| (c.clone(), Type::Unknown)).collect()),
         loaded: None,
     }
 }

@@ -26,6 +26,19 @@ pub const FUNCTIONS: &[&str] = &[
     "abs",
     "quintile",
     "ntile",
+    "first",
+    "last",
+    "if_missing",
+    "if",
+    "greatest",
+    "least",
+    "length",
+    "lower",
+    "upper",
+    "year",
+    "month",
+    "day",
+    "days_between",
 ];
 
 impl Checker<'_> {
@@ -39,6 +52,9 @@ impl Checker<'_> {
         let name = function.text.as_str();
         if let Some(f) = AggregateFunction::from_name(name) {
             return self.aggregate(f, function, args, span, scope);
+        }
+        if let Some(e) = self.everyday(function, args, span, scope) {
+            return e;
         }
         match name {
             "percentile" => self.percentile(function, args, span, scope),
@@ -123,12 +139,16 @@ impl Checker<'_> {
                 error()
             }
             _ => {
-                let help = match did_you_mean(name, FUNCTIONS.iter().copied()) {
+                let sql = super::everyday::SQL_NAMES
+                    .iter()
+                    .find(|(sql, _)| name.eq_ignore_ascii_case(sql))
+                    .map(|(_, seg)| *seg);
+                let help = match sql.or_else(|| did_you_mean(name, FUNCTIONS.iter().copied())) {
                     Some(s) => format!(
                         "did you mean `{s}`? the functions are {}",
-                        list_names(FUNCTIONS, 20)
+                        list_names(FUNCTIONS, 40)
                     ),
-                    None => format!("the functions are {}", list_names(FUNCTIONS, 20)),
+                    None => format!("the functions are {}", list_names(FUNCTIONS, 40)),
                 };
                 self.report(
                     Diagnostic::new(

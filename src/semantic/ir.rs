@@ -116,9 +116,10 @@ pub struct Source {
     pub at: Option<String>,
     /// Columns of timestamps with a time zone, read as UTC timestamps.
     pub zoned: Vec<String>,
-    /// A text file with a header line and no rows: its column names. It
+    /// A text file with a header line and no rows: its column names, each
+    /// with the type the rules need it as (`semantic/header_only.rs`). It
     /// holds no facts, and is read as an empty relation of those columns.
-    pub header_only: Option<Vec<String>>,
+    pub header_only: Option<Vec<(String, Type)>>,
     /// The temporary table a replay copied this source's rows into, read
     /// instead of `location` (which the run log still records).
     pub loaded: Option<String>,
@@ -311,6 +312,8 @@ pub struct Aggregate {
     pub filter: Option<Expr>,
     /// Only rows whose time is on or after this date (`last 90 days`).
     pub since: Option<Date>,
+    /// Only rows whose time is before this date (`90 to 30 days ago`).
+    pub until: Option<Date>,
     pub ty: Type,
     /// The column holds floating-point numbers: a sum must be made exact to
     /// give the same result on every run.
@@ -328,6 +331,10 @@ pub enum AggregateFunction {
     Max,
     CountDistinct,
     Mode,
+    /// The value of the earliest row by the source's time column.
+    First,
+    /// The value of the latest row by the source's time column.
+    Last,
 }
 
 impl AggregateFunction {
@@ -340,6 +347,8 @@ impl AggregateFunction {
             "max" => Self::Max,
             "count_distinct" => Self::CountDistinct,
             "mode" => Self::Mode,
+            "first" => Self::First,
+            "last" => Self::Last,
             _ => return None,
         })
     }
@@ -616,14 +625,23 @@ impl Expr {
             | ExprKind::Column(_)
             | ExprKind::Aggregate(_)
             | ExprKind::Node(_)
+            | ExprKind::HandTag(_)
             | ExprKind::Error => Vec::new(),
             ExprKind::Not(e) | ExprKind::Neg(e) | ExprKind::Abs(e) => vec![e],
             ExprKind::IsMissing { expr, .. }
             | ExprKind::InList { expr, .. }
             | ExprKind::OnOrAfter { expr, .. }
             | ExprKind::Since { expr, .. }
-            | ExprKind::Round { expr, .. } => vec![expr],
-            ExprKind::Binary { left, right, .. } => vec![left, right],
+            | ExprKind::Round { expr, .. }
+            | ExprKind::Matches { expr, .. }
+            | ExprKind::Shift { expr, .. } => vec![expr],
+            ExprKind::Binary { left, right, .. }
+            | ExprKind::TextTest {
+                expr: left,
+                pattern: right,
+                ..
+            } => vec![left, right],
+            ExprKind::Function { args, .. } => args.iter().collect(),
             ExprKind::Between {
                 expr, low, high, ..
             } => vec![expr, low, high],
@@ -637,14 +655,23 @@ impl Expr {
             | ExprKind::Column(_)
             | ExprKind::Aggregate(_)
             | ExprKind::Node(_)
+            | ExprKind::HandTag(_)
             | ExprKind::Error => Vec::new(),
             ExprKind::Not(e) | ExprKind::Neg(e) | ExprKind::Abs(e) => vec![e],
             ExprKind::IsMissing { expr, .. }
             | ExprKind::InList { expr, .. }
             | ExprKind::OnOrAfter { expr, .. }
             | ExprKind::Since { expr, .. }
-            | ExprKind::Round { expr, .. } => vec![expr],
-            ExprKind::Binary { left, right, .. } => vec![left, right],
+            | ExprKind::Round { expr, .. }
+            | ExprKind::Matches { expr, .. }
+            | ExprKind::Shift { expr, .. } => vec![expr],
+            ExprKind::Binary { left, right, .. }
+            | ExprKind::TextTest {
+                expr: left,
+                pattern: right,
+                ..
+            } => vec![left, right],
+            ExprKind::Function { args, .. } => args.iter_mut().collect(),
             ExprKind::Between {
                 expr, low, high, ..
             } => vec![expr, low, high],
@@ -681,6 +708,8 @@ pub enum ExprKind {
     Aggregate(usize),
     /// Index into [`Program::nodes`].
     Node(usize),
+    /// Whether the customer carries this hand-assigned tag (`tags from`).
+    HandTag(String),
     Not(Box<Expr>),
     Neg(Box<Expr>),
     Binary {
@@ -718,8 +747,64 @@ pub enum ExprKind {
         digits: i32,
     },
     Abs(Box<Expr>),
+    /// `if_missing(x, 0)`, `lower(email)`, `days_between(a, b)` ...
+    Function {
+        function: Function,
+        args: Vec<Expr>,
+    },
+    /// `email ends with "@example.com"`: true or false, false when either
+    /// side is missing.
+    TextTest {
+        op: TextOp,
+        expr: Box<Expr>,
+        pattern: Box<Expr>,
+    },
+    /// `sku matches "AB-*"`: the whole text fits the pattern, where `*`
+    /// stands for any text and `?` for one character.
+    Matches {
+        expr: Box<Expr>,
+        pattern: String,
+        ignore_case: bool,
+    },
+    /// `first_order + 30 days`: a date moved by whole periods (back when
+    /// `amount` is negative).
+    Shift {
+        expr: Box<Expr>,
+        amount: i64,
+        unit: TimeUnit,
+    },
     /// Stands for an expression that has an error already reported.
     Error,
+}
+
+/// The everyday scalar functions. Missing in, missing out: each gives a
+/// missing value when an argument it needs is missing (`if_missing` and
+/// `if` choose between their arguments instead).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Function {
+    /// The first argument that is not missing.
+    IfMissing,
+    /// `if(condition, then, else)`: a missing condition counts as false.
+    If,
+    Greatest,
+    Least,
+    /// Characters in a text.
+    Length,
+    Lower,
+    Upper,
+    Year,
+    Month,
+    Day,
+    /// Whole days from the first date to the second.
+    DaysBetween,
+}
+
+/// The text tests other than `matches`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextOp {
+    Contains,
+    StartsWith,
+    EndsWith,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -729,7 +814,7 @@ pub enum SinceUnit {
     Year,
 }
 
-pub use crate::syntax::ast::BinaryOp;
+pub use crate::syntax::ast::{BinaryOp, TimeUnit};
 
 #[cfg(test)]
 mod tests {

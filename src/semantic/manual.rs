@@ -102,6 +102,49 @@ impl Checker<'_> {
         Some(tags)
     }
 
+    /// A name no definition, param or customer column has, as a
+    /// hand-assigned tag (`tag vip_unhappy when key_account and unhappy`):
+    /// one the tag data holds, or, when the data cannot be read, any name
+    /// (W009 says so). `None` without `tags from`, or when the data holds
+    /// no such tag.
+    pub(super) fn hand_tag(&mut self, n: &Name) -> Option<ir::Expr> {
+        if self.manual.is_empty() {
+            return None;
+        }
+        let manual = self.manual.clone();
+        let in_data = self.hand_tags.get_or_init(|| self.tags_in_data(&manual));
+        match in_data {
+            Some(tags) if tags.contains(&n.text) => {}
+            Some(_) => return None,
+            None => {
+                if !self.assumed_tags.contains(&n.text) {
+                    self.assumed_tags.push(n.text.clone());
+                    let sources: Vec<String> = manual
+                        .iter()
+                        .map(|m| format!("`{}`", self.sources[m.source].name))
+                        .collect();
+                    self.report(
+                        Diagnostic::new(
+                            Code::AssumedHandTag,
+                            format!(
+                                "`{}` is taken to be a hand-assigned tag of {}, which could not be read",
+                                n.text,
+                                sources.join(", ")
+                            ),
+                        )
+                        .at(n.span, "assumed to be a hand-assigned tag")
+                        .help("check again with the data in place to be sure"),
+                    );
+                }
+            }
+        }
+        Some(ir::Expr {
+            kind: ir::ExprKind::HandTag(n.text.clone()),
+            ty: Type::Bool,
+            nullable: false,
+        })
+    }
+
     /// W006: `describe tag x` where no rule makes `x` and the data has no
     /// hand-assigned tag `x`, so it is most likely a typo.
     pub(super) fn unknown_manual_tag(

@@ -10,8 +10,10 @@ mod clashes;
 mod declare;
 mod examples;
 mod expect;
+mod everyday;
 mod finish;
 mod functions;
+mod header_only;
 pub mod ir;
 mod manual;
 pub mod names;
@@ -127,6 +129,7 @@ pub fn check(ast: &Ast, files: &SourceMap, catalog: &dyn Catalog, settings: &Set
     let mut checker = Checker::new(files, catalog, settings);
     checker.unparsed = ast.unparsed_names.clone();
     let declarations = checker.declare(ast);
+    checker.manual = checker.manual_tags(&declarations.tags_from);
     checker.resolve_all();
     let program = checker.finish(&declarations);
     let mut diagnostics = checker.diagnostics;
@@ -200,6 +203,14 @@ struct Checker<'a> {
     defined: std::cell::OnceCell<Vec<String>>,
     /// How many more candidates "did you mean" may compare in this check.
     suggestion_budget: std::cell::Cell<usize>,
+    /// The `tags from` lines that read, checked before the definitions so
+    /// that conditions can use hand-assigned tags.
+    manual: Vec<ir::ManualTags>,
+    /// The hand-assigned tags in the data (`None`: some tag source cannot
+    /// be read), read the first time a condition may use one.
+    hand_tags: std::cell::OnceCell<Option<Vec<String>>>,
+    /// Names already reported as assumed hand-assigned tags (W009).
+    assumed_tags: Vec<String>,
 }
 
 /// Comparisons "did you mean" may make in one check (about half a second's
@@ -323,6 +334,9 @@ impl<'a> Checker<'a> {
             split: Vec::new(),
             defined: std::cell::OnceCell::new(),
             suggestion_budget: std::cell::Cell::new(SUGGESTION_BUDGET),
+            manual: Vec::new(),
+            hand_tags: std::cell::OnceCell::new(),
+            assumed_tags: Vec::new(),
         }
     }
 

@@ -227,6 +227,11 @@ impl<'a> Checker<'a> {
                     false,
                 )
             }
+            ast::ExprKind::TextTest { expr, op, pattern } => {
+                self.text_test(expr, *op, pattern, scope)
+            }
+            ast::ExprKind::IgnoringCase(inner) => self.ignoring_case(inner, e.span, scope),
+            ast::ExprKind::Duration(period) => self.misplaced_duration(period),
             ast::ExprKind::Within { expr, period } => {
                 let subject = self.expr(expr, scope);
                 if !subject.ty.fits(Type::Date) {
@@ -258,6 +263,13 @@ impl<'a> Checker<'a> {
     fn name(&mut self, n: &Name, scope: Scope) -> ir::Expr {
         if let Scope::Facts(source) = scope {
             return self.fact_column(source, n);
+        }
+        // `[Order Date]` is always a column, whatever is defined.
+        if n.quoted {
+            return self.customer_column(n, n.span);
+        }
+        if let Some(as_of) = self.as_of_value(n) {
+            return as_of;
         }
         match self.names.get(&n.text).copied() {
             Some(Entry::Def(d)) => self.def_ref(d, n.span),
@@ -348,10 +360,13 @@ impl<'a> Checker<'a> {
                 self.use_column(&n.text);
                 typed(ExprKind::Column(n.text.clone()), ty, true)
             }
-            None => {
-                self.unknown_name(n, span);
-                error()
-            }
+            None => match self.hand_tag(n) {
+                Some(tag) => tag,
+                None => {
+                    self.unknown_name(n, span);
+                    error()
+                }
+            },
         }
     }
 
@@ -402,12 +417,18 @@ impl<'a> Checker<'a> {
             .customers
             .map(|c| self.sources[c].column_names())
             .unwrap_or_default();
+        // Hand-assigned tags in the data, when a condition could mean one.
+        let hand_tags: &[String] = match self.hand_tags.get() {
+            Some(Some(tags)) => tags,
+            _ => &[],
+        };
         let close = self.suggest(
             &n.text,
             defined
                 .iter()
                 .map(String::as_str)
-                .chain(columns.iter().copied()),
+                .chain(columns.iter().copied())
+                .chain(hand_tags.iter().map(String::as_str)),
         );
         let mut help = match close {
             Some(s) => format!("did you mean `{s}`? "),
@@ -421,6 +442,12 @@ impl<'a> Checker<'a> {
                 help.push_str("; ");
             }
             help.push_str(&format!("customer columns: {}", list_names(&columns, 8)));
+        }
+        if !hand_tags.is_empty() {
+            help.push_str(&format!(
+                "; hand-assigned tags: {}",
+                list_names(hand_tags, 8)
+            ));
         }
         self.report(
             Diagnostic::new(Code::UnknownName, format!("`{}` is not defined", n.text))
@@ -546,6 +573,11 @@ impl<'a> Checker<'a> {
         right: &ast::Expr,
         scope: Scope,
     ) -> ir::Expr {
+        if matches!(op, BinaryOp::Add | BinaryOp::Sub)
+            && let Some(shifted) = self.shifted_date(left, op, right, scope)
+        {
+            return shifted;
+        }
         let l = self.expr(left, scope);
         let r = self.expr(right, scope);
         let nullable = l.nullable || r.nullable;

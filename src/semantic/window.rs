@@ -5,7 +5,8 @@ use jiff::civil::Date;
 
 use super::Checker;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::syntax::ast::{Period, TimeUnit};
+use crate::source::Span;
+use crate::syntax::ast::{Period, TimeUnit, Window};
 
 /// The longest window: a thousand years back covers any customer history,
 /// and a start date inside the years DuckDB writes as plain dates.
@@ -39,6 +40,59 @@ impl Checker<'_> {
                 None
             }
         }
+    }
+}
+
+impl Checker<'_> {
+    /// The first day of an aggregate's window, and the day its rows end
+    /// before (`None`: the as-of date). `90 to 30 days ago` holds the rows
+    /// from 90 days before the as-of date up to (not including) 30 days
+    /// before it, so it and `last 30 days` together are `last 90 days`;
+    /// the ends may come in either order. A window of no days is E320.
+    pub(super) fn window_bounds(
+        &mut self,
+        window: &Window,
+        span: Span,
+    ) -> Option<(Option<Date>, Option<Date>)> {
+        let Some(to) = window.to else {
+            return Some((Some(self.window_start(&window.from)?), None));
+        };
+        let (far, near) = if window.from.amount >= to.amount {
+            (window.from, to)
+        } else {
+            (to, window.from)
+        };
+        let start = self.window_start(&far)?;
+        let end = self.window_start(&near)?;
+        if start >= end {
+            self.report(
+                Diagnostic::new(
+                    Code::EmptyWindow,
+                    format!(
+                        "this window holds no days: it starts and ends {} {} ago",
+                        near.amount,
+                        unit_word(near.unit, near.amount)
+                    ),
+                )
+                .at(span, "an empty window")
+                .help("give two different distances back, e.g. `90 to 30 days ago`; for the last days up to the as-of date write `last 30 days`"),
+            );
+            return None;
+        }
+        Some((Some(start), Some(end)))
+    }
+}
+
+fn unit_word(unit: TimeUnit, amount: u32) -> &'static str {
+    match (unit, amount == 1) {
+        (TimeUnit::Day, true) => "day",
+        (TimeUnit::Day, false) => "days",
+        (TimeUnit::Week, true) => "week",
+        (TimeUnit::Week, false) => "weeks",
+        (TimeUnit::Month, true) => "month",
+        (TimeUnit::Month, false) => "months",
+        (TimeUnit::Year, true) => "year",
+        (TimeUnit::Year, false) => "years",
     }
 }
 

@@ -25,6 +25,7 @@ use crate::semantic::ir::{
     Aggregate, AggregateFunction, ExprKind, Location, NodeKind, Program, Score, SegmentRule, Source,
 };
 use crate::semantic::names;
+use crate::semantic::types::Type;
 
 /// How the program's values are named in SQL, for the steps after the
 /// computation (outputs, summaries).
@@ -74,11 +75,13 @@ pub fn source_relation(source: &Source) -> Relation {
         return stored_relation(source);
     }
     if let Some(columns) = &source.header_only {
-        // No rows: the time column is a timestamp, as windows compare it
-        // with dates; the others take the type of whatever they meet.
-        let typed = |c: &String| (source.at.as_ref() == Some(c)).then_some("TIMESTAMP");
+        // No rows: each column has the type the rules need it as, so the
+        // results have the types a file with rows gives.
         return Relation::Empty {
-            columns: columns.iter().map(|c| (c.clone(), typed(c))).collect(),
+            columns: columns
+                .iter()
+                .map(|(c, ty)| (c.clone(), header_only_type(source, c, *ty)))
+                .collect(),
         };
     }
     let base = relation(&source.location);
@@ -89,6 +92,21 @@ pub fn source_relation(source: &Source) -> Relation {
             base: Box::new(base),
             columns: source.zoned.clone(),
         }
+    }
+}
+
+/// The SQL type of a header-only file's column: the time column a
+/// timestamp (windows compare it with dates), the others by their use.
+fn header_only_type(source: &Source, column: &str, ty: Type) -> Option<&'static str> {
+    if source.at.as_deref() == Some(column) {
+        return Some("TIMESTAMP");
+    }
+    match ty {
+        Type::Number => Some("DOUBLE"),
+        Type::Date => Some("DATE"),
+        Type::Bool => Some("BOOLEAN"),
+        Type::Text => Some("VARCHAR"),
+        Type::Unsupported | Type::Unknown => None,
     }
 }
 
@@ -278,6 +296,30 @@ pub fn derived_query(p: &Program, layout: &Layout) -> Query {
             items,
             from: Some((Relation::Named(last), None)),
             joins,
+            ..Select::default()
+        }),
+        order_by: vec![(col(&p.customers.key), false)],
+    }
+}
+
+/// The whole computation as one query, without since-dates: the base as
+/// a CTE named [`super::BASE`], then the definitions. For `seg diff`,
+/// which compares two rule sets' results and keeps no history.
+pub fn result_query(p: &Program, layout: &Layout) -> Query {
+    let base = base_query(p, layout);
+    let mut ctes = base.ctes;
+    ctes.push(Cte {
+        name: super::BASE.to_string(),
+        comments: base_comments(p),
+        body: base.body,
+        materialized: false,
+    });
+    let last = definition_steps(p, layout, &mut ctes);
+    Query {
+        ctes,
+        body: Body::Select(Select {
+            items: result_items(p, layout, false),
+            from: Some((Relation::Named(last), None)),
             ..Select::default()
         }),
         order_by: vec![(col(&p.customers.key), false)],
@@ -488,13 +530,33 @@ fn aggregate_expr(p: &Program, aggregate: &Aggregate, source: &Source) -> Expr {
     if let (Some(since), Some(at)) = (aggregate.since, &source.at) {
         conditions.push(binary(col(at), Op::Ge, Expr::Date(since)));
     }
-    let filter = tree::all(conditions).map(Box::new);
+    if let (Some(until), Some(at)) = (aggregate.until, &source.at) {
+        conditions.push(binary(col(at), Op::Lt, Expr::Date(until)));
+    }
     let column = aggregate.column.as_deref().map(col);
     let name = match aggregate.function {
         AggregateFunction::Mode => {
             return Expr::Mode {
                 column: Box::new(column.expect("mode has a column")),
-                filter,
+                filter: tree::all(conditions).map(Box::new),
+            };
+        }
+        AggregateFunction::First | AggregateFunction::Last => {
+            let column = column.expect("first and last have a column");
+            // Like the other aggregates, they pass over missing values.
+            conditions.push(Expr::IsNull {
+                expr: Box::new(column.clone()),
+                negated: true,
+            });
+            let at = source
+                .at
+                .as_deref()
+                .expect("checked: the source has a time");
+            return Expr::FirstBy {
+                column: Box::new(column),
+                order: Box::new(col(at)),
+                latest: aggregate.function == AggregateFunction::Last,
+                filter: tree::all(conditions).map(Box::new),
             };
         }
         AggregateFunction::Count | AggregateFunction::CountDistinct => "count",
@@ -503,6 +565,7 @@ fn aggregate_expr(p: &Program, aggregate: &Aggregate, source: &Source) -> Expr {
         AggregateFunction::Min => "min",
         AggregateFunction::Max => "max",
     };
+    let filter = tree::all(conditions).map(Box::new);
     // Floating-point sums depend on the order of addition, which parallel
     // aggregation does not fix: add them as exact decimals, so every run
     // gives the same digits.
@@ -597,6 +660,7 @@ pub(super) fn definition_steps(p: &Program, layout: &Layout, ctes: &mut Vec<Cte>
         nodes: &layout.nodes,
         aggregates: &layout.aggregates,
         customer_column: &|c: &str| customer_columns_of(&layout.customer_columns, c),
+        hand_tags: &layout.manual_tags,
         as_of: p.as_of,
     };
     let place = placement(p, layout);

@@ -5,7 +5,7 @@
 use jiff::civil::Date;
 
 use super::quote;
-use crate::semantic::ir::{FileFormat, SinceUnit};
+use crate::semantic::ir::{FileFormat, SinceUnit, TimeUnit};
 
 pub trait Dialect {
     fn identifier(&self, name: &str) -> String {
@@ -26,6 +26,17 @@ pub trait Dialect {
     /// Whole days / months / years from `from` to `to` (both dates).
     fn since(&self, unit: SinceUnit, from: &str, to: &str) -> String;
 
+    /// A length of time to add to a date or timestamp.
+    fn interval(&self, amount: u64, unit: TimeUnit) -> String {
+        let unit = match unit {
+            TimeUnit::Day => "DAY",
+            TimeUnit::Week => "WEEK",
+            TimeUnit::Month => "MONTH",
+            TimeUnit::Year => "YEAR",
+        };
+        format!("INTERVAL {amount} {unit}")
+    }
+
     /// The integer division operator (rounding toward zero on positives).
     fn integer_division(&self) -> &'static str;
 
@@ -42,6 +53,11 @@ pub trait Dialect {
     /// The most frequent value of `column` in a group, ties going to the
     /// smallest value, over the rows where `filter` holds (all without one).
     fn mode(&self, column: &str, filter: Option<&str>) -> String;
+
+    /// The value of `column` in the group's row with the smallest `order`
+    /// (the largest when `latest`), ties going to the smallest value, over
+    /// the rows where `filter` holds.
+    fn first_by(&self, column: &str, order: &str, latest: bool, filter: Option<&str>) -> String;
 
     /// A decimal type exact enough for money and counts alike, to sum
     /// floating-point columns in an order-independent way.
@@ -132,6 +148,14 @@ impl Dialect for DuckDb {
         // ones; feeding the values in order makes that the smallest.
         let filter = filter.map_or(String::new(), |f| format!(" FILTER (WHERE {f})"));
         format!("mode({column} ORDER BY {column}){filter}")
+    }
+
+    fn first_by(&self, column: &str, order: &str, latest: bool, filter: Option<&str>) -> String {
+        // An ordered aggregate: `first` of the values sorted by time, then
+        // by value, so equal times give the smallest value.
+        let direction = if latest { " DESC" } else { "" };
+        let filter = filter.map_or(String::new(), |f| format!(" FILTER (WHERE {f})"));
+        format!("first({column} ORDER BY {order}{direction}, {column}){filter}")
     }
 
     fn tag_list(&self, rule_tags: &[(String, String)], manual: Option<&str>) -> String {

@@ -41,7 +41,7 @@ pub fn query(dialect: &dyn Dialect, p: &Program) -> Option<ExampleQuery> {
     let columns = Columns::new(p, &layout, &given);
     let (rows, untyped) = columns.relation();
     let mut ctes = vec![Cte {
-        name: "seg_base".to_string(),
+        name: super::BASE.to_string(),
         comments: vec!["One row per example: what it gives, missing where it gives nothing".into()],
         body: Body::Select(Select {
             items: std::iter::once(Item::new(Expr::Star))

@@ -21,13 +21,16 @@ pub fn query(dialect: &dyn Dialect, p: &Program, layout: &Layout) -> Option<Stri
     if p.expectations.is_empty() {
         return None;
     }
+    let tags = own_column(p, "tags");
+    // The computed table keeps hand-assigned tags in its one tag list.
+    let tag_lists = [tags.clone()];
     let names = Names {
         nodes: &layout.nodes,
         aggregates: &layout.aggregates,
         customer_column: &|c: &str| c.to_string(),
+        hand_tags: &tag_lists,
         as_of: p.as_of,
     };
-    let tags = own_column(p, "tags");
     let has_tag = |name: &str| {
         call(
             "list_contains",

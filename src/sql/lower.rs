@@ -14,7 +14,7 @@
 use jiff::civil::Date;
 
 use super::tree::{self, Expr, Op, binary, call, col};
-use crate::semantic::ir::{self, BinaryOp, ExprKind, Value};
+use crate::semantic::ir::{self, BinaryOp, ExprKind, Function, SinceUnit, TextOp, Value};
 use crate::semantic::types::Type;
 
 /// How references are named in the SQL of one step.
@@ -25,6 +25,9 @@ pub struct Names<'a> {
     pub aggregates: &'a [String],
     /// Column name of a customer column in the computed steps.
     pub customer_column: &'a dyn Fn(&str) -> String,
+    /// The columns of each customer's hand-assigned tags (one per `tags
+    /// from`, each a list).
+    pub hand_tags: &'a [String],
     pub as_of: Date,
 }
 
@@ -124,6 +127,16 @@ impl Lowering<'_> {
                 let names = self.names.expect("nodes are per customer");
                 leaf(col(&names.nodes[*i]))
             }
+            ExprKind::HandTag(tag) => {
+                let names = self.names.expect("hand-assigned tags are per customer");
+                let carries = names
+                    .hand_tags
+                    .iter()
+                    .map(|list| call("list_contains", vec![col(list), Expr::Str(tag.clone())]));
+                carries
+                    .reduce(|a, b| binary(a, Op::Or, b))
+                    .expect("a rule set with hand-assigned tags reads them")
+            }
             // Under `not`, NULL and false differ: what is negated is exact.
             ExprKind::Not(inner) => Expr::Not(Box::new(self.expr(inner, Context::Truth))),
             ExprKind::Neg(inner) => Expr::Neg(Box::new(self.expr(inner, O))),
@@ -219,9 +232,123 @@ impl Lowering<'_> {
                 vec![self.expr(expr, O), number(&digits.to_string())],
             ),
             ExprKind::Abs(inner) => call("abs", vec![self.expr(inner, O)]),
+            ExprKind::Function { function, args } => {
+                let value = self.function(*function, args);
+                leaf(value)
+            }
+            ExprKind::TextTest { op, expr, pattern } => {
+                let name = match op {
+                    TextOp::Contains => "contains",
+                    TextOp::StartsWith => "starts_with",
+                    TextOp::EndsWith => "ends_with",
+                };
+                comparison(
+                    call(name, vec![self.expr(expr, O), self.expr(pattern, O)]),
+                    expr.nullable || pattern.nullable,
+                    context,
+                )
+            }
+            ExprKind::Matches {
+                expr,
+                pattern,
+                ignore_case,
+            } => {
+                let mut subject = self.expr(expr, O);
+                let mut pattern = Expr::Str(like_pattern(pattern));
+                if *ignore_case {
+                    subject = call("lower", vec![subject]);
+                    pattern = call("lower", vec![pattern]);
+                }
+                comparison(
+                    Expr::Like {
+                        expr: Box::new(subject),
+                        pattern: Box::new(pattern),
+                    },
+                    expr.nullable,
+                    context,
+                )
+            }
+            ExprKind::Shift { expr, amount, unit } => binary(
+                self.expr(expr, O),
+                if *amount < 0 { Op::Sub } else { Op::Add },
+                Expr::Interval(amount.unsigned_abs(), *unit),
+            ),
             ExprKind::Error => unreachable!("programs with errors are never compiled"),
         }
     }
+
+    /// An everyday function. Missing in, missing out: SQL's `greatest` and
+    /// `least` pass over NULLs, so a missing argument is checked for.
+    fn function(&self, function: Function, args: &[ir::Expr]) -> Expr {
+        use Context::Operand as O;
+        let values = || args.iter().map(|a| self.expr(a, O)).collect::<Vec<_>>();
+        let one = || self.expr(&args[0], O);
+        match function {
+            Function::IfMissing => call("coalesce", values()),
+            Function::If => Expr::Case {
+                operand: None,
+                whens: vec![(
+                    self.expr(&args[0], Context::Condition),
+                    self.expr(&args[1], O),
+                )],
+                otherwise: Some(Box::new(self.expr(&args[2], O))),
+            },
+            Function::Greatest | Function::Least => {
+                let name = if function == Function::Greatest {
+                    "greatest"
+                } else {
+                    "least"
+                };
+                let value = call(name, values());
+                let present = args
+                    .iter()
+                    .filter(|a| a.nullable)
+                    .map(|a| Expr::IsNull {
+                        expr: Box::new(self.expr(a, O)),
+                        negated: true,
+                    })
+                    .collect();
+                match tree::all(present) {
+                    Some(present) => Expr::Case {
+                        operand: None,
+                        whens: vec![(present, value)],
+                        otherwise: None,
+                    },
+                    None => value,
+                }
+            }
+            Function::Length => call("length", vec![one()]),
+            Function::Lower => call("lower", vec![one()]),
+            Function::Upper => call("upper", vec![one()]),
+            Function::Year => call("year", vec![one()]),
+            Function::Month => call("month", vec![one()]),
+            Function::Day => call("day", vec![one()]),
+            Function::DaysBetween => Expr::Since {
+                unit: SinceUnit::Day,
+                from: Box::new(Expr::Cast(Box::new(one()), "DATE")),
+                to: Box::new(Expr::Cast(Box::new(self.expr(&args[1], O)), "DATE")),
+            },
+        }
+    }
+}
+
+/// A `matches` pattern as a `LIKE` pattern (with `\` escaping): `*` is any
+/// text, `?` one character, and every other character stands for itself,
+/// `%` and `_` included.
+pub fn like_pattern(glob: &str) -> String {
+    let mut out = String::with_capacity(glob.len() + 4);
+    for c in glob.chars() {
+        match c {
+            '*' => out.push('%'),
+            '?' => out.push('_'),
+            '%' | '_' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A comparison with a missing operand is false: `coalesce(cmp, FALSE)`,

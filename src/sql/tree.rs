@@ -5,7 +5,7 @@ use jiff::civil::Date;
 
 use super::dialect::Dialect;
 use super::quote;
-use crate::semantic::ir::{FileFormat, SinceUnit};
+use crate::semantic::ir::{FileFormat, SinceUnit, TimeUnit};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
@@ -44,6 +44,14 @@ pub enum Expr {
         high: Box<Expr>,
         negated: bool,
     },
+    /// `expr LIKE pattern ESCAPE '\'`: the pattern escapes `%`, `_` and
+    /// `\` with a backslash.
+    Like {
+        expr: Box<Expr>,
+        pattern: Box<Expr>,
+    },
+    /// A length of time, added to or taken from a date (dialect-specific).
+    Interval(u64, TimeUnit),
     Cast(Box<Expr>, &'static str),
     /// A cast to the engine's exact decimal type, for sums that must not
     /// depend on the order of addition.
@@ -83,6 +91,14 @@ pub enum Expr {
     /// The most frequent value, ties to the smallest (dialect-specific).
     Mode {
         column: Box<Expr>,
+        filter: Option<Box<Expr>>,
+    },
+    /// An aggregate: the value of the row with the smallest `order` (the
+    /// largest when `latest`), ties to the smallest value (dialect-specific).
+    FirstBy {
+        column: Box<Expr>,
+        order: Box<Expr>,
+        latest: bool,
         filter: Option<Box<Expr>>,
     },
 }
@@ -534,9 +550,10 @@ impl<'d> Printer<'d> {
                 self.expr_in(inner, own + 1);
             }
             Expr::Binary(l, op, r) => self.binary(l, *op, r, own),
-            Expr::IsNull { .. } | Expr::InList { .. } | Expr::Between { .. } => {
-                self.predicate(e, own)
-            }
+            Expr::IsNull { .. }
+            | Expr::InList { .. }
+            | Expr::Between { .. }
+            | Expr::Like { .. } => self.predicate(e, own),
             Expr::Call(c) => self.call(c),
             Expr::Case {
                 operand,
@@ -548,6 +565,7 @@ impl<'d> Printer<'d> {
             Expr::Since { .. }
             | Expr::Percentile { .. }
             | Expr::Mode { .. }
+            | Expr::FirstBy { .. }
             | Expr::TagList { .. }
             | Expr::Unnest(_)
             | Expr::TextSet { .. }
@@ -559,6 +577,7 @@ impl<'d> Printer<'d> {
             | Expr::Date(_)
             | Expr::Bool(_)
             | Expr::Null
+            | Expr::Interval(..)
             | Expr::Star => self.atom(e),
         }
         if wrap {
@@ -586,6 +605,10 @@ impl<'d> Printer<'d> {
                 self.out.push_str(&d);
             }
             Expr::Bool(b) => self.out.push_str(if *b { "TRUE" } else { "FALSE" }),
+            Expr::Interval(n, unit) => {
+                let interval = self.dialect.interval(*n, *unit);
+                self.out.push_str(&interval);
+            }
             Expr::Null => self.out.push_str("NULL"),
             Expr::Star => self.out.push('*'),
             other => unreachable!("not an atom: {other:?}"),
@@ -652,6 +675,14 @@ impl<'d> Printer<'d> {
                 self.out.push_str(" AND ");
                 self.expr_in(high, own + 1);
             }
+            Expr::Like { expr, pattern } => {
+                self.expr_in(expr, own + 1);
+                self.out.push_str(" LIKE ");
+                self.expr_in(pattern, own + 1);
+                self.out.push_str(" ESCAPE ");
+                let escape = self.dialect.string("\\");
+                self.out.push_str(&escape);
+            }
             other => unreachable!("not a predicate: {other:?}"),
         }
     }
@@ -693,6 +724,20 @@ impl<'d> Printer<'d> {
             Expr::Mode { column, filter } => {
                 let filter = filter.as_ref().map(|f| self.render(f));
                 d.mode(&self.render(column), filter.as_deref())
+            }
+            Expr::FirstBy {
+                column,
+                order,
+                latest,
+                filter,
+            } => {
+                let filter = filter.as_ref().map(|f| self.render(f));
+                d.first_by(
+                    &self.render(column),
+                    &self.render(order),
+                    *latest,
+                    filter.as_deref(),
+                )
             }
             Expr::TagList { rule_tags, manual } => {
                 let rule_tags: Vec<(String, String)> = rule_tags
@@ -770,7 +815,7 @@ fn precedence(e: &Expr) -> u8 {
             Op::Mul | Op::Div | Op::IntDiv => 6,
         },
         Expr::Not(_) => 3,
-        Expr::IsNull { .. } | Expr::InList { .. } | Expr::Between { .. } => 4,
+        Expr::IsNull { .. } | Expr::InList { .. } | Expr::Between { .. } | Expr::Like { .. } => 4,
         Expr::Neg(_) => 7,
         _ => 10,
     }

@@ -51,7 +51,8 @@ pub enum StatementKind {
     Rule(SegmentRule),
 }
 
-/// A name or label as written. `quoted` labels were written in quotes.
+/// A name or label as written. `quoted` labels were written in quotes, and
+/// `quoted` names of columns in brackets (`[Order Date]`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Name {
     pub text: String,
@@ -284,6 +285,37 @@ pub enum ExprKind {
         expr: Box<Expr>,
         period: Period,
     },
+    /// `email ends with "@example.com"`
+    TextTest {
+        expr: Box<Expr>,
+        op: TextOp,
+        pattern: Box<Expr>,
+    },
+    /// `segment = "vip" ignoring case`
+    IgnoringCase(Box<Expr>),
+    /// `30 days`, in `first_order + 30 days`
+    Duration(Period),
+}
+
+/// The text tests: `contains`, `starts with`, `ends with`, `matches`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextOp {
+    Contains,
+    StartsWith,
+    EndsWith,
+    /// A pattern where `*` stands for any text and `?` for one character.
+    Matches,
+}
+
+impl TextOp {
+    pub fn words(self) -> &'static str {
+        match self {
+            TextOp::Contains => "contains",
+            TextOp::StartsWith => "starts with",
+            TextOp::EndsWith => "ends with",
+            TextOp::Matches => "matches",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -338,7 +370,17 @@ pub struct Argument {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ArgumentKind {
     Value { expr: Expr, filter: Option<Expr> },
-    Window(Period),
+    Window(Window),
+}
+
+/// A time window of an aggregate: `last 90 days` (up to the as-of date) or
+/// `90 to 30 days ago` (from 90 days before it to 30 days before it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    /// How far back the window starts.
+    pub from: Period,
+    /// How far back it ends; `None`: at the as-of date.
+    pub to: Option<Period>,
 }
 
 /// `90 days`, `3 months`.
@@ -387,11 +429,20 @@ impl Expr {
     /// The expressions directly inside this one.
     pub fn children(&self) -> Vec<&Expr> {
         match &self.kind {
-            ExprKind::Literal(_) | ExprKind::Name(_) | ExprKind::Qualified { .. } => Vec::new(),
+            ExprKind::Literal(_)
+            | ExprKind::Name(_)
+            | ExprKind::Qualified { .. }
+            | ExprKind::Duration(_) => Vec::new(),
             ExprKind::Unary { expr, .. }
             | ExprKind::IsMissing { expr, .. }
-            | ExprKind::Within { expr, .. } => vec![expr],
-            ExprKind::Binary { left, right, .. } => vec![left, right],
+            | ExprKind::Within { expr, .. }
+            | ExprKind::IgnoringCase(expr) => vec![expr],
+            ExprKind::Binary { left, right, .. }
+            | ExprKind::TextTest {
+                expr: left,
+                pattern: right,
+                ..
+            } => vec![left, right],
             ExprKind::InList { expr, items, .. } => std::iter::once(&**expr).chain(items).collect(),
             ExprKind::Between {
                 expr, low, high, ..
@@ -461,11 +512,20 @@ impl Expr {
             out.push(std::mem::replace(&mut **b, leaf));
         };
         match &mut self.kind {
-            ExprKind::Literal(_) | ExprKind::Name(_) | ExprKind::Qualified { .. } => {}
+            ExprKind::Literal(_)
+            | ExprKind::Name(_)
+            | ExprKind::Qualified { .. }
+            | ExprKind::Duration(_) => {}
             ExprKind::Unary { expr, .. }
             | ExprKind::IsMissing { expr, .. }
-            | ExprKind::Within { expr, .. } => take(expr),
-            ExprKind::Binary { left, right, .. } => {
+            | ExprKind::Within { expr, .. }
+            | ExprKind::IgnoringCase(expr) => take(expr),
+            ExprKind::Binary { left, right, .. }
+            | ExprKind::TextTest {
+                expr: left,
+                pattern: right,
+                ..
+            } => {
                 take(left);
                 take(right);
             }

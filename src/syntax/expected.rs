@@ -61,7 +61,14 @@ fn phrase(rule: Rule) -> Option<(Rank, &'static str)> {
         Rule::kw_when | Rule::when_clause => (Specific, "`when`"),
         Rule::kw_otherwise | Rule::otherwise => (Specific, "`otherwise`"),
         Rule::kw_where | Rule::filter | Rule::score_subset => (Specific, "`where`"),
-        Rule::kw_last | Rule::window => (Specific, "a time window like `last 90 days`"),
+        Rule::kw_last | Rule::window => (
+            Specific,
+            "a time window like `last 90 days` or `90 to 30 days ago`",
+        ),
+        Rule::ago_window => (Specific, "a time window like `90 to 30 days ago`"),
+        Rule::kw_with => (Specific, "`with`"),
+        Rule::kw_case => (Specific, "`case`"),
+        Rule::duration => (Value, "a length of time like `30 days`"),
         Rule::kw_and => (Specific, "`and`"),
         Rule::kw_not | Rule::negated => (Specific, "`not`"),
         Rule::kw_missing => (Specific, "`missing`"),
@@ -74,6 +81,9 @@ fn phrase(rule: Rule) -> Option<(Rank, &'static str)> {
         Rule::param_value => (Value, "a number, a date, text in quotes, `true` or `false`"),
         Rule::name | Rule::ident | Rule::function | Rule::qualified => (Value, "a name"),
         Rule::label => (Value, "a name or text in quotes"),
+        Rule::quoted_name | Rule::quoted_inner => {
+            (Value, "a column name in brackets like `[Order Date]`")
+        }
         Rule::segmentation => (Value, "a segmentation name"),
         Rule::describe_subject => (Value, "`tag <name>` or `<segmentation> <label>`"),
         Rule::expr
@@ -99,6 +109,14 @@ fn phrase(rule: Rule) -> Option<(Rank, &'static str)> {
         | Rule::in_list
         | Rule::between
         | Rule::within
+        | Rule::text_test
+        | Rule::text_op
+        | Rule::ignoring_case
+        | Rule::kw_contains
+        | Rule::kw_starts
+        | Rule::kw_ends
+        | Rule::kw_matches
+        | Rule::kw_ignoring
         | Rule::kw_is
         | Rule::kw_in
         | Rule::kw_between

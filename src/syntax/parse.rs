@@ -16,7 +16,7 @@ use crate::source::{FileId, Span};
 struct SegParser;
 
 /// Operators from the loosest to the tightest binding.
-static PRATT: ConstPrattParser<Rule, 18> = ConstPrattParser::new_const(pest::pratt_precedence![
+static PRATT: ConstPrattParser<Rule, 20> = ConstPrattParser::new_const(pest::pratt_precedence![
     Op::infix(Rule::or, Assoc::Left),
     Op::infix(Rule::and, Assoc::Left),
     Op::prefix(Rule::not),
@@ -29,7 +29,9 @@ static PRATT: ConstPrattParser<Rule, 18> = ConstPrattParser::new_const(pest::pra
         | Op::postfix(Rule::is_missing)
         | Op::postfix(Rule::in_list)
         | Op::postfix(Rule::between)
-        | Op::postfix(Rule::within),
+        | Op::postfix(Rule::within)
+        | Op::postfix(Rule::text_test)
+        | Op::postfix(Rule::ignoring_case),
     Op::infix(Rule::add, Assoc::Left) | Op::infix(Rule::sub, Assoc::Left),
     Op::infix(Rule::mul, Assoc::Left) | Op::infix(Rule::div, Assoc::Left),
     Op::prefix(Rule::neg),
@@ -416,8 +418,16 @@ impl Ctx {
         DescribeItem { kind, span }
     }
 
-    /// A `name`, `segmentation`, `ident` or `function` pair.
+    /// A `name`, `segmentation`, `ident`, `function` or `quoted_name` pair.
     fn name(&self, pair: Pair<Rule>) -> Name {
+        if pair.as_rule() == Rule::quoted_name {
+            let inner = pair.clone().into_inner().next().expect("quoted_inner");
+            return Name {
+                text: inner.as_str().to_string(),
+                span: self.span(&pair),
+                quoted: true,
+            };
+        }
         Name {
             text: pair.as_str().to_string(),
             span: self.span(&pair),
@@ -483,6 +493,12 @@ impl Ctx {
                         negated,
                     },
                     Postfix::Within(period) => ExprKind::Within { expr, period },
+                    Postfix::TextTest(op, pattern) => ExprKind::TextTest {
+                        expr,
+                        op,
+                        pattern: Box::new(pattern),
+                    },
+                    Postfix::IgnoringCase => ExprKind::IgnoringCase(expr),
                 };
                 Ok(Expr { kind, span })
             })
@@ -549,6 +565,17 @@ impl Ctx {
                 let unit = inner.next().unwrap();
                 Postfix::Within(self.period(amount, unit)?)
             }
+            Rule::text_test => {
+                let op = inner.next().unwrap();
+                let op = match op.into_inner().next().unwrap().as_rule() {
+                    Rule::kw_contains => TextOp::Contains,
+                    Rule::kw_starts => TextOp::StartsWith,
+                    Rule::kw_ends => TextOp::EndsWith,
+                    _ => TextOp::Matches,
+                };
+                Postfix::TextTest(op, self.expr(inner.next().unwrap())?)
+            }
+            Rule::ignoring_case => Postfix::IgnoringCase,
             other => unreachable!("postfix {other:?}"),
         };
         Ok((operands, negated))
@@ -566,7 +593,7 @@ impl Ctx {
                     span,
                 });
             }
-            Rule::name => ExprKind::Name(self.name(pair)),
+            Rule::name | Rule::quoted_name => ExprKind::Name(self.name(pair)),
             Rule::qualified => {
                 let mut parts = pair.into_inner();
                 ExprKind::Qualified {
@@ -574,6 +601,7 @@ impl Ctx {
                     column: self.name(parts.next().unwrap()),
                 }
             }
+            Rule::duration => ExprKind::Duration(self.duration(&pair)?),
             Rule::call => {
                 let mut inner = pair.into_inner();
                 let function = self.name(inner.next().unwrap());
@@ -590,11 +618,7 @@ impl Ctx {
         let mut inner = pair.into_inner();
         let first = inner.next().unwrap();
         let kind = if first.as_rule() == Rule::window {
-            let mut parts = first.into_inner();
-            parts.next(); // `last`
-            let amount = parts.next().unwrap();
-            let unit = parts.next().unwrap();
-            ArgumentKind::Window(self.period(amount, unit)?)
+            ArgumentKind::Window(self.window(first)?)
         } else {
             let expr = self.expr(first)?;
             let filter = inner.next().map(|f| self.expr(last(f))).transpose();
@@ -604,13 +628,71 @@ impl Ctx {
         Ok(Argument { kind, span })
     }
 
+    /// `last 90 days`, or `90 to 30 days ago` (one unit for both ends).
+    fn window(&self, pair: Pair<Rule>) -> Result<Window> {
+        let mut parts = pair.into_inner();
+        let first = parts.next().unwrap();
+        if first.as_rule() == Rule::ago_window {
+            let words = self.words(&first);
+            let [(from, from_span), _, (to, to_span), (unit, unit_span), _] = words[..] else {
+                unreachable!("a window reads `N to M unit ago`")
+            };
+            return Ok(Window {
+                from: self.period_of(from, unit, from_span, from_span)?,
+                to: Some(self.period_of(to, unit, to_span, unit_span)?),
+            });
+        }
+        let amount = parts.next().unwrap();
+        let unit = parts.next().unwrap();
+        Ok(Window {
+            from: self.period(amount, unit)?,
+            to: None,
+        })
+    }
+
+    /// `30 days`, an atomic pair.
+    fn duration(&self, pair: &Pair<Rule>) -> Result<Period> {
+        let words = self.words(pair);
+        let [(amount, amount_span), (unit, unit_span)] = words[..] else {
+            unreachable!("a length of time reads `N unit`")
+        };
+        self.period_of(amount, unit, amount_span, unit_span)
+    }
+
+    /// The words of an atomic pair, each with its span.
+    fn words<'p>(&self, pair: &Pair<'p, Rule>) -> Vec<(&'p str, Span)> {
+        let text = pair.as_str();
+        let start = self.offset + pair.as_span().start();
+        text.split_whitespace()
+            .map(|w| {
+                let at = w.as_ptr() as usize - text.as_ptr() as usize;
+                (w, Span::new(self.file, start + at, start + at + w.len()))
+            })
+            .collect()
+    }
+
     fn period(&self, amount: Pair<Rule>, unit: Pair<Rule>) -> Result<Period> {
-        let span = self.span(&amount).to(self.span(&unit));
-        let value = amount.as_str().parse::<u32>().map_err(|_| {
+        self.period_of(
+            amount.as_str(),
+            unit.as_str(),
+            self.span(&amount),
+            self.span(&unit),
+        )
+    }
+
+    fn period_of(
+        &self,
+        amount: &str,
+        unit: &str,
+        amount_span: Span,
+        unit_span: Span,
+    ) -> Result<Period> {
+        let span = amount_span.to(unit_span);
+        let value = amount.parse::<u32>().map_err(|_| {
             Diagnostic::new(Code::InvalidLiteral, "this number of days is too large")
-                .at(self.span(&amount), "too large")
+                .at(amount_span, "too large")
         })?;
-        let unit = match unit.as_str().trim_end_matches('s') {
+        let unit = match unit.trim_end_matches('s') {
             "day" => TimeUnit::Day,
             "week" => TimeUnit::Week,
             "month" => TimeUnit::Month,
@@ -730,15 +812,24 @@ impl Ctx {
             .rev()
             .find(|&i| text.is_char_boundary(i))
             .unwrap_or(0);
+        // pest's own words name its limit; the label says it plainly.
+        let why = match why {
+            "call limit reached" => "it takes too many steps to read",
+            "stack limit reached" => "it nests too deeply",
+            other => other,
+        };
         Diagnostic::new(
             Code::Syntax,
             "this rule is too long or too intricate for seg to read",
         )
         .at(
             Span::new(self.file, self.offset, self.offset + end),
-            format!("seg gave up reading this rule ({why})"),
+            format!("seg gave up reading this rule: {why}"),
         )
-        .help("split it into metrics that build on each other")
+        .help(
+            "split it into metrics that build on each other; a list of thousands of values \
+             belongs in a data file (a column of a source)",
+        )
     }
 }
 
@@ -801,6 +892,8 @@ pub const WORDS: &[&str] = &[
     "otherwise",
     "where",
     "last",
+    "to",
+    "ago",
     "and",
     "or",
     "not",
@@ -809,6 +902,13 @@ pub const WORDS: &[&str] = &[
     "is",
     "missing",
     "within",
+    "contains",
+    "starts",
+    "ends",
+    "with",
+    "matches",
+    "ignoring",
+    "case",
     "true",
     "false",
     "example",
@@ -889,6 +989,8 @@ enum Postfix {
     InList(Vec<Expr>),
     Between(Expr, Expr),
     Within(Period),
+    TextTest(TextOp, Expr),
+    IgnoringCase,
 }
 
 // A tree that fails halfway may already be deep (`1 + 1 + ... + 1e999`,

@@ -387,7 +387,7 @@ fn what_both_rule_sets_compute_alike_is_computed_once() {
     // customers joined to it are shared; the labels are not.
     let higher = OLD.replace("gold_spend = 100", "gold_spend = 200");
     let diff = diff_of(OLD, &higher);
-    assert_eq!(diff.shared, ["seg_facts_orders", "seg_base"]);
+    assert_eq!(diff.shared, ["seg_facts_orders", "seg$base"]);
     // Read from the shared tables, the moves are still the ones by hand:
     // Gold from 200 keeps 1 (300) and loses 2 (150) and 5 (120) to Silver.
     let cells = serde_json::to_value(diff.changes.cells()).unwrap();

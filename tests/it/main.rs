@@ -8,6 +8,7 @@ mod diagnostics;
 mod diff;
 mod docs_examples;
 mod fmt;
+mod functions;
 mod history;
 mod lint;
 mod lock;

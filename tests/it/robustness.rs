@@ -134,6 +134,25 @@ fn a_long_chain_that_fails_at_its_end_is_no_crash() {
     assert!(stderr.contains("this number is too large"), "{stderr}");
 }
 
+#[test]
+fn a_rule_that_takes_pest_too_many_steps_is_an_error_not_a_hang() {
+    // Flat (an `in` list nests two levels), so the depth scan lets it
+    // through; its million values take pest past its call limit (50
+    // million rule calls, about 2 MB of this), where it stops.
+    let values = vec!["1"; 1_000_000].join(",");
+    let rules = RuleSet::new(&format!(
+        "{}metric m = count(orders where amount in ({values}))\n",
+        generate::SOURCES
+    ));
+    let (code, _, stderr) = check(&rules, &[], FEW_SECONDS);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("it takes too many steps to read"),
+        "{stderr}"
+    );
+    insta::assert_snapshot!(stderr);
+}
+
 /// A 360 KB rule on one line, whose error is at its very end.
 fn long_line(error: &str) -> String {
     let values: Vec<String> = (0..40_000).map(|i| format!("\"r{i}\"")).collect();

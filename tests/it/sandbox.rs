@@ -358,9 +358,10 @@ fn a_header_only_csv_holds_zero_facts() {
         "{}",
         run.stdout
     );
-    // All six customers, none with a fact: counts and sums 0, the rest missing.
+    // All six customers, none with a fact: counts and sums 0 (the amount a
+    // number, as the sum needs), the rest missing.
     let expected = (1..=6)
-        .map(|id| format!("{id} | 0 | 0 | ∅ | ∅ | ∅ | 0 | ∅ | none"))
+        .map(|id| format!("{id} | 0 | 0.0 | ∅ | ∅ | ∅ | 0 | ∅ | none"))
         .collect::<Vec<_>>()
         .join("\n");
     assert_eq!(
@@ -373,6 +374,75 @@ fn a_header_only_csv_holds_zero_facts() {
             "customer_id | n | paid | average | last_order | recency | recent | channel | tier\n{expected}"
         )
     );
+}
+
+/// The column names and types of the wide table a run wrote.
+fn wide_table_types(db: &Path) -> String {
+    table(
+        db,
+        "SELECT column_name, data_type FROM information_schema.columns \
+         WHERE table_name = 'seg_customers' ORDER BY ordinal_position",
+    )
+}
+
+#[test]
+fn a_header_only_file_gives_the_column_types_of_a_file_with_rows() {
+    let rules = |orders: &str| {
+        format!(
+            "source customers from \"{}\" key customer_id\n\
+             source orders from \"{orders}\" by customer_id at ordered_at\n\
+             as of 2025-06-30\n\
+             metric n = count(orders)\n\
+             metric paid = sum(orders.amount where status = \"paid\")\n\
+             metric average = avg(orders.amount)\n\
+             metric last_order = max(orders.ordered_at)\n\
+             metric channel = mode(orders.channel)\n\
+             metric acquired_by = first(orders.channel)\n\
+             metric category = max(orders.category)\n\
+             tag books when category = \"books\"\n",
+            data("customers.csv"),
+        )
+    };
+    let types = |orders: &str| {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        write(&dir.join("orders.csv"), orders);
+        write(&dir.join("rules.seg"), &rules("orders.csv"));
+        let run = run_in(
+            dir,
+            &["run", "rules.seg", "--db", "seg.duckdb", "--format", "json"],
+        );
+        assert_eq!(run.status, 0, "{}", run.stderr);
+        let summary: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        (
+            wide_table_types(&dir.join("seg.duckdb")),
+            summary["header_only"].clone(),
+        )
+    };
+    let header = "order_id,customer_id,ordered_at,amount,status,channel,category\n";
+    // One row, for a customer the customer source does not have: the same
+    // outcome as no rows, with the types DuckDB reads from the row.
+    let (with_rows, none) = types(&format!(
+        "{header}1,99,2025-01-01 10:00:00,12.5,paid,web,books\n"
+    ));
+    let (header_only, orders) = types(header);
+    assert_eq!(header_only, with_rows);
+    assert_eq!(
+        with_rows,
+        "column_name | data_type\n\
+         customer_id | BIGINT\n\
+         n | BIGINT\n\
+         paid | DOUBLE\n\
+         average | DOUBLE\n\
+         last_order | TIMESTAMP\n\
+         channel | VARCHAR\n\
+         acquired_by | VARCHAR\n\
+         category | VARCHAR\n\
+         tags | VARCHAR[]"
+    );
+    // The JSON summary names the sources that had a header line only.
+    assert_eq!(none, serde_json::json!([]));
+    assert_eq!(orders, serde_json::json!(["orders"]));
 }
 
 #[test]
