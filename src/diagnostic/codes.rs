@@ -391,7 +391,7 @@ missing.
 metric frequency = count(orders)
 tier A when frequency >= 10
 tier B otherwise
-example \"loyal\": tier A expects tier A       # give frequency 12
+example \"loyal\": tier \"A\" expects tier A     # give frequency 12
 ```";
 
     UnknownParam = "E401", "unknown-param", Error,
