@@ -394,7 +394,7 @@ missing.
 metric frequency = count(orders)
 tier A when frequency >= 10
 tier B otherwise
-example \"loyal\": tier A expects tier A       # give frequency 12
+example \"loyal\": tier \"A\" expects tier A     # give frequency 12
 ```";
 
     OrderWithoutTime = "E319", "order-without-time", Error,

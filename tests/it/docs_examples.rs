@@ -138,6 +138,14 @@ fn shows_its_code(block: &Block, alone: &SourceMap, checked: &Checked) -> Option
         return None;
     }
     let (files, with_sources) = check_text(&block.text);
+    // A failed example or expectation is found by `seg test` and `seg
+    // run`, not by a check: its block must be rules that check cleanly
+    // (tests/it/test_examples.rs shows the codes themselves).
+    if ["W007", "W008"].contains(&code) {
+        return with_sources
+            .has_errors()
+            .then(|| rendered(&files, &with_sources));
+    }
     (!codes(&with_sources).contains(&code)).then(|| {
         format!(
             "shows no {code}, alone:\n{}\nnor after the sources:\n{}",

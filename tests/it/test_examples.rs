@@ -321,3 +321,10 @@ example "g": frequency 2, spend 100 expects band high, tag northern, not tag top
         ]
     );
 }
+
+#[test]
+fn the_expectations_are_one_query_over_the_computed_table() {
+    let files = seg::source::read_rule_set(Path::new("tests/fixtures/test/club")).unwrap();
+    let program = checked_program(&files);
+    insta::assert_snapshot!(seg::compile(&program).expectations.unwrap());
+}
