@@ -38,7 +38,7 @@ replay="rm -f $work/replay.duckdb && $seg run rules --db $work/replay.duckdb \
 --as-of 2024-01-01..2024-12-01 --step 1month $sources > /dev/null"
 
 echo "== 12 monthly dates over $n customers: one replay vs 12 runs, side by side"
-hyperfine --warmup 1 --runs "${RUNS:-5}" --export-json "$work/results.json" \
+hyperfine --warmup 1 --runs "${RUNS:-5}" --export-json "$work/results-$(basename "$seg").json" \
   -n "replay of 12 dates" "$replay" \
   -n "12 separate runs" "$separate"
 
@@ -49,11 +49,13 @@ rm -f "$work/replay.duckdb"
 grep -E "Elapsed|Maximum resident" "$work/replay.time"
 cat "$work/replay.out"
 
-python3 - "$work/results.json" <<'PY'
+python3 - "$work/results-$(basename "$seg").json" <<'PY'
 import json, sys
 results = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
 for name, r in results.items():
     print(f"{name:<20} median {r['median']:7.3f} s   (min {r['min']:.3f}, max {r['max']:.3f}, {len(r['times'])} runs)")
 replay, separate = results["replay of 12 dates"]["median"], results["12 separate runs"]["median"]
 print(f"replay / separate runs: {replay / separate:.2f} ({separate / replay:.1f}x faster)")
+cpu = {n: r["user"] + r["system"] for n, r in results.items()}
+print(f"CPU (user + system, means): replay {cpu['replay of 12 dates']:.2f} s, separate {cpu['12 separate runs']:.2f} s, ratio {cpu['replay of 12 dates'] / cpu['12 separate runs']:.2f}")
 PY

@@ -79,4 +79,6 @@ print(f"save → tables, the watch's own timing: median {med(inside):.0f} ms (mi
 print(f"save → tables, measured outside:       median {med(outside):.0f} ms (min {min(outside):.0f}, max {max(outside):.0f}; includes polling the output every 50 ms)")
 print(f"  of it the run (key check, compute, publish): median {med(run):.0f} ms")
 print(f"  the rest (debounce 100 ms, read + check rules, open the database): median {med(rest):.0f} ms")
+reused = sum(1 for r in runs if r["summary"].get("base_reused"))
+print(f"runs that reused the base of the run before: {reused} of {len(runs)}")
 PY
