@@ -347,3 +347,14 @@ fn conditions_use_hand_assigned_tags_by_name() {
          4 | [unhappy, vip_unhappy, key_account, newsletter]"
     );
 }
+
+#[test]
+fn the_sql_of_hand_assigned_tags_in_conditions_and_bracketed_names() {
+    insta::assert_snapshot!(compute_sql(
+        "source crm_tags from \"crm_tags.csv\" by customer_id\n\
+         tags from crm_tags.tag\n\
+         tag northern_key when key_account and [region] = \"north\"\n\
+         tag quiet_key when key_account and not newsletter\n\
+         metric big = count(orders where [amount] > 100)\n"
+    ));
+}
