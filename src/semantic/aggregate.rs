@@ -332,7 +332,7 @@ impl Checker<'_> {
         self.report(
             Diagnostic::new(
                 Code::WindowWithoutTime,
-                format!("`{name}` has no time column for `last ...`"),
+                format!("`{name}` has no time column for a time window"),
             )
             .at(window, "needs a time column")
             .also(decl, "declared without `at`")

@@ -466,6 +466,10 @@ impl<'a> Checker<'a> {
         if let Some(Entry::Param(p)) = self.names.get(&n.text).copied() {
             return literal_value(self.params[p].value.clone());
         }
+        if let Some(as_of) = self.as_of_value(n) {
+            return as_of;
+        }
+        let info = &self.sources[source];
         if info.columns.is_none() {
             // The source could not be read (W002 says so): accept the name.
             return typed(ExprKind::Column(n.text.clone()), Type::Unknown, true);

@@ -106,6 +106,7 @@ fn windows_that_end_before_the_as_of_date_include_their_start_only() {
              metric quarter  = sum(orders.amount, last 90 days)\n\
              metric previous = sum(orders.amount, 180 to 90 days ago)\n\
              metric trend    = quarter / previous\n\
+             metric recent_n = count(orders where ordered_at >= as_of - 30 days)\n\
              tag gone_quiet when count(orders, 90 to 30 days ago) > 0\n    \
                  and count(orders, last 30 days) = 0\n"
         ),
@@ -116,17 +117,18 @@ fn windows_that_end_before_the_as_of_date_include_their_start_only() {
     // 2: only the last 30 days: 16; previous 0, so the trend is missing.
     // 3: 32 on 01-02 is in the previous quarter (from 01-01), 64 before it.
     // 4: 128 on 05-01: in the middle window only, and nothing since: quiet.
+    // recent_n counts what `last 30 days` sums, from `as_of - 30 days` on.
     assert_eq!(
         table(
             &db,
-            "SELECT customer_id, mid, reversed, recent, quarter, previous, trend, tags \
+            "SELECT customer_id, mid, reversed, recent, quarter, previous, trend, recent_n, tags \
              FROM seg_customers"
         ),
-        "customer_id | mid | reversed | recent | quarter | previous | trend | tags\n\
-         1 | 5 | 5 | 8 | 13 | 2 | 6.5 | []\n\
-         2 | 0 | 0 | 16 | 16 | 0 | ∅ | []\n\
-         3 | 0 | 0 | 0 | 0 | 32 | 0.0 | []\n\
-         4 | 128 | 128 | 0 | 128 | 0 | ∅ | [gone_quiet]"
+        "customer_id | mid | reversed | recent | quarter | previous | trend | recent_n | tags\n\
+         1 | 5 | 5 | 8 | 13 | 2 | 6.5 | 1 | []\n\
+         2 | 0 | 0 | 16 | 16 | 0 | ∅ | 1 | []\n\
+         3 | 0 | 0 | 0 | 0 | 32 | 0.0 | 0 | []\n\
+         4 | 128 | 128 | 0 | 128 | 0 | ∅ | 0 | [gone_quiet]"
     );
 }
 
@@ -347,4 +349,15 @@ fn conditions_use_hand_assigned_tags_by_name() {
          3 | [quiet_vip, key_account]\n\
          4 | [unhappy, vip_unhappy, key_account, newsletter]"
     );
+}
+
+#[test]
+fn the_sql_of_hand_assigned_tags_in_conditions_and_bracketed_names() {
+    insta::assert_snapshot!(compute_sql(
+        "source crm_tags from \"crm_tags.csv\" by customer_id\n\
+         tags from crm_tags.tag\n\
+         tag northern_key when key_account and [region] = \"north\"\n\
+         tag quiet_key when key_account and not newsletter\n\
+         metric big = count(orders where [amount] > 100)\n"
+    ));
 }

@@ -43,6 +43,33 @@ fn between_bounds_do_not_swallow_and() {
 }
 
 #[test]
+fn text_tests_and_ignoring_case_bind_as_comparisons() {
+    // `ignoring case` takes the comparison or text test before it; lengths
+    // of time are values; bracketed names are names.
+    let ast = parse(
+        "tag t when email ends with \"@x.com\" ignoring case and not name contains \"a\" \
+         or d + 30 days > as_of and [Order Date] = 1\n\
+         tag u when a = \"X\" ignoring case\n",
+    );
+    let shapes: Vec<String> = ast.files[0]
+        .statements
+        .iter()
+        .map(|s| match &s.kind {
+            StatementKind::Tag(tag) => shape(&tag.condition),
+            _ => panic!("a tag"),
+        })
+        .collect();
+    assert_eq!(
+        shapes,
+        [
+            "(or (and (ignoring-case (ends with email \"@x.com\")) (not (contains name \"a\"))) \
+             (and (> (+ d (30 Day)) as_of) (= [Order Date] 1)))",
+            "(ignoring-case (= a \"X\"))",
+        ]
+    );
+}
+
+#[test]
 fn indented_lines_continue_a_rule() {
     let ast = parse("tier A when frequency >= 10\n    and monetary > 5000\ntier B otherwise\n");
     assert_eq!(ast.files[0].statements.len(), 2);
@@ -93,7 +120,13 @@ fn shape(e: &syntax::ast::Expr) -> String {
         K::Literal(Literal::Number { text, .. }) => text.clone(),
         K::Literal(Literal::Text(t)) => format!("{t:?}"),
         K::Literal(l) => format!("{l:?}"),
+        K::Name(n) if n.quoted => format!("[{}]", n.text),
         K::Name(n) => n.text.clone(),
+        K::TextTest { expr, op, pattern } => {
+            format!("({} {} {})", op.words(), shape(expr), shape(pattern))
+        }
+        K::IgnoringCase(inner) => format!("(ignoring-case {})", shape(inner)),
+        K::Duration(p) => format!("({} {:?})", p.amount, p.unit),
         K::Qualified { source, column } => format!("{}.{}", source.text, column.text),
         K::Unary {
             op: UnaryOp::Not,
