@@ -19,9 +19,9 @@ pub use base_cache::BaseCache;
 pub use changes::{Cell, Changes, TAG_PREFIX, TagChange, Transition};
 pub use demo::{DemoData, generate_demo};
 pub use diff::{Diff, diff};
-pub use profile::{Profile, profile};
 pub use examples::{ExampleOutcome, run_examples};
 pub use expect::{ExpectationOutcome, percent};
+pub use profile::{Profile, profile};
 pub use replay::{Loaded, load_sources};
 pub use run::{
     DatasetValue, LabelCount, Observer, ParamValue, RunOptions, RunSummary, ScoreEdge,

@@ -405,7 +405,7 @@ fn what_both_rule_sets_compute_alike_is_computed_once() {
     assert!(diff.shared.is_empty(), "{:?}", diff.shared);
     // The same rules: all of it once, everyone kept their label.
     let diff = diff_of(OLD, OLD);
-    assert!(diff.shared.contains(&"seg_base".to_string()));
+    assert!(diff.shared.contains(&"seg$base".to_string()));
     assert!(diff.changes.tags.is_empty());
     assert!(diff.changes.transitions.iter().all(|t| t.from == t.to));
 }

@@ -12,9 +12,12 @@ use crate::support::{check_text, program_of, run_rules, table};
 fn compute_sql(rules: &str) -> String {
     let (files, checked) = check_text(rules);
     let plan = seg::compile(&program_of(&files, checked));
-    format!("{};
+    format!(
+        "{};
 
-{}", plan.base.sql, plan.derived.sql)
+{}",
+        plan.base.sql, plan.derived.sql
+    )
 }
 
 fn write(dir: &Path, name: &str, text: &str) {
