@@ -425,3 +425,22 @@ fn the_shared_steps_in_sql() {
         insta::assert_snapshot!(script.join("\n"));
     }
 }
+
+/// A segmentation in which no one moved is one line, not a matrix of its
+/// diagonal: here only `big` changes (from 200 to 100: 2 and 5 gain it),
+/// and all 5 customers keep their tier.
+#[test]
+fn a_segmentation_without_moves_is_one_line() {
+    let dir = two_folders();
+    let only_big = OLD.replace("tag big when spend >= 200", "tag big when spend >= 100");
+    std::fs::write(dir.path().join("new").join("rules.seg"), only_big).unwrap();
+    let output = diff_in(dir.path(), &["old", "new"]).output().unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.contains("\ntier: 0 customers moved (5 kept their label)\n"),
+        "{text}"
+    );
+    assert!(!text.contains("from \\ to"), "{text}");
+    assert!(text.contains("+2  e.g. 2, 5"), "{text}");
+}

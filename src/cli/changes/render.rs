@@ -51,7 +51,16 @@ fn human(changes: &Changes, report: &Report) -> String {
             .iter()
             .filter(|t| t.segmentation == s)
             .collect();
-        out.push_str(&matrix(s, &cells, report.labels));
+        if cells.iter().all(|c| c.from == c.to) {
+            // A matrix of its diagonal only says nothing a line cannot.
+            let kept: i64 = cells.iter().map(|c| c.customers).sum();
+            out.push_str(&format!(
+                "\n{s}: 0 customers moved ({} kept their label)\n",
+                thousands(kept)
+            ));
+        } else {
+            out.push_str(&matrix(s, &cells, report.labels));
+        }
     }
     if !changes.tags.is_empty() {
         out.push_str("\ntags\n");
