@@ -5,11 +5,10 @@
 use serde::Serialize;
 
 use super::changes::Order;
-use super::{Engine, EngineError, LabelCount, SegmentationCounts, TagCount, run};
+use super::{Engine, EngineError, SegmentationCounts, TagCount, run};
 use crate::lint::Finding;
 use crate::lint::data::Counts;
 use crate::semantic::Program;
-use crate::semantic::ir::NodeKind;
 use crate::sql::diff as queries;
 use crate::sql::{self, DuckDb};
 use crate::syntax::Ast;
@@ -106,35 +105,7 @@ impl Profile {
                 n as f64 / customers as f64
             }
         };
-        let mut segmentations = Vec::new();
-        for (_, node) in program.declared() {
-            let NodeKind::Segmentation(rules) = &node.kind else {
-                continue;
-            };
-            let count_of = |label: Option<&str>| {
-                labels
-                    .iter()
-                    .find(|(s, l, _)| *s == node.name && l.as_deref() == label)
-                    .map_or(0, |r| r.2)
-            };
-            let count = |label: Option<String>| {
-                let n = count_of(label.as_deref());
-                LabelCount {
-                    label,
-                    customers: n,
-                    share: share(n),
-                }
-            };
-            let mut counts: Vec<LabelCount> =
-                rules.iter().map(|r| count(Some(r.label.clone()))).collect();
-            if count_of(None) > 0 {
-                counts.push(count(None));
-            }
-            segmentations.push(SegmentationCounts {
-                segmentation: node.name.clone(),
-                labels: counts,
-            });
-        }
+        let segmentations = run::segmentation_counts(program, labels, &share, false);
         let mut order = Order::default();
         order.add(program);
         let mut names: Vec<String> = order.tags;

@@ -477,6 +477,19 @@ fn label_counts(
         })?,
         None => Vec::new(),
     };
+    Ok(segmentation_counts(program, &rows, share, true))
+}
+
+/// Each segmentation's label counts from `(segmentation, label, customers)`
+/// rows, in the order the rules list the labels; "no label" last, when
+/// someone has none or — with `no_label_without_otherwise` — whenever the
+/// segmentation has no `otherwise`.
+pub(super) fn segmentation_counts(
+    program: &Program,
+    rows: &[(String, Option<String>, i64)],
+    share: &dyn Fn(i64) -> f64,
+    no_label_without_otherwise: bool,
+) -> Vec<SegmentationCounts> {
     let mut segmentations = Vec::new();
     for (_, node) in program.declared() {
         let NodeKind::Segmentation(rules) = &node.kind else {
@@ -497,7 +510,8 @@ fn label_counts(
         };
         let mut labels: Vec<LabelCount> =
             rules.iter().map(|r| count(Some(r.label.clone()))).collect();
-        if count_of(None) > 0 || rules.iter().all(|r| r.condition.is_some()) {
+        let without_otherwise = rules.iter().all(|r| r.condition.is_some());
+        if count_of(None) > 0 || (no_label_without_otherwise && without_otherwise) {
             labels.push(count(None));
         }
         segmentations.push(SegmentationCounts {
@@ -505,7 +519,7 @@ fn label_counts(
             labels,
         });
     }
-    Ok(segmentations)
+    segmentations
 }
 
 /// Tags in catalogue order, then hand-assigned ones by name.
