@@ -22,7 +22,7 @@ pub use diff::{Diff, diff};
 pub use examples::{ExampleOutcome, run_examples};
 pub use expect::{ExpectationOutcome, percent};
 pub use profile::{Profile, profile};
-pub use replay::{Loaded, load_sources};
+pub use replay::{Loaded, Replay, load_sources};
 pub use run::{
     DatasetValue, LabelCount, Observer, ParamValue, RunOptions, RunSummary, ScoreEdge,
     SegmentationCounts, Silent, SourceRecord, SourceRows, TagCount, check_out_dir, run,

@@ -171,14 +171,9 @@ pub fn run(
     options: &RunOptions,
     observer: &dyn Observer,
 ) -> Result<RunSummary, EngineError> {
-    let started_at = jiff::Timestamp::now();
-    let clock = Instant::now();
+    let started = Started::now();
     engine.seal_for_run(program, options.out.as_deref())?;
-
-    observer.stage("Checking customer keys");
-    check_keys(engine, program, plan)?;
-    // Before the computation, which reads the history by its key.
-    super::history::check_key(engine, program)?;
+    check_before(engine, program, plan, observer)?;
 
     // A kept base is read before the transaction: attaching its file
     // inside it would abort the transaction if it failed.
@@ -187,43 +182,18 @@ pub fn run(
         .as_ref()
         .and_then(|c| c.entry(program, plan));
     let reused = kept.as_ref().is_some_and(|e| e.kept && e.load(engine));
-    // Asked before the transaction: a setting refused inside it (the
-    // configuration is locked once sealed) would abort it.
-    let tracking = engine
-        .connection()
-        .set_query_progress_tracking(true)
-        .is_ok();
+    let tracking = progress_tracking(engine);
     // Everything from here is one transaction: the computation writes the
     // new wide table, which is then published as it is, never copied. A
     // failure drops the transaction unfinished, which rolls it back.
-    let transaction = engine
-        .connection()
-        .unchecked_transaction()
-        .map_err(|e| super::query_error("starting the transaction", e))?;
-    observer.stage("Computing");
-    let step = |statement: &sql::Statement| {
-        with_progress(engine, observer, tracking, || {
-            engine.execute(&statement.title, &statement.sql)
-        })
+    let transaction = begin(engine)?;
+    let steps = Steps {
+        reused,
+        tracking,
+        strict: options.strict,
     };
-    for statement in &plan.prepare {
-        step(statement)?;
-    }
-    if !reused {
-        step(&plan.base)?;
-    }
-    step(&plan.derived)?;
-
-    let expectations = expectations(engine, program, plan, options.strict)?;
-
-    observer.stage("Publishing");
-    let mut summary = publish(engine, program, plan, started_at, clock, expectations)?;
-    // A stop requested while the last statements ran: roll back instead.
-    engine.go_on()?;
-    transaction
-        .commit()
-        .map_err(|e| engine.failed("committing", e))?;
-    summary.base_reused = reused;
+    let mut summary = compute_and_publish(engine, program, plan, &steps, observer, &started)?;
+    commit(engine, transaction)?;
     if let (Some(entry), Some(cache)) = (&kept, &options.base_cache)
         && !reused
     {
@@ -235,8 +205,112 @@ pub fn run(
         observer.stage("Writing files");
         summary.files = export(engine, dir, options.csv)?;
     }
-    summary.duration_ms = clock.elapsed().as_millis() as u64;
+    summary.duration_ms = started.elapsed_ms();
     Ok(summary)
+}
+
+/// When a run started, by the wall clock (recorded) and a monotonic one
+/// (its duration).
+pub(super) struct Started {
+    at: jiff::Timestamp,
+    clock: Instant,
+}
+
+impl Started {
+    pub(super) fn now() -> Started {
+        Started {
+            at: jiff::Timestamp::now(),
+            clock: Instant::now(),
+        }
+    }
+
+    pub(super) fn elapsed_ms(&self) -> u64 {
+        self.clock.elapsed().as_millis() as u64
+    }
+}
+
+/// What the steps inside a run's transaction do differently.
+pub(super) struct Steps {
+    /// The base table is there already (`seg watch` kept it).
+    pub reused: bool,
+    /// DuckDB reports the progress of each query.
+    pub tracking: bool,
+    /// A failed expectation is an error.
+    pub strict: bool,
+}
+
+/// The checks a run makes before it writes anything: the customer keys of
+/// the source, and of the history it reads.
+pub(super) fn check_before(
+    engine: &Engine,
+    program: &Program,
+    plan: &Plan,
+    observer: &dyn Observer,
+) -> Result<(), EngineError> {
+    observer.stage("Checking customer keys");
+    check_keys(engine, program, plan)?;
+    // Before the computation, which reads the history by its key.
+    super::history::check_key(engine, program)
+}
+
+/// Turns on DuckDB's progress estimates, if it lets us. Asked before the
+/// transaction: a setting refused inside it (the configuration is locked
+/// once sealed) would abort it.
+pub(super) fn progress_tracking(engine: &Engine) -> bool {
+    engine
+        .connection()
+        .set_query_progress_tracking(true)
+        .is_ok()
+}
+
+/// Inside a transaction: computes the run, checks its expectations and
+/// publishes it.
+pub(super) fn compute_and_publish(
+    engine: &Engine,
+    program: &Program,
+    plan: &Plan,
+    steps: &Steps,
+    observer: &dyn Observer,
+    started: &Started,
+) -> Result<RunSummary, EngineError> {
+    observer.stage("Computing");
+    let step = |statement: &sql::Statement| {
+        with_progress(engine, observer, steps.tracking, || {
+            engine.execute(&statement.title, &statement.sql)
+        })
+    };
+    for statement in &plan.prepare {
+        step(statement)?;
+    }
+    if !steps.reused {
+        step(&plan.base)?;
+    }
+    step(&plan.derived)?;
+    let expectations = expectations(engine, program, plan, steps.strict)?;
+    observer.stage("Publishing");
+    let mut summary = publish(engine, program, plan, started, expectations)?;
+    summary.base_reused = steps.reused;
+    Ok(summary)
+}
+
+pub(super) fn begin(engine: &Engine) -> Result<duckdb::Transaction<'_>, EngineError> {
+    engine
+        .connection()
+        .unchecked_transaction()
+        .map_err(|e| super::query_error("starting the transaction", e))
+}
+
+/// Commits a run's (or a replay's) transaction, unless a stop was
+/// requested while its last statements ran: then it rolls back.
+pub(super) fn commit(
+    engine: &Engine,
+    transaction: duckdb::Transaction<'_>,
+) -> Result<(), EngineError> {
+    engine.go_on()?;
+    transaction
+        .commit()
+        .map_err(|e| engine.failed("committing", e))?;
+    Ok(())
 }
 
 /// The expectations checked on the computed table; with `strict`, a
@@ -363,8 +437,7 @@ fn publish(
     engine: &Engine,
     program: &Program,
     plan: &Plan,
-    started_at: jiff::Timestamp,
-    clock: Instant,
+    started: &Started,
     expectations: Vec<super::ExpectationOutcome>,
 ) -> Result<RunSummary, EngineError> {
     for statement in &plan.publish {
@@ -373,12 +446,12 @@ fn publish(
     let mut summary = summarise(engine, program, plan)?;
     summary.expectations = expectations;
     engine.execute(&plan.put_in_place.title, &plan.put_in_place.sql)?;
-    summary.started_at = timestamp(started_at);
+    summary.started_at = timestamp(started.at);
     summary.run_id = counts(engine, "numbering the run", &plan.next_run_id)?
         .first()
         .copied()
         .unwrap_or(1);
-    summary.duration_ms = clock.elapsed().as_millis() as u64;
+    summary.duration_ms = started.elapsed_ms();
     summary.tables = [
         CUSTOMERS_TABLE,
         TAGS_TABLE,

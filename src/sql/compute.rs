@@ -328,7 +328,8 @@ pub fn result_query(p: &Program, layout: &Layout) -> Query {
 
 /// The columns of the computed table: the wide table's, in its order (the
 /// key, the published definitions, the tag list), then the ones only the
-/// summaries read ([`summary_columns`]). Nothing else is kept.
+/// summaries read ([`summary_columns`]) and, with the history, the open
+/// labels the history statements compare with. Nothing else is kept.
 fn result_items(p: &Program, layout: &Layout, since: bool) -> Vec<Item> {
     let mut items = vec![Item::new(col(&p.customers.key))];
     for n in published_nodes(p) {
@@ -340,6 +341,14 @@ fn result_items(p: &Program, layout: &Layout, since: bool) -> Vec<Item> {
     items.push(Item::named(tag_list(p, layout), &own_column(p, "tags")));
     for (column, name) in summary_columns(p, layout) {
         items.push(Item::named(col(&column), &name));
+    }
+    if since {
+        // What the history statements compare this run's labels with.
+        items.extend(
+            super::history::open_columns(p)
+                .iter()
+                .map(|c| Item::new(col(c))),
+        );
     }
     items
 }

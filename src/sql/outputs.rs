@@ -40,7 +40,12 @@ pub fn put_in_place(dialect: &dyn Dialect, p: &Program, layout: &Layout) -> Vec<
         pr.text("DROP TABLE IF EXISTS ");
         pr.ident(CUSTOMERS_TABLE);
     })];
-    for (_, column) in summary_columns(p, layout) {
+    let open = super::history::open_columns(p);
+    for column in summary_columns(p, layout)
+        .into_iter()
+        .map(|(_, c)| c)
+        .chain(open)
+    {
         out.push(print(dialect, |pr| {
             pr.text("ALTER TABLE ");
             pr.ident(RESULT);
