@@ -105,6 +105,10 @@ pub struct TagCount {
 #[derive(Debug, Clone, Serialize)]
 pub struct ScoreEdge {
     pub score: String,
+    /// The group, for a score `within` one (its value as text): the edges
+    /// of each group's buckets.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
     pub bucket: i64,
     pub low: Option<f64>,
     pub high: Option<f64>,
@@ -114,6 +118,9 @@ pub struct ScoreEdge {
 #[derive(Debug, Clone, Serialize)]
 pub struct DatasetValue {
     pub name: String,
+    /// The group, for a value `within` one: one value per group.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
     pub value: Option<f64>,
 }
 
@@ -423,15 +430,7 @@ fn summarise(engine: &Engine, program: &Program, plan: &Plan) -> Result<RunSumma
         segmentations: label_counts(engine, program, q, &share)?,
         tags: tag_counts(engine, program, q, &share)?,
         score_edges: score_edges(engine, program, q)?,
-        dataset_values: match &q.dataset_values {
-            Some(sql) => query(engine, "reading the percentiles", sql, |r| {
-                Ok(DatasetValue {
-                    name: r.get(0)?,
-                    value: r.get(1)?,
-                })
-            })?,
-            None => Vec::new(),
-        },
+        dataset_values: dataset_values(engine, program, q)?,
         params: program
             .params
             .iter()
@@ -558,27 +557,79 @@ fn score_edges(
     program: &Program,
     q: &sql::SummaryQueries,
 ) -> Result<Vec<ScoreEdge>, EngineError> {
-    let Some(sql) = &q.score_edges else {
-        return Ok(Vec::new());
+    let mut edges = match &q.score_edges {
+        Some(sql) => query(engine, "reading score edges", sql, |r| {
+            Ok(ScoreEdge {
+                score: r.get(0)?,
+                group: None,
+                bucket: r.get(1)?,
+                low: r.get(2)?,
+                high: r.get(3)?,
+                customers: r.get(4)?,
+            })
+        })?,
+        None => Vec::new(),
     };
-    let mut edges = query(engine, "reading score edges", sql, |r| {
-        Ok(ScoreEdge {
-            score: r.get(0)?,
-            bucket: r.get(1)?,
-            low: r.get(2)?,
-            high: r.get(3)?,
-            customers: r.get(4)?,
-        })
-    })?;
-    let declared = |name: &str| {
-        program
-            .nodes
-            .iter()
-            .find(|n| n.name == name)
-            .map(|n| n.declared)
-    };
-    edges.sort_by_key(|e| (declared(&e.score), e.bucket));
+    if let Some(sql) = &q.group_score_edges {
+        edges.extend(query(engine, "reading score edges per group", sql, |r| {
+            Ok(ScoreEdge {
+                score: r.get(0)?,
+                group: r.get(1)?,
+                bucket: r.get(2)?,
+                low: r.get(3)?,
+                high: r.get(4)?,
+                customers: r.get(5)?,
+            })
+        })?);
+    }
+    edges.sort_by(|a, b| {
+        let key = |e: &ScoreEdge| (declared(program, &e.score), e.group.clone(), e.bucket);
+        key(a).cmp(&key(b))
+    });
     Ok(edges)
+}
+
+/// Where a definition stands in the rules (for the summaries' order).
+fn declared(program: &Program, name: &str) -> Option<usize> {
+    program
+        .nodes
+        .iter()
+        .find(|n| n.name == name)
+        .map(|n| n.declared)
+}
+
+/// The percentiles, those per group after the others, each group's in
+/// the groups' order.
+fn dataset_values(
+    engine: &Engine,
+    program: &Program,
+    q: &sql::SummaryQueries,
+) -> Result<Vec<DatasetValue>, EngineError> {
+    let mut values = match &q.dataset_values {
+        Some(sql) => query(engine, "reading the percentiles", sql, |r| {
+            Ok(DatasetValue {
+                name: r.get(0)?,
+                group: None,
+                value: r.get(1)?,
+            })
+        })?,
+        None => Vec::new(),
+    };
+    if let Some(sql) = &q.group_dataset_values {
+        let mut grouped = query(engine, "reading the percentiles per group", sql, |r| {
+            Ok(DatasetValue {
+                name: r.get(0)?,
+                group: r.get(1)?,
+                value: r.get(2)?,
+            })
+        })?;
+        grouped.sort_by(|a, b| {
+            let key = |v: &DatasetValue| (declared(program, &v.name), v.group.clone());
+            key(a).cmp(&key(b))
+        });
+        values.extend(grouped);
+    }
+    Ok(values)
 }
 
 /// Each read fact source's rows, and how many had no customer.
@@ -655,17 +706,29 @@ fn record(engine: &Engine, plan: &Plan, s: &RunSummary) -> Result<(), EngineErro
                 s.customers,
                 json(&labels),
                 json(&tags),
-                json(&s.score_edges),
-                json(&s.dataset_values),
+                json(&ungrouped(&s.score_edges, |e| &e.group)),
+                json(&ungrouped(&s.dataset_values, |v| &v.group)),
                 json(&s.params),
                 json(&s.sources),
                 json(&s.source_rows),
                 true,
                 json(&s.expectations),
+                json(&grouped(&s.score_edges, |e| &e.group)),
+                json(&grouped(&s.dataset_values, |v| &v.group)),
             ],
         )
         .map(|_| ())
         .map_err(|e| engine.failed("recording the run", e))
+}
+
+/// The run log keeps score edges and dataset values per group in columns
+/// of their own (`group_score_edges`, `group_dataset_values`).
+fn ungrouped<T>(all: &[T], group: impl Fn(&T) -> &Option<String>) -> Vec<&T> {
+    all.iter().filter(|x| group(x).is_none()).collect()
+}
+
+fn grouped<T>(all: &[T], group: impl Fn(&T) -> &Option<String>) -> Vec<&T> {
+    all.iter().filter(|x| group(x).is_some()).collect()
 }
 
 fn json<T: Serialize>(value: &T) -> String {

@@ -271,7 +271,7 @@ impl Checker<'_> {
         let found = (0..self.defs.len()).find(|&d| {
             matches!(
                 &self.defs[d].resolved,
-                Some(NodeKind::DatasetValue { input: i, fraction: f })
+                Some(NodeKind::DatasetValue { input: i, fraction: f, group: None })
                     if *i == input && Some(*f) == fraction
             )
         });

@@ -374,10 +374,12 @@ pub struct Node {
 pub enum NodeKind {
     Metric(Expr),
     Score(Score),
-    /// `percentile(monetary, 0.9)`: one value for the whole customer base.
+    /// `percentile(monetary, 0.9)`: one value for the whole customer base,
+    /// or with `within region`, one per group of customers.
     DatasetValue {
         input: Expr,
         fraction: f64,
+        group: Option<Expr>,
     },
     Segmentation(Vec<SegmentRule>),
     Tag(Expr),
@@ -401,8 +403,13 @@ impl NodeKind {
     pub fn exprs(&self) -> Vec<&Expr> {
         match self {
             NodeKind::Metric(e) | NodeKind::Tag(e) => vec![e],
-            NodeKind::DatasetValue { input, .. } => vec![input],
-            NodeKind::Score(s) => std::iter::once(&s.input).chain(&s.subset).collect(),
+            NodeKind::DatasetValue { input, group, .. } => {
+                std::iter::once(input).chain(group).collect()
+            }
+            NodeKind::Score(s) => std::iter::once(&s.input)
+                .chain(&s.subset)
+                .chain(&s.group)
+                .collect(),
             NodeKind::Segmentation(rules) => {
                 rules.iter().filter_map(|r| r.condition.as_ref()).collect()
             }
@@ -413,8 +420,13 @@ impl NodeKind {
     pub fn exprs_mut(&mut self) -> Vec<&mut Expr> {
         match self {
             NodeKind::Metric(e) | NodeKind::Tag(e) => vec![e],
-            NodeKind::DatasetValue { input, .. } => vec![input],
-            NodeKind::Score(s) => std::iter::once(&mut s.input).chain(&mut s.subset).collect(),
+            NodeKind::DatasetValue { input, group, .. } => {
+                std::iter::once(input).chain(group).collect()
+            }
+            NodeKind::Score(s) => std::iter::once(&mut s.input)
+                .chain(&mut s.subset)
+                .chain(&mut s.group)
+                .collect(),
             NodeKind::Segmentation(rules) => rules
                 .iter_mut()
                 .filter_map(|r| r.condition.as_mut())
@@ -430,6 +442,10 @@ pub struct Score {
     pub higher_is_better: bool,
     /// Only customers for whom this holds are scored.
     pub subset: Option<Expr>,
+    /// `within region`: each customer is ranked among the customers of
+    /// its group only (a customer column or definition; those whose group
+    /// is missing get no score).
+    pub group: Option<Expr>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -13,6 +13,7 @@ mod examples;
 mod expect;
 mod finish;
 mod functions;
+mod group;
 mod header_only;
 pub mod ir;
 mod manual;

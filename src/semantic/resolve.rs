@@ -231,6 +231,9 @@ impl<'a> Checker<'a> {
                 self.text_test(expr, *op, pattern, scope)
             }
             ast::ExprKind::IgnoringCase(inner) => self.ignoring_case(inner, e.span, scope),
+            ast::ExprKind::WithinGroup { expr, group } => {
+                self.within_group(expr, group, e.span, scope)
+            }
             ast::ExprKind::Duration(period) => self.misplaced_duration(period),
             ast::ExprKind::Within { expr, period } => {
                 let subject = self.expr(expr, scope);
@@ -260,7 +263,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn name(&mut self, n: &Name, scope: Scope) -> ir::Expr {
+    pub(super) fn name(&mut self, n: &Name, scope: Scope) -> ir::Expr {
         if let Scope::Facts(source) = scope {
             return self.fact_column(source, n);
         }

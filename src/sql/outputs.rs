@@ -210,6 +210,10 @@ pub struct SummaryQueries {
     pub score_edges: Option<String>,
     /// (name, value)
     pub dataset_values: Option<String>,
+    /// The same, per group, of those computed `within` one: (score, group,
+    /// bucket, low, high, customers) and (name, group, value).
+    pub group_score_edges: Option<String>,
+    pub group_dataset_values: Option<String>,
     /// (customers)
     pub customers: String,
     /// For each fact source the rules read: its name, and the query
@@ -239,16 +243,30 @@ pub fn summary(dialect: &dyn Dialect, p: &Program, layout: &Layout) -> SummaryQu
     let mut labels = Vec::new();
     let mut edges = Vec::new();
     let mut datasets = Vec::new();
+    let (mut group_edges, mut group_datasets) = (Vec::new(), Vec::new());
     for (i, node) in p.nodes.iter().enumerate() {
         let column = &layout.nodes[i];
-        match &node.kind {
-            NodeKind::Segmentation(_) => labels.push(label_counts(&node.name, column)),
-            NodeKind::Score(_) => edges.push(score_edges(
+        let group = layout.groups.get(&i).map(|(_, kept)| kept.as_str());
+        match (&node.kind, group) {
+            (NodeKind::Segmentation(_), _) => labels.push(label_counts(&node.name, column)),
+            (NodeKind::Score(_), None) => edges.push(score_edges(
                 &node.name,
                 column,
                 &layout.result_score_inputs[&i],
+                None,
             )),
-            NodeKind::DatasetValue { .. } => datasets.push(dataset_value(&node.name, column)),
+            (NodeKind::Score(_), Some(g)) => group_edges.push(score_edges(
+                &node.name,
+                column,
+                &layout.result_score_inputs[&i],
+                Some(g),
+            )),
+            (NodeKind::DatasetValue { .. }, None) => {
+                datasets.push(dataset_value(&node.name, column, None))
+            }
+            (NodeKind::DatasetValue { .. }, Some(g)) => {
+                group_datasets.push(dataset_value(&node.name, column, Some(g)))
+            }
             _ => {}
         }
     }
@@ -266,6 +284,8 @@ pub fn summary(dialect: &dyn Dialect, p: &Program, layout: &Layout) -> SummaryQu
         }),
         score_edges: union(edges),
         dataset_values: union(datasets),
+        group_score_edges: union(group_edges),
+        group_dataset_values: union(group_datasets),
         customers: select(Select {
             items: vec![Item::named(count(), "customers")],
             from: from_result(),
@@ -300,39 +320,54 @@ fn label_counts(segmentation: &str, column: &str) -> Select {
     }
 }
 
-/// The lowest and highest input of each bucket of a score.
-fn score_edges(score: &str, column: &str, input: &str) -> Select {
+/// The lowest and highest input of each bucket of a score (in each group,
+/// for a score `within` one).
+fn score_edges(score: &str, column: &str, input: &str, group: Option<&str>) -> Select {
     let as_double = |e: Expr| Expr::Cast(Box::new(e), "DOUBLE");
+    let mut items = vec![Item::named(Expr::Str(score.to_string()), "score")];
+    items.extend(group.map(group_item));
+    items.extend([
+        Item::named(Expr::Cast(Box::new(col(column)), "INTEGER"), "bucket"),
+        Item::named(as_double(call("min", vec![col(input)])), "low"),
+        Item::named(as_double(call("max", vec![col(input)])), "high"),
+        Item::named(count(), "customers"),
+    ]);
     Select {
-        items: vec![
-            Item::named(Expr::Str(score.to_string()), "score"),
-            Item::named(Expr::Cast(Box::new(col(column)), "INTEGER"), "bucket"),
-            Item::named(as_double(call("min", vec![col(input)])), "low"),
-            Item::named(as_double(call("max", vec![col(input)])), "high"),
-            Item::named(count(), "customers"),
-        ],
+        items,
         from: from_result(),
         filter: Some(Expr::IsNull {
             expr: Box::new(col(column)),
             negated: true,
         }),
-        group_by: vec![col(column)],
+        group_by: group.map(col).into_iter().chain([col(column)]).collect(),
         ..Select::default()
     }
 }
 
-fn dataset_value(name: &str, column: &str) -> Select {
+/// A dataset-level value (one per group, for one `within` a group: the
+/// customers without a group have none).
+fn dataset_value(name: &str, column: &str, group: Option<&str>) -> Select {
+    let mut items = vec![Item::named(Expr::Str(name.to_string()), "name")];
+    items.extend(group.map(group_item));
+    items.push(Item::named(
+        Expr::Cast(Box::new(call("any_value", vec![col(column)])), "DOUBLE"),
+        "value",
+    ));
     Select {
-        items: vec![
-            Item::named(Expr::Str(name.to_string()), "name"),
-            Item::named(
-                Expr::Cast(Box::new(call("any_value", vec![col(column)])), "DOUBLE"),
-                "value",
-            ),
-        ],
+        items,
         from: from_result(),
+        filter: group.map(|g| Expr::IsNull {
+            expr: Box::new(col(g)),
+            negated: true,
+        }),
+        group_by: group.map(col).into_iter().collect(),
         ..Select::default()
     }
+}
+
+/// A group's value as text, for the run log.
+fn group_item(group: &str) -> Item {
+    Item::named(Expr::Cast(Box::new(col(group)), "VARCHAR"), "group")
 }
 
 /// How many rows each read fact source has before the as-of date, and how
@@ -495,6 +530,27 @@ const RUN_COLUMNS: &[RunColumn] = &[
             ("share", "DOUBLE"),
             ("examples", "VARCHAR[]"),
             ("detail", "VARCHAR"),
+        ],
+    ),
+    // Score edges and dataset-level values of those computed `within` a
+    // group, for each group (its value as text).
+    RunColumn::Records(
+        "group_score_edges",
+        &[
+            ("score", "VARCHAR"),
+            ("group", "VARCHAR"),
+            ("bucket", "INTEGER"),
+            ("low", "DOUBLE"),
+            ("high", "DOUBLE"),
+            ("customers", "BIGINT"),
+        ],
+    ),
+    RunColumn::Records(
+        "group_dataset_values",
+        &[
+            ("name", "VARCHAR"),
+            ("group", "VARCHAR"),
+            ("value", "DOUBLE"),
         ],
     ),
 ];

@@ -16,7 +16,7 @@ use crate::source::{FileId, Span};
 struct SegParser;
 
 /// Operators from the loosest to the tightest binding.
-static PRATT: ConstPrattParser<Rule, 20> = ConstPrattParser::new_const(pest::pratt_precedence![
+static PRATT: ConstPrattParser<Rule, 21> = ConstPrattParser::new_const(pest::pratt_precedence![
     Op::infix(Rule::or, Assoc::Left),
     Op::infix(Rule::and, Assoc::Left),
     Op::prefix(Rule::not),
@@ -35,6 +35,8 @@ static PRATT: ConstPrattParser<Rule, 20> = ConstPrattParser::new_const(pest::pra
     Op::infix(Rule::add, Assoc::Left) | Op::infix(Rule::sub, Assoc::Left),
     Op::infix(Rule::mul, Assoc::Left) | Op::infix(Rule::div, Assoc::Left),
     Op::prefix(Rule::neg),
+    // Binds tightest: `spend >= percentile(spend, 0.9) within region`.
+    Op::postfix(Rule::within_group),
 ]);
 
 /// The most rule calls pest makes for one statement before giving up: far
@@ -493,6 +495,7 @@ impl Ctx {
                         negated,
                     },
                     Postfix::Within(period) => ExprKind::Within { expr, period },
+                    Postfix::WithinGroup(group) => ExprKind::WithinGroup { expr, group },
                     Postfix::TextTest(op, pattern) => ExprKind::TextTest {
                         expr,
                         op,
@@ -565,6 +568,7 @@ impl Ctx {
                 let unit = inner.next().unwrap();
                 Postfix::Within(self.period(amount, unit)?)
             }
+            Rule::within_group => Postfix::WithinGroup(self.name(inner.next().unwrap())),
             Rule::text_test => {
                 let op = inner.next().unwrap();
                 let op = match op.into_inner().next().unwrap().as_rule() {
@@ -989,6 +993,7 @@ enum Postfix {
     InList(Vec<Expr>),
     Between(Expr, Expr),
     Within(Period),
+    WithinGroup(Name),
     TextTest(TextOp, Expr),
     IgnoringCase,
 }
