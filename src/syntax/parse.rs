@@ -279,8 +279,21 @@ impl Ctx {
             Rule::given_tag => GivenKind::Tag(self.label(last(inner))),
             _ => {
                 let mut parts = inner.into_inner();
-                let target = self.primary(parts.next().unwrap())?;
-                let value = parts.next().unwrap();
+                let mut target = self.primary(parts.next().unwrap())?;
+                let mut value = parts.next().unwrap();
+                // `percentile(monetary, 0.9) within region = 5000`
+                if value.as_rule() == Rule::within_group {
+                    let group = self.name(value.into_inner().last().unwrap());
+                    let span = target.span.to(group.span);
+                    target = Expr {
+                        kind: ExprKind::WithinGroup {
+                            expr: Box::new(target),
+                            group,
+                        },
+                        span,
+                    };
+                    value = parts.next().unwrap();
+                }
                 let value_span = self.span(&value);
                 let literal = match value.as_rule() {
                     Rule::kw_missing => None,

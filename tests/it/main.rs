@@ -9,6 +9,7 @@ mod diff;
 mod docs_examples;
 mod fmt;
 mod functions;
+mod groups;
 mod history;
 mod lint;
 mod lock;
