@@ -473,6 +473,32 @@ metric spend = 10
 score s = quintile(spend) within spend_floor     # a param: one group
 ```";
 
+    LookupWithoutKey = "E326", "lookup-without-key", Error,
+        "A lookup table's column is read through a fact source that lacks its key column.",
+        "A lookup table (`source products from \"products.csv\" key product_id`) is joined \
+to the rows of a fact source by the column named like its key: `orders` needs a \
+`product_id` column for `sum(orders.amount where products.category = \"wine\")`.
+
+```seg
+source customers from \"customers.csv\" key customer_id
+source orders    from \"orders.csv\"    by customer_id
+source products  from \"products.csv\"  key sku
+metric wine = sum(orders.amount where products.category = \"wine\")   # orders has no sku
+```";
+
+    LookupOutsideFacts = "E327", "lookup-outside-facts", Error,
+        "A lookup table is used where it cannot be: outside an aggregate's `where`, or aggregated itself.",
+        "A lookup table has one row per key (a product, a store), not rows per customer. Its \
+columns are read through the fact rows that carry the key, in the `where` of an aggregate \
+over that fact source: `count(orders where products.category = \"wine\")`.
+
+```seg
+source customers from \"customers.csv\" key customer_id
+source orders    from \"orders.csv\"    by customer_id
+source products  from \"products.csv\"  key product_id
+metric products_known = count(products)     # count(orders where products.category is not missing)?
+```";
+
     UnknownParam = "E401", "unknown-param", Error,
         "`--set` names a param that the rule set does not declare.",
         "`seg run --set vip_spend=8000` overrides `param vip_spend = 5000`. Declare the \

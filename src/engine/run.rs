@@ -60,6 +60,11 @@ pub struct RunSummary {
     /// For each fact source the rules read, its rows and those without a
     /// customer.
     pub source_rows: Vec<SourceRows>,
+    /// For each fact source read through a lookup table, its rows whose
+    /// key the lookup does not list (kept, with the lookup's columns
+    /// missing).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub lookup_misses: Vec<LookupMiss>,
     /// The sources read from a text file with a header line and no rows
     /// (zero facts), by name.
     pub header_only: Vec<String>,
@@ -149,6 +154,30 @@ pub struct SourceRows {
     /// Rows dated before the as-of date (all rows of an undated source).
     pub rows: i64,
     pub unmatched: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LookupMiss {
+    pub source: String,
+    pub lookup: String,
+    pub key: String,
+    pub rows: i64,
+}
+
+impl LookupMiss {
+    fn warning(&self) -> Option<String> {
+        (self.rows > 0).then(|| {
+            format!(
+                "{} {} of `{}` {} a `{}` that `{}` does not list: kept, with its columns missing",
+                self.rows,
+                if self.rows == 1 { "row" } else { "rows" },
+                self.source,
+                if self.rows == 1 { "has" } else { "have" },
+                self.key,
+                self.lookup
+            )
+        })
+    }
 }
 
 impl SourceRows {
@@ -323,6 +352,32 @@ pub(super) fn check_keys(
             examples,
         });
     }
+    check_lookups(engine, plan)
+}
+
+/// Each lookup table lists a key once: a fact row joined to two copies
+/// would count twice. Checked before anything is computed.
+fn check_lookups(engine: &Engine, plan: &Plan) -> Result<(), EngineError> {
+    for check in &plan.lookup_checks {
+        let keys = query(
+            engine,
+            "checking a lookup table's keys",
+            &check.duplicates,
+            |r| r.get::<_, String>(0),
+        )
+        .map_err(|e| reading(e, &check.lookup))?;
+        if !keys.is_empty() {
+            let mut examples = keys.join(", ");
+            if keys.len() as u64 == sql::LOOKUP_EXAMPLES {
+                examples.push_str(" (and maybe more)");
+            }
+            return Err(EngineError::DuplicateLookupKeys {
+                key: check.key.clone(),
+                source_name: check.lookup.clone(),
+                examples,
+            });
+        }
+    }
     Ok(())
 }
 
@@ -419,6 +474,7 @@ fn summarise(engine: &Engine, program: &Program, plan: &Plan) -> Result<RunSumma
         }
     };
     let source_rows = source_rows(engine, q)?;
+    let lookup_misses = lookup_misses(engine, q)?;
     Ok(RunSummary {
         run_id: 0,
         started_at: String::new(),
@@ -448,7 +504,12 @@ fn summarise(engine: &Engine, program: &Program, plan: &Plan) -> Result<RunSumma
                 header_only: s.header_only.is_some(),
             })
             .collect(),
-        warnings: source_rows.iter().filter_map(SourceRows::warning).collect(),
+        warnings: source_rows
+            .iter()
+            .filter_map(SourceRows::warning)
+            .chain(lookup_misses.iter().filter_map(LookupMiss::warning))
+            .collect(),
+        lookup_misses,
         source_rows,
         header_only: std::iter::once(&program.customers)
             .chain(&program.facts)
@@ -651,6 +712,25 @@ fn source_rows(engine: &Engine, q: &sql::SummaryQueries) -> Result<Vec<SourceRow
                 source: source.clone(),
                 rows,
                 unmatched: rows - matched,
+            })
+        })
+        .collect()
+}
+
+fn lookup_misses(engine: &Engine, q: &sql::SummaryQueries) -> Result<Vec<LookupMiss>, EngineError> {
+    q.lookup_misses
+        .iter()
+        .map(|m| {
+            let rows = counts(engine, "counting rows a lookup table lacks", &m.sql)
+                .map_err(|e| reading(e, &m.source))?
+                .first()
+                .copied()
+                .unwrap_or(0);
+            Ok(LookupMiss {
+                source: m.source.clone(),
+                lookup: m.lookup.clone(),
+                key: m.key.clone(),
+                rows,
             })
         })
         .collect()

@@ -24,6 +24,9 @@ pub struct Program {
     pub nodes: Vec<Node>,
     pub params: Vec<Param>,
     pub manual_tags: Vec<ManualTags>,
+    /// Lookup tables (`source products ... key product_id`), joined to the
+    /// fact sources whose aggregates read their columns.
+    pub lookups: Vec<Lookup>,
     pub catalogue: Vec<CatalogueEntry>,
     /// `example` statements, in file order: imaginary customers and what
     /// they should get (run by `seg test`, never by a run).
@@ -62,6 +65,25 @@ impl Program {
         }
         let tags = self.manual_tags.iter().filter(|m| m.source == f);
         columns.extend(tags.map(|m| m.column.clone()));
+        // Read through a lookup, not from the fact source itself.
+        let through: Vec<String> = self
+            .lookups
+            .iter()
+            .flat_map(|l| {
+                l.joined
+                    .iter()
+                    .filter(|(g, _)| *g == f)
+                    .flat_map(|(_, cs)| cs.iter().map(|c| lookup_column(&l.source.name, c)))
+            })
+            .collect();
+        columns.retain(|c| !through.contains(c));
+        for l in self
+            .lookups
+            .iter()
+            .filter(|l| l.joined.iter().any(|(g, _)| *g == f))
+        {
+            columns.push(l.source.key.clone());
+        }
         once_each(columns)
     }
 
@@ -461,6 +483,24 @@ pub struct Param {
     pub value: Value,
     /// Whether `--set` replaced the value written in the rules.
     pub overridden: bool,
+}
+
+/// A lookup table: one row per key (`product_id`), joined to the rows of
+/// each fact source that has a column of that name and reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lookup {
+    pub source: Source,
+    /// For each fact source (index into [`Program::facts`]) that reads the
+    /// lookup: the lookup's columns it reads. A column read through a
+    /// lookup is named [`lookup_column`] in the fact row.
+    pub joined: Vec<(usize, Vec<String>)>,
+}
+
+/// The name a lookup's column has in a fact row joined to it
+/// (`products.category`): no column of the fact source is in the way, as
+/// the join brings in nothing else.
+pub fn lookup_column(lookup: &str, column: &str) -> String {
+    format!("{lookup}.{column}")
 }
 
 /// `tags from crm_tags.tag`

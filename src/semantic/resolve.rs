@@ -517,6 +517,9 @@ impl<'a> Checker<'a> {
                 typed(ExprKind::Column(column.text.clone()), ty, true)
             }
             Some(Entry::Source(s)) if scope == Scope::Facts(s) => self.fact_column(s, column),
+            Some(Entry::Source(s)) if self.lookups.contains(&s) => {
+                self.lookup_column(s, column, span, scope)
+            }
             Some(Entry::Source(s)) => {
                 let name = &self.sources[s].name;
                 let help = match scope {

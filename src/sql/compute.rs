@@ -22,7 +22,8 @@ use super::tree::{
     self, Body, Cte, Expr, Item, Join, Op, Query, Relation, Select, binary, call, col, qcol,
 };
 use crate::semantic::ir::{
-    Aggregate, AggregateFunction, ExprKind, Location, NodeKind, Program, Score, SegmentRule, Source,
+    Aggregate, AggregateFunction, ExprKind, Location, Lookup, NodeKind, Program, Score,
+    SegmentRule, Source, lookup_column,
 };
 use crate::semantic::names;
 use crate::semantic::types::Type;
@@ -289,7 +290,7 @@ const ROWS: &str = "seg$rows";
 /// the sources, the as-of date and the aggregates' definitions only, so
 /// rules that change a later definition can reuse it.
 pub fn base_query(p: &Program, layout: &Layout) -> Query {
-    let mut ctes = Vec::new();
+    let mut ctes: Vec<Cte> = p.lookups.iter().filter_map(lookup_cte).collect();
     let mut joins = Vec::new();
     let mut base_items = customer_items(p, layout);
     for f in 0..p.facts.len() {
@@ -514,6 +515,7 @@ fn fact_aggregation(p: &Program, layout: &Layout, f: usize) -> Option<FactAggreg
         body: Body::Select(Select {
             items,
             from: Some((source_relation(source), None)),
+            joins: lookup_joins(p, f),
             filter: before_as_of(source, p),
             group_by: vec![col(&source.key)],
             ..Select::default()
@@ -531,6 +533,63 @@ fn fact_aggregation(p: &Program, layout: &Layout, f: usize) -> Option<FactAggreg
         )),
     };
     Some(FactAggregation { cte, join, joined })
+}
+
+/// The CTE of a lookup table some fact source reads: its key and the
+/// columns read, each under the name the fact rows know it by.
+fn lookup_cte(lookup: &Lookup) -> Option<Cte> {
+    let mut columns: Vec<&String> = lookup.joined.iter().flat_map(|(_, cs)| cs).collect();
+    if columns.is_empty() {
+        return None;
+    }
+    columns.sort();
+    columns.dedup();
+    let name = &lookup.source.name;
+    let mut items = vec![Item::named(col(&lookup.source.key), LOOKUP_KEY)];
+    items.extend(
+        columns
+            .into_iter()
+            .map(|c| Item::named(col(c), &lookup_column(name, c))),
+    );
+    Some(Cte {
+        name: lookup_cte_name(name),
+        comments: vec![format!(
+            "The lookup table `{name}`, one row per `{}` (checked before the run)",
+            lookup.source.key
+        )],
+        body: Body::Select(Select {
+            items,
+            from: Some((source_relation(&lookup.source), None)),
+            ..Select::default()
+        }),
+        materialized: false,
+    })
+}
+
+/// The lookup tables a fact source's rows read, each joined by the column
+/// named like its key; rows whose key it does not list are kept (LEFT
+/// JOIN), with its columns missing.
+fn lookup_joins(p: &Program, f: usize) -> Vec<Join> {
+    p.lookups
+        .iter()
+        .filter(|l| l.joined.iter().any(|(g, _)| *g == f))
+        .map(|l| {
+            let name = lookup_cte_name(&l.source.name);
+            Join {
+                left: true,
+                relation: Relation::Named(name.clone()),
+                alias: name.clone(),
+                on: Some(binary(qcol(&name, LOOKUP_KEY), Op::Eq, col(&l.source.key))),
+            }
+        })
+        .collect()
+}
+
+/// The key column of a lookup's CTE (no fact column has a `$`).
+pub const LOOKUP_KEY: &str = "seg$lookup_key";
+
+pub fn lookup_cte_name(lookup: &str) -> String {
+    format!("seg_lookup_{lookup}")
 }
 
 fn zero_if_missing(e: Expr) -> Expr {

@@ -6,7 +6,7 @@ use super::compute::{
 };
 use super::dialect::Dialect;
 use super::tree::{
-    self, Body, Expr, Item, Op, Printer, Query, Relation, Select, binary, call, col,
+    self, Body, Expr, Item, Join, Op, Printer, Query, Relation, Select, binary, call, col, qcol,
 };
 use super::{CATALOG_TABLE, CUSTOMERS_TABLE, RESULT, RUNS_TABLE, TAGS_TABLE};
 use crate::semantic::ir::{EntryKind, NodeKind, Program};
@@ -222,6 +222,104 @@ pub struct SummaryQueries {
     /// The rows of those sources that matched a customer, one column per
     /// source in the same order; `None` when no source is read.
     pub matched_rows: Option<String>,
+    /// For each fact source and lookup table it reads: the rows dated
+    /// before the as-of date whose key the lookup does not list (kept,
+    /// with the lookup's columns missing).
+    pub lookup_misses: Vec<LookupMisses>,
+}
+
+#[derive(Debug)]
+pub struct LookupMisses {
+    pub source: String,
+    pub lookup: String,
+    pub key: String,
+    /// (rows)
+    pub sql: String,
+}
+
+/// A lookup table's keys that appear more than once (the first few, in
+/// order): a run stops before it starts when there is one, since a fact
+/// row would be counted once per copy.
+#[derive(Debug)]
+pub struct LookupCheck {
+    pub lookup: String,
+    pub key: String,
+    /// (key as text), at most [`LOOKUP_EXAMPLES`] rows.
+    pub duplicates: String,
+}
+
+pub const LOOKUP_EXAMPLES: u64 = 5;
+
+pub fn lookup_checks(dialect: &dyn Dialect, p: &Program) -> Vec<LookupCheck> {
+    p.lookups
+        .iter()
+        .filter(|l| !l.joined.is_empty())
+        .map(|l| {
+            let key = || col(&l.source.key);
+            let select = Select {
+                items: vec![Item::new(Expr::Cast(Box::new(key()), "VARCHAR"))],
+                from: Some((stored_relation(&l.source), None)),
+                filter: Some(Expr::IsNull {
+                    expr: Box::new(key()),
+                    negated: true,
+                }),
+                group_by: vec![key()],
+                having: Some(binary(count(), Op::Gt, Expr::Number("1".into()))),
+                order_by: vec![(key(), false)],
+                limit: Some(LOOKUP_EXAMPLES),
+                ..Select::default()
+            };
+            LookupCheck {
+                lookup: l.source.name.clone(),
+                key: l.source.key.clone(),
+                duplicates: print(dialect, |pr| pr.select(&select, 0)),
+            }
+        })
+        .collect()
+}
+
+/// How many rows of each fact source name a key its lookup table lacks.
+fn lookup_misses(dialect: &dyn Dialect, p: &Program) -> Vec<LookupMisses> {
+    let (facts, lookup) = ("seg$facts", "seg$lookup");
+    let mut out = Vec::new();
+    for l in &p.lookups {
+        for (f, _) in &l.joined {
+            let source = &p.facts[*f];
+            let key = &l.source.key;
+            let mut filter = vec![
+                Expr::IsNull {
+                    expr: Box::new(qcol(facts, key)),
+                    negated: true,
+                },
+                Expr::IsNull {
+                    expr: Box::new(qcol(lookup, key)),
+                    negated: false,
+                },
+            ];
+            if let Some(at) = &source.at {
+                filter.push(binary(qcol(facts, at), Op::Lt, Expr::Date(p.as_of)));
+            }
+            let select = Select {
+                items: vec![Item::named(count(), "rows")],
+                from: Some((source_relation(source), Some(facts.to_string()))),
+                joins: vec![Join {
+                    left: true,
+                    relation: source_relation(&l.source),
+                    alias: lookup.to_string(),
+                    on: Some(binary(qcol(lookup, key), Op::Eq, qcol(facts, key))),
+                }],
+                filter: tree::all(filter),
+                ..Select::default()
+            };
+            out.push(LookupMisses {
+                source: source.name.clone(),
+                lookup: l.source.name.clone(),
+                key: key.clone(),
+                sql: print(dialect, |pr| pr.select(&select, 0)),
+            });
+        }
+    }
+    out
 }
 
 pub fn summary(dialect: &dyn Dialect, p: &Program, layout: &Layout) -> SummaryQueries {
@@ -296,6 +394,7 @@ pub fn summary(dialect: &dyn Dialect, p: &Program, layout: &Layout) -> SummaryQu
             .map(|(name, s)| (name, select(s)))
             .collect(),
         matched_rows: matched_rows.map(select),
+        lookup_misses: lookup_misses(dialect, p),
     }
 }
 

@@ -13,6 +13,7 @@ mod groups;
 mod history;
 mod lint;
 mod lock;
+mod lookups;
 mod ok_fixtures;
 mod replay;
 mod robustness;
