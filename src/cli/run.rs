@@ -278,6 +278,7 @@ pub fn human(s: &RunSummary, db: &Path) -> String {
             unmatched.join(", ")
         ));
     }
+    out.push_str(&per_group(s));
     for warning in &s.warnings {
         out.push_str(&format!("warning: {warning}\n"));
     }
@@ -294,6 +295,39 @@ pub fn human(s: &RunSummary, db: &Path) -> String {
     ));
     if !s.files.is_empty() {
         out.push_str(&format!("files: {}\n", s.files.join(", ")));
+    }
+    out
+}
+
+/// A line per score and dataset-level value computed `within` a group:
+/// how many groups it has (their edges and values are in the run log).
+fn per_group(s: &RunSummary) -> String {
+    let mut lines: Vec<(String, std::collections::BTreeSet<String>)> = Vec::new();
+    let mut add = |what: String, group: &Option<String>| {
+        let Some(group) = group else { return };
+        match lines.iter_mut().find(|(w, _)| *w == what) {
+            Some((_, groups)) => {
+                groups.insert(group.clone());
+            }
+            None => lines.push((what, [group.clone()].into())),
+        }
+    };
+    for e in &s.score_edges {
+        add(format!("score {} (bucket edges of each", e.score), &e.group);
+    }
+    for v in &s.dataset_values {
+        add(format!("{} (the value of each", v.name), &v.group);
+    }
+    if lines.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("\n");
+    for (what, groups) in lines {
+        let n = groups.len();
+        out.push_str(&format!(
+            "{what} of {n} group{} in seg_runs)\n",
+            if n == 1 { "" } else { "s" }
+        ));
     }
     out
 }

@@ -447,6 +447,58 @@ tag odd when \"ab\" matches lower(\"A*\")     # a pattern in quotes: matches \"a
 tag big when monetary > 100 ignoring case     # numbers have no case
 ```";
 
+    MisplacedGroup = "E324", "misplaced-group", Error,
+        "`within <group>` after something that is neither a score nor a percentile.",
+        "`score r = quintile(recency, lower_is_better) within region` ranks each customer \
+among the customers of its own region, and `percentile(monetary, 0.9) within region` is one \
+value per region. Only a score's function and `percentile(...)` can be computed per group; \
+`t within 30 days` (a number and a unit) tests a date.
+
+```seg
+source customers from \"customers.csv\" key customer_id
+metric spend = 10
+tag big when spend within region > 5     # percentile(spend, 0.9) within region?
+```";
+
+    GroupNotPerCustomer = "E325", "group-not-per-customer", Error,
+        "The group after `within` is not a value of each customer.",
+        "A score or percentile `within <group>` splits the customers by the value each of \
+them has: a customer column (`region`), a metric or a segmentation (`within tier`). A param \
+or a dataset-level value is the same for everyone, so it makes no groups.
+
+```seg
+source customers from \"customers.csv\" key customer_id
+param spend_floor = 100
+metric spend = 10
+score s = quintile(spend) within spend_floor     # a param: one group
+```";
+
+    LookupWithoutKey = "E326", "lookup-without-key", Error,
+        "A lookup table's column is read through a fact source that lacks its key column.",
+        "A lookup table (`source products from \"products.csv\" key product_id`) is joined \
+to the rows of a fact source by the column named like its key: `orders` needs a \
+`product_id` column for `sum(orders.amount where products.category = \"wine\")`.
+
+```seg
+source customers from \"customers.csv\" key customer_id
+source orders    from \"orders.csv\"    by customer_id
+source products  from \"products.csv\"  key sku
+metric wine = sum(orders.amount where products.category = \"wine\")   # orders has no sku
+```";
+
+    LookupOutsideFacts = "E327", "lookup-outside-facts", Error,
+        "A lookup table is used where it cannot be: outside an aggregate's `where`, or aggregated itself.",
+        "A lookup table has one row per key (a product, a store), not rows per customer. Its \
+columns are read through the fact rows that carry the key, in the `where` of an aggregate \
+over that fact source: `count(orders where products.category = \"wine\")`.
+
+```seg
+source customers from \"customers.csv\" key customer_id
+source orders    from \"orders.csv\"    by customer_id
+source products  from \"products.csv\"  key product_id
+metric products_known = count(products)     # count(orders where products.category is not missing)?
+```";
+
     UnknownParam = "E401", "unknown-param", Error,
         "`--set` names a param that the rule set does not declare.",
         "`seg run --set vip_spend=8000` overrides `param vip_spend = 5000`. Declare the \

@@ -76,6 +76,21 @@ pub enum EngineError {
         examples: String,
     },
 
+    #[error(
+        "the key `{key}` of the lookup table `{source_name}` is not unique: {examples} appear more than once"
+    )]
+    #[diagnostic(
+        code(seg::duplicate_lookup_keys),
+        help(
+            "a lookup table lists each key once, or a fact row would count once per copy; remove the duplicates from `{source_name}`"
+        )
+    )]
+    DuplicateLookupKeys {
+        key: String,
+        source_name: String,
+        examples: String,
+    },
+
     #[error("{count} rows of `{source_name}` have no customer key `{key}`")]
     #[diagnostic(
         code(seg::missing_keys),

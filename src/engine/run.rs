@@ -60,6 +60,11 @@ pub struct RunSummary {
     /// For each fact source the rules read, its rows and those without a
     /// customer.
     pub source_rows: Vec<SourceRows>,
+    /// For each fact source read through a lookup table, its rows whose
+    /// key the lookup does not list (kept, with the lookup's columns
+    /// missing).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub lookup_misses: Vec<LookupMiss>,
     /// The sources read from a text file with a header line and no rows
     /// (zero facts), by name.
     pub header_only: Vec<String>,
@@ -105,6 +110,10 @@ pub struct TagCount {
 #[derive(Debug, Clone, Serialize)]
 pub struct ScoreEdge {
     pub score: String,
+    /// The group, for a score `within` one (its value as text): the edges
+    /// of each group's buckets.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
     pub bucket: i64,
     pub low: Option<f64>,
     pub high: Option<f64>,
@@ -114,6 +123,9 @@ pub struct ScoreEdge {
 #[derive(Debug, Clone, Serialize)]
 pub struct DatasetValue {
     pub name: String,
+    /// The group, for a value `within` one: one value per group.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
     pub value: Option<f64>,
 }
 
@@ -142,6 +154,30 @@ pub struct SourceRows {
     /// Rows dated before the as-of date (all rows of an undated source).
     pub rows: i64,
     pub unmatched: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LookupMiss {
+    pub source: String,
+    pub lookup: String,
+    pub key: String,
+    pub rows: i64,
+}
+
+impl LookupMiss {
+    fn warning(&self) -> Option<String> {
+        (self.rows > 0).then(|| {
+            format!(
+                "{} {} of `{}` {} a `{}` that `{}` does not list: kept, with its columns missing",
+                self.rows,
+                if self.rows == 1 { "row" } else { "rows" },
+                self.source,
+                if self.rows == 1 { "has" } else { "have" },
+                self.key,
+                self.lookup
+            )
+        })
+    }
 }
 
 impl SourceRows {
@@ -390,6 +426,32 @@ pub(super) fn check_keys(
             examples,
         });
     }
+    check_lookups(engine, plan)
+}
+
+/// Each lookup table lists a key once: a fact row joined to two copies
+/// would count twice. Checked before anything is computed.
+fn check_lookups(engine: &Engine, plan: &Plan) -> Result<(), EngineError> {
+    for check in &plan.lookup_checks {
+        let keys = query(
+            engine,
+            "checking a lookup table's keys",
+            &check.duplicates,
+            |r| r.get::<_, String>(0),
+        )
+        .map_err(|e| reading(e, &check.lookup))?;
+        if !keys.is_empty() {
+            let mut examples = keys.join(", ");
+            if keys.len() as u64 == sql::LOOKUP_EXAMPLES {
+                examples.push_str(" (and maybe more)");
+            }
+            return Err(EngineError::DuplicateLookupKeys {
+                key: check.key.clone(),
+                source_name: check.lookup.clone(),
+                examples,
+            });
+        }
+    }
     Ok(())
 }
 
@@ -485,6 +547,7 @@ fn summarise(engine: &Engine, program: &Program, plan: &Plan) -> Result<RunSumma
         }
     };
     let source_rows = source_rows(engine, q)?;
+    let lookup_misses = lookup_misses(engine, q)?;
     Ok(RunSummary {
         run_id: 0,
         started_at: String::new(),
@@ -496,15 +559,7 @@ fn summarise(engine: &Engine, program: &Program, plan: &Plan) -> Result<RunSumma
         segmentations: label_counts(engine, program, q, &share)?,
         tags: tag_counts(engine, program, q, &share)?,
         score_edges: score_edges(engine, program, q)?,
-        dataset_values: match &q.dataset_values {
-            Some(sql) => query(engine, "reading the percentiles", sql, |r| {
-                Ok(DatasetValue {
-                    name: r.get(0)?,
-                    value: r.get(1)?,
-                })
-            })?,
-            None => Vec::new(),
-        },
+        dataset_values: dataset_values(engine, program, q)?,
         params: program
             .params
             .iter()
@@ -522,7 +577,12 @@ fn summarise(engine: &Engine, program: &Program, plan: &Plan) -> Result<RunSumma
                 header_only: s.header_only.is_some(),
             })
             .collect(),
-        warnings: source_rows.iter().filter_map(SourceRows::warning).collect(),
+        warnings: source_rows
+            .iter()
+            .filter_map(SourceRows::warning)
+            .chain(lookup_misses.iter().filter_map(LookupMiss::warning))
+            .collect(),
+        lookup_misses,
         source_rows,
         header_only: std::iter::once(&program.customers)
             .chain(&program.facts)
@@ -631,27 +691,79 @@ fn score_edges(
     program: &Program,
     q: &sql::SummaryQueries,
 ) -> Result<Vec<ScoreEdge>, EngineError> {
-    let Some(sql) = &q.score_edges else {
-        return Ok(Vec::new());
+    let mut edges = match &q.score_edges {
+        Some(sql) => query(engine, "reading score edges", sql, |r| {
+            Ok(ScoreEdge {
+                score: r.get(0)?,
+                group: None,
+                bucket: r.get(1)?,
+                low: r.get(2)?,
+                high: r.get(3)?,
+                customers: r.get(4)?,
+            })
+        })?,
+        None => Vec::new(),
     };
-    let mut edges = query(engine, "reading score edges", sql, |r| {
-        Ok(ScoreEdge {
-            score: r.get(0)?,
-            bucket: r.get(1)?,
-            low: r.get(2)?,
-            high: r.get(3)?,
-            customers: r.get(4)?,
-        })
-    })?;
-    let declared = |name: &str| {
-        program
-            .nodes
-            .iter()
-            .find(|n| n.name == name)
-            .map(|n| n.declared)
-    };
-    edges.sort_by_key(|e| (declared(&e.score), e.bucket));
+    if let Some(sql) = &q.group_score_edges {
+        edges.extend(query(engine, "reading score edges per group", sql, |r| {
+            Ok(ScoreEdge {
+                score: r.get(0)?,
+                group: r.get(1)?,
+                bucket: r.get(2)?,
+                low: r.get(3)?,
+                high: r.get(4)?,
+                customers: r.get(5)?,
+            })
+        })?);
+    }
+    edges.sort_by(|a, b| {
+        let key = |e: &ScoreEdge| (declared(program, &e.score), e.group.clone(), e.bucket);
+        key(a).cmp(&key(b))
+    });
     Ok(edges)
+}
+
+/// Where a definition stands in the rules (for the summaries' order).
+fn declared(program: &Program, name: &str) -> Option<usize> {
+    program
+        .nodes
+        .iter()
+        .find(|n| n.name == name)
+        .map(|n| n.declared)
+}
+
+/// The percentiles, those per group after the others, each group's in
+/// the groups' order.
+fn dataset_values(
+    engine: &Engine,
+    program: &Program,
+    q: &sql::SummaryQueries,
+) -> Result<Vec<DatasetValue>, EngineError> {
+    let mut values = match &q.dataset_values {
+        Some(sql) => query(engine, "reading the percentiles", sql, |r| {
+            Ok(DatasetValue {
+                name: r.get(0)?,
+                group: None,
+                value: r.get(1)?,
+            })
+        })?,
+        None => Vec::new(),
+    };
+    if let Some(sql) = &q.group_dataset_values {
+        let mut grouped = query(engine, "reading the percentiles per group", sql, |r| {
+            Ok(DatasetValue {
+                name: r.get(0)?,
+                group: r.get(1)?,
+                value: r.get(2)?,
+            })
+        })?;
+        grouped.sort_by(|a, b| {
+            let key = |v: &DatasetValue| (declared(program, &v.name), v.group.clone());
+            key(a).cmp(&key(b))
+        });
+        values.extend(grouped);
+    }
+    Ok(values)
 }
 
 /// Each read fact source's rows, and how many had no customer.
@@ -673,6 +785,25 @@ fn source_rows(engine: &Engine, q: &sql::SummaryQueries) -> Result<Vec<SourceRow
                 source: source.clone(),
                 rows,
                 unmatched: rows - matched,
+            })
+        })
+        .collect()
+}
+
+fn lookup_misses(engine: &Engine, q: &sql::SummaryQueries) -> Result<Vec<LookupMiss>, EngineError> {
+    q.lookup_misses
+        .iter()
+        .map(|m| {
+            let rows = counts(engine, "counting rows a lookup table lacks", &m.sql)
+                .map_err(|e| reading(e, &m.source))?
+                .first()
+                .copied()
+                .unwrap_or(0);
+            Ok(LookupMiss {
+                source: m.source.clone(),
+                lookup: m.lookup.clone(),
+                key: m.key.clone(),
+                rows,
             })
         })
         .collect()
@@ -728,17 +859,29 @@ fn record(engine: &Engine, plan: &Plan, s: &RunSummary) -> Result<(), EngineErro
                 s.customers,
                 json(&labels),
                 json(&tags),
-                json(&s.score_edges),
-                json(&s.dataset_values),
+                json(&ungrouped(&s.score_edges, |e| &e.group)),
+                json(&ungrouped(&s.dataset_values, |v| &v.group)),
                 json(&s.params),
                 json(&s.sources),
                 json(&s.source_rows),
                 true,
                 json(&s.expectations),
+                json(&grouped(&s.score_edges, |e| &e.group)),
+                json(&grouped(&s.dataset_values, |v| &v.group)),
             ],
         )
         .map(|_| ())
         .map_err(|e| engine.failed("recording the run", e))
+}
+
+/// The run log keeps score edges and dataset values per group in columns
+/// of their own (`group_score_edges`, `group_dataset_values`).
+fn ungrouped<T>(all: &[T], group: impl Fn(&T) -> &Option<String>) -> Vec<&T> {
+    all.iter().filter(|x| group(x).is_none()).collect()
+}
+
+fn grouped<T>(all: &[T], group: impl Fn(&T) -> &Option<String>) -> Vec<&T> {
+    all.iter().filter(|x| group(x).is_some()).collect()
 }
 
 fn json<T: Serialize>(value: &T) -> String {

@@ -114,6 +114,7 @@ impl<'a> Checker<'a> {
                 }
             }
         }
+        self.choose_customer_source();
         self.describe_sources(pending);
         self.check_segmentations();
         self.check_customer_source();
@@ -296,9 +297,6 @@ impl<'a> Checker<'a> {
         if !self.define(name, Entry::Source(index)) {
             return None;
         }
-        if clauses.key.is_some() {
-            self.claim_customer_source(name, index);
-        }
         self.sources.push(SourceInfo {
             name: name.text.clone(),
             span: name.span,
@@ -432,15 +430,49 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn claim_customer_source(&mut self, name: &Name, index: usize) {
-        match self.customers {
-            None => self.customers = Some(index),
-            Some(first) => self.report(
+    /// The customer source is the one source with `key`. With several, it
+    /// is the one whose key a fact source's `by` names; the others are
+    /// lookup tables (`source products ... key product_id`).
+    fn choose_customer_source(&mut self) {
+        let keyed: Vec<usize> = (0..self.sources.len())
+            .filter(|&s| self.sources[s].key.is_some())
+            .collect();
+        let named_by_facts = |s: usize| {
+            let key = self.sources[s].key.as_deref().unwrap_or_default();
+            self.sources
+                .iter()
+                .any(|f| f.by.as_deref().is_some_and(|b| super::names::same(b, key)))
+        };
+        let customers: Vec<usize> = if keyed.len() > 1 {
+            keyed
+                .iter()
+                .copied()
+                .filter(|&s| named_by_facts(s))
+                .collect()
+        } else {
+            keyed.clone()
+        };
+        if let [c] = customers[..] {
+            self.customers = Some(c);
+            self.lookups = keyed.into_iter().filter(|&s| s != c).collect();
+            return;
+        }
+        let candidates = if customers.is_empty() {
+            keyed
+        } else {
+            customers
+        };
+        let Some((&first, others)) = candidates.split_first() else {
+            return;
+        };
+        self.customers = Some(first);
+        for &s in others {
+            self.report(
                 Diagnostic::new(Code::CustomerSource, "there are two customer sources")
-                    .at(name.span, "a second source with `key`")
+                    .at(self.sources[s].span, "a second source with `key`")
                     .also(self.sources[first].span, "the customer source")
-                    .help("one source lists the customers (`key`); give the others `by <customer column>`"),
-            ),
+                    .help("one source lists the customers (`key`); give the others `by <customer column>`, or, for a lookup table, a `key` that no fact source's `by` names"),
+            );
         }
     }
 

@@ -150,10 +150,16 @@ impl Checker<'_> {
 
     /// What a value is given to, and its type.
     fn given_target(&mut self, target: &ast::Expr) -> Option<(GivenTarget, Type)> {
-        match &target.kind {
-            ast::ExprKind::Name(n) => self.given_name(n),
+        // `percentile(monetary, 0.9) within region`: the value of the
+        // example customer's group.
+        let (given, group) = match &target.kind {
+            ast::ExprKind::WithinGroup { expr, group } => (&**expr, Some(group)),
+            _ => (target, None),
+        };
+        match &given.kind {
+            ast::ExprKind::Name(n) if group.is_none() => self.given_name(n),
             ast::ExprKind::Call { function, args } if function.text == "percentile" => {
-                self.given_dataset(function, args, target.span)
+                self.given_dataset(function, args, group, target.span)
             }
             _ => {
                 self.report(
@@ -260,10 +266,12 @@ impl Checker<'_> {
         &mut self,
         function: &ast::Name,
         args: &[ast::Argument],
+        group: Option<&ast::Name>,
         span: Span,
     ) -> Option<(GivenTarget, Type)> {
         let [value, fraction] = self.plain_args::<2>(function, args, span)?;
         let input = self.expr(value, Scope::Customer);
+        let group = group.map(|g| self.name(g, Scope::Customer));
         let fraction = match &fraction.kind {
             ast::ExprKind::Literal(Literal::Number { value, .. }) => Some(*value),
             _ => None,
@@ -271,8 +279,8 @@ impl Checker<'_> {
         let found = (0..self.defs.len()).find(|&d| {
             matches!(
                 &self.defs[d].resolved,
-                Some(NodeKind::DatasetValue { input: i, fraction: f })
-                    if *i == input && Some(*f) == fraction
+                Some(NodeKind::DatasetValue { input: i, fraction: f, group: g })
+                    if *i == input && Some(*f) == fraction && *g == group
             )
         });
         if let Some(d) = found {

@@ -24,6 +24,9 @@ pub struct Program {
     pub nodes: Vec<Node>,
     pub params: Vec<Param>,
     pub manual_tags: Vec<ManualTags>,
+    /// Lookup tables (`source products ... key product_id`), joined to the
+    /// fact sources whose aggregates read their columns.
+    pub lookups: Vec<Lookup>,
     pub catalogue: Vec<CatalogueEntry>,
     /// `example` statements, in file order: imaginary customers and what
     /// they should get (run by `seg test`, never by a run).
@@ -62,6 +65,25 @@ impl Program {
         }
         let tags = self.manual_tags.iter().filter(|m| m.source == f);
         columns.extend(tags.map(|m| m.column.clone()));
+        // Read through a lookup, not from the fact source itself.
+        let through: Vec<String> = self
+            .lookups
+            .iter()
+            .flat_map(|l| {
+                l.joined
+                    .iter()
+                    .filter(|(g, _)| *g == f)
+                    .flat_map(|(_, cs)| cs.iter().map(|c| lookup_column(&l.source.name, c)))
+            })
+            .collect();
+        columns.retain(|c| !through.contains(c));
+        for l in self
+            .lookups
+            .iter()
+            .filter(|l| l.joined.iter().any(|(g, _)| *g == f))
+        {
+            columns.push(l.source.key.clone());
+        }
         once_each(columns)
     }
 
@@ -374,10 +396,12 @@ pub struct Node {
 pub enum NodeKind {
     Metric(Expr),
     Score(Score),
-    /// `percentile(monetary, 0.9)`: one value for the whole customer base.
+    /// `percentile(monetary, 0.9)`: one value for the whole customer base,
+    /// or with `within region`, one per group of customers.
     DatasetValue {
         input: Expr,
         fraction: f64,
+        group: Option<Expr>,
     },
     Segmentation(Vec<SegmentRule>),
     Tag(Expr),
@@ -401,8 +425,13 @@ impl NodeKind {
     pub fn exprs(&self) -> Vec<&Expr> {
         match self {
             NodeKind::Metric(e) | NodeKind::Tag(e) => vec![e],
-            NodeKind::DatasetValue { input, .. } => vec![input],
-            NodeKind::Score(s) => std::iter::once(&s.input).chain(&s.subset).collect(),
+            NodeKind::DatasetValue { input, group, .. } => {
+                std::iter::once(input).chain(group).collect()
+            }
+            NodeKind::Score(s) => std::iter::once(&s.input)
+                .chain(&s.subset)
+                .chain(&s.group)
+                .collect(),
             NodeKind::Segmentation(rules) => {
                 rules.iter().filter_map(|r| r.condition.as_ref()).collect()
             }
@@ -413,8 +442,13 @@ impl NodeKind {
     pub fn exprs_mut(&mut self) -> Vec<&mut Expr> {
         match self {
             NodeKind::Metric(e) | NodeKind::Tag(e) => vec![e],
-            NodeKind::DatasetValue { input, .. } => vec![input],
-            NodeKind::Score(s) => std::iter::once(&mut s.input).chain(&mut s.subset).collect(),
+            NodeKind::DatasetValue { input, group, .. } => {
+                std::iter::once(input).chain(group).collect()
+            }
+            NodeKind::Score(s) => std::iter::once(&mut s.input)
+                .chain(&mut s.subset)
+                .chain(&mut s.group)
+                .collect(),
             NodeKind::Segmentation(rules) => rules
                 .iter_mut()
                 .filter_map(|r| r.condition.as_mut())
@@ -430,6 +464,10 @@ pub struct Score {
     pub higher_is_better: bool,
     /// Only customers for whom this holds are scored.
     pub subset: Option<Expr>,
+    /// `within region`: each customer is ranked among the customers of
+    /// its group only (a customer column or definition; those whose group
+    /// is missing get no score).
+    pub group: Option<Expr>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -445,6 +483,24 @@ pub struct Param {
     pub value: Value,
     /// Whether `--set` replaced the value written in the rules.
     pub overridden: bool,
+}
+
+/// A lookup table: one row per key (`product_id`), joined to the rows of
+/// each fact source that has a column of that name and reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lookup {
+    pub source: Source,
+    /// For each fact source (index into [`Program::facts`]) that reads the
+    /// lookup: the lookup's columns it reads. A column read through a
+    /// lookup is named [`lookup_column`] in the fact row.
+    pub joined: Vec<(usize, Vec<String>)>,
+}
+
+/// The name a lookup's column has in a fact row joined to it
+/// (`products.category`): no column of the fact source is in the way, as
+/// the join brings in nothing else.
+pub fn lookup_column(lookup: &str, column: &str) -> String {
+    format!("{lookup}.{column}")
 }
 
 /// `tags from crm_tags.tag`

@@ -13,8 +13,10 @@ mod examples;
 mod expect;
 mod finish;
 mod functions;
+mod group;
 mod header_only;
 pub mod ir;
+mod lookup;
 mod manual;
 pub mod names;
 mod order;
@@ -184,6 +186,12 @@ struct Checker<'a> {
     names: HashMap<String, Entry>,
     sources: Vec<SourceInfo>,
     customers: Option<usize>,
+    /// Lookup tables: sources with a `key` that no fact source's `by`
+    /// names (`source products ... key product_id`).
+    lookups: Vec<usize>,
+    /// The lookup columns each fact source's aggregates read: (fact,
+    /// lookup, column), each once.
+    lookup_uses: Vec<(usize, usize, String)>,
     params: Vec<ParamInfo>,
     defs: Vec<Def<'a>>,
     /// Definitions being resolved, innermost last (for dependencies).
@@ -322,6 +330,8 @@ impl<'a> Checker<'a> {
             names: HashMap::new(),
             sources: Vec::new(),
             customers: None,
+            lookups: Vec::new(),
+            lookup_uses: Vec::new(),
             params: Vec::new(),
             defs: Vec::new(),
             resolving: Vec::new(),

@@ -231,6 +231,9 @@ impl<'a> Checker<'a> {
                 self.text_test(expr, *op, pattern, scope)
             }
             ast::ExprKind::IgnoringCase(inner) => self.ignoring_case(inner, e.span, scope),
+            ast::ExprKind::WithinGroup { expr, group } => {
+                self.within_group(expr, group, e.span, scope)
+            }
             ast::ExprKind::Duration(period) => self.misplaced_duration(period),
             ast::ExprKind::Within { expr, period } => {
                 let subject = self.expr(expr, scope);
@@ -260,7 +263,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn name(&mut self, n: &Name, scope: Scope) -> ir::Expr {
+    pub(super) fn name(&mut self, n: &Name, scope: Scope) -> ir::Expr {
         if let Scope::Facts(source) = scope {
             return self.fact_column(source, n);
         }
@@ -514,6 +517,9 @@ impl<'a> Checker<'a> {
                 typed(ExprKind::Column(column.text.clone()), ty, true)
             }
             Some(Entry::Source(s)) if scope == Scope::Facts(s) => self.fact_column(s, column),
+            Some(Entry::Source(s)) if self.lookups.contains(&s) => {
+                self.lookup_column(s, column, span, scope)
+            }
             Some(Entry::Source(s)) => {
                 let name = &self.sources[s].name;
                 let help = match scope {

@@ -17,7 +17,7 @@ mod snapshot;
 mod tree;
 
 pub use dialect::{Dialect, DuckDb};
-pub use outputs::SummaryQueries;
+pub use outputs::{LOOKUP_EXAMPLES, LookupCheck, LookupMisses, SummaryQueries};
 pub use sandbox::{lock_down, relations, temp_directory};
 pub use snapshot::wide_table;
 
@@ -68,6 +68,8 @@ pub struct Plan {
     /// Checks the customer key is present and unique.
     pub key_check: String,
     pub duplicate_keys: String,
+    /// Checks each lookup table's key is unique.
+    pub lookup_checks: Vec<outputs::LookupCheck>,
     /// Creates the run log and the history tables if missing (or brings an
     /// older run log up to date): the first statements of the run's one
     /// transaction, as the computation reads the open history rows.
@@ -132,6 +134,7 @@ pub fn compile(program: &Program, dialect: &dyn Dialect) -> Plan {
     Plan {
         key_check: outputs::key_check(dialect, program),
         duplicate_keys: outputs::duplicate_keys(dialect, program),
+        lookup_checks: outputs::lookup_checks(dialect, program),
         summary: outputs::summary(dialect, program, &layout),
         prepare,
         base,

@@ -285,6 +285,11 @@ pub enum ExprKind {
         expr: Box<Expr>,
         period: Period,
     },
+    /// `quintile(recency) within region`: a score or percentile per group.
+    WithinGroup {
+        expr: Box<Expr>,
+        group: Name,
+    },
     /// `email ends with "@example.com"`
     TextTest {
         expr: Box<Expr>,
@@ -436,6 +441,7 @@ impl Expr {
             ExprKind::Unary { expr, .. }
             | ExprKind::IsMissing { expr, .. }
             | ExprKind::Within { expr, .. }
+            | ExprKind::WithinGroup { expr, .. }
             | ExprKind::IgnoringCase(expr) => vec![expr],
             ExprKind::Binary { left, right, .. }
             | ExprKind::TextTest {
@@ -519,6 +525,7 @@ impl Expr {
             ExprKind::Unary { expr, .. }
             | ExprKind::IsMissing { expr, .. }
             | ExprKind::Within { expr, .. }
+            | ExprKind::WithinGroup { expr, .. }
             | ExprKind::IgnoringCase(expr) => take(expr),
             ExprKind::Binary { left, right, .. }
             | ExprKind::TextTest {

@@ -109,6 +109,7 @@ fn phrase(rule: Rule) -> Option<(Rank, &'static str)> {
         | Rule::in_list
         | Rule::between
         | Rule::within
+        | Rule::within_group
         | Rule::text_test
         | Rule::text_op
         | Rule::ignoring_case

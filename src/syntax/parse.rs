@@ -16,7 +16,7 @@ use crate::source::{FileId, Span};
 struct SegParser;
 
 /// Operators from the loosest to the tightest binding.
-static PRATT: ConstPrattParser<Rule, 20> = ConstPrattParser::new_const(pest::pratt_precedence![
+static PRATT: ConstPrattParser<Rule, 21> = ConstPrattParser::new_const(pest::pratt_precedence![
     Op::infix(Rule::or, Assoc::Left),
     Op::infix(Rule::and, Assoc::Left),
     Op::prefix(Rule::not),
@@ -35,6 +35,8 @@ static PRATT: ConstPrattParser<Rule, 20> = ConstPrattParser::new_const(pest::pra
     Op::infix(Rule::add, Assoc::Left) | Op::infix(Rule::sub, Assoc::Left),
     Op::infix(Rule::mul, Assoc::Left) | Op::infix(Rule::div, Assoc::Left),
     Op::prefix(Rule::neg),
+    // Binds tightest: `spend >= percentile(spend, 0.9) within region`.
+    Op::postfix(Rule::within_group),
 ]);
 
 /// The most rule calls pest makes for one statement before giving up: far
@@ -277,8 +279,21 @@ impl Ctx {
             Rule::given_tag => GivenKind::Tag(self.label(last(inner))),
             _ => {
                 let mut parts = inner.into_inner();
-                let target = self.primary(parts.next().unwrap())?;
-                let value = parts.next().unwrap();
+                let mut target = self.primary(parts.next().unwrap())?;
+                let mut value = parts.next().unwrap();
+                // `percentile(monetary, 0.9) within region = 5000`
+                if value.as_rule() == Rule::within_group {
+                    let group = self.name(value.into_inner().last().unwrap());
+                    let span = target.span.to(group.span);
+                    target = Expr {
+                        kind: ExprKind::WithinGroup {
+                            expr: Box::new(target),
+                            group,
+                        },
+                        span,
+                    };
+                    value = parts.next().unwrap();
+                }
                 let value_span = self.span(&value);
                 let literal = match value.as_rule() {
                     Rule::kw_missing => None,
@@ -493,6 +508,7 @@ impl Ctx {
                         negated,
                     },
                     Postfix::Within(period) => ExprKind::Within { expr, period },
+                    Postfix::WithinGroup(group) => ExprKind::WithinGroup { expr, group },
                     Postfix::TextTest(op, pattern) => ExprKind::TextTest {
                         expr,
                         op,
@@ -565,6 +581,7 @@ impl Ctx {
                 let unit = inner.next().unwrap();
                 Postfix::Within(self.period(amount, unit)?)
             }
+            Rule::within_group => Postfix::WithinGroup(self.name(inner.next().unwrap())),
             Rule::text_test => {
                 let op = inner.next().unwrap();
                 let op = match op.into_inner().next().unwrap().as_rule() {
@@ -989,6 +1006,7 @@ enum Postfix {
     InList(Vec<Expr>),
     Between(Expr, Expr),
     Within(Period),
+    WithinGroup(Name),
     TextTest(TextOp, Expr),
     IgnoringCase,
 }

@@ -241,6 +241,7 @@ mod tests {
             params: vec![],
             sources: vec![],
             source_rows: vec![],
+            lookup_misses: vec![],
             header_only: vec![],
             warnings: vec![],
             tables: vec![],
