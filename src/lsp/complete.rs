@@ -224,7 +224,7 @@ fn labels(
     edit: &dyn Fn(&str) -> CompletionTextEdit,
 ) -> Vec<CompletionItem> {
     let mut items = Vec::new();
-    for label in set.index.labels(segmentation) {
+    for (i, label) in set.index.labels(segmentation).into_iter().enumerate() {
         let insert = if in_quotes {
             label.name.clone()
         } else {
@@ -234,6 +234,7 @@ fn labels(
             label: label.name.clone(),
             kind: Some(CompletionItemKind::ENUM_MEMBER),
             detail: Some(format!("label of {segmentation}")),
+            sort_text: Some(format!("{i:04}")),
             text_edit: Some(edit(&insert)),
             ..Default::default()
         });
@@ -311,7 +312,8 @@ fn columns(
     };
     columns
         .into_iter()
-        .map(|c| {
+        .enumerate()
+        .map(|(i, c)| {
             let insert = if words::is_name(&c.name) {
                 c.name.clone()
             } else {
@@ -322,7 +324,8 @@ fn columns(
                 kind: Some(CompletionItemKind::FIELD),
                 detail: Some(format!("{}: {}", source, c.sql_type)),
                 text_edit: Some(edit(&insert)),
-                sort_text: Some(format!("3{}", c.name)),
+                // In the source's order, after the rule set's names.
+                sort_text: Some(format!("3{i:04}")),
                 ..Default::default()
             }
         })

@@ -12,6 +12,7 @@ mod functions;
 mod history;
 mod lint;
 mod lock;
+mod lsp;
 mod ok_fixtures;
 mod replay;
 mod robustness;
