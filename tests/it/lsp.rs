@@ -539,3 +539,47 @@ fn a_file_with_syntax_errors_still_has_diagnostics_and_answers() {
     );
     assert!(client.stop().success());
 }
+
+/// The TextMate grammar of the VS Code extension knows every keyword of
+/// the grammar (`kw_` rules), as a whole word in one of its patterns.
+#[test]
+fn the_editor_grammar_highlights_every_keyword() {
+    let grammar = std::fs::read_to_string("grammar/seg.pest").unwrap();
+    let textmate = std::fs::read_to_string("editors/vscode/syntaxes/seg.tmLanguage.json").unwrap();
+    let textmate: Value = serde_json::from_str(&textmate).unwrap();
+    let mut patterns = Vec::new();
+    collect_matches(&textmate, &mut patterns);
+    let alternatives: Vec<&str> = patterns
+        .iter()
+        .flat_map(|p| p.split(['(', ')', '|']))
+        .map(|a| {
+            a.trim_start_matches("?:")
+                .trim_start_matches("\\b")
+                .trim_end_matches("\\b")
+        })
+        .collect();
+    let mut missing = Vec::new();
+    for line in grammar.lines().filter(|l| l.starts_with("kw_")) {
+        for (i, keyword) in line.split('"').enumerate() {
+            if i % 2 == 1 && !alternatives.contains(&keyword) {
+                missing.push(keyword.to_string());
+            }
+        }
+    }
+    assert!(missing.is_empty(), "not highlighted: {missing:?}");
+}
+
+fn collect_matches(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map {
+                match (key.as_str(), v) {
+                    ("match" | "begin", Value::String(s)) => out.push(s.clone()),
+                    _ => collect_matches(v, out),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_matches(v, out)),
+        _ => {}
+    }
+}
