@@ -42,7 +42,7 @@ pub fn capabilities() -> ServerCapabilities {
             },
         )),
         completion_provider: Some(CompletionOptions {
-            trigger_characters: Some(vec![".".into(), "\"".into(), "=".into(), " ".into()]),
+            trigger_characters: Some(vec![".".into(), "\"".into(), "=".into()]),
             ..Default::default()
         }),
         hover_provider: Some(HoverProviderCapability::Simple(true)),
@@ -176,7 +176,7 @@ impl Server<'_> {
                 if let Ok(p) = serde_json::from_value::<DidChangeWatchedFilesParams>(n.params) {
                     for change in p.changes {
                         if let Some(path) = convert::path(&change.uri) {
-                            self.mark(&path, Duration::ZERO);
+                            self.file_changed(&path);
                         }
                     }
                 }
@@ -197,11 +197,28 @@ impl Server<'_> {
         self.mark(&path, delay);
     }
 
-    fn mark(&mut self, path: &Path, delay: Duration) {
-        let Some(folder) = path.parent() else {
+    /// A file changed on disk: a rule file changes its folder's rule set;
+    /// any other may be a source of any rule set seen so far.
+    fn file_changed(&mut self, path: &Path) {
+        if path.extension().is_some_and(|e| e == "seg") {
+            self.mark(path, Duration::ZERO);
             return;
-        };
-        self.dirty.insert(folder.to_path_buf());
+        }
+        let folders: Vec<PathBuf> = self.sets.keys().cloned().collect();
+        for folder in folders {
+            self.mark_folder(folder, Duration::ZERO);
+        }
+    }
+
+    fn mark(&mut self, path: &Path, delay: Duration) {
+        if let Some(folder) = path.parent() {
+            self.mark_folder(folder.to_path_buf(), delay);
+        }
+    }
+
+    /// The folder's rule set is checked after `delay`.
+    fn mark_folder(&mut self, folder: PathBuf, delay: Duration) {
+        self.dirty.insert(folder);
         let deadline = Instant::now() + delay;
         // A later edit moves the check later; an open or save keeps it soon.
         self.deadline = Some(match self.deadline {
@@ -222,13 +239,13 @@ impl Server<'_> {
     fn check(&mut self, folder: &Path) {
         self.dirty.remove(folder);
         let previous = self.sets.remove(folder).and_then(|s| s.program);
-        let set = workspace::check(
-            folder,
-            &self.open,
-            &self.cache,
-            self.options.db.as_deref(),
-            previous,
-        );
+        let db = self.options.db.as_deref();
+        let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            workspace::check(folder, &self.open, &self.cache, db, previous)
+        }));
+        // A bug that panics leaves the folder unchecked, not the editor
+        // without a server.
+        let Ok(set) = checked else { return };
         let mut by_file: HashMap<PathBuf, Vec<lsp_types::Diagnostic>> = set
             .files
             .iter()
@@ -274,11 +291,21 @@ impl Server<'_> {
         Some((set, set.file(&path)?))
     }
 
+    /// The reply to a request. A bug that panics answers this request
+    /// with an error (the panic is on stderr, the editor's log) and the
+    /// server goes on.
     fn request(&mut self, request: Request) -> Response {
         let id = request.id.clone();
-        match self.answer(request) {
-            Ok(value) => Response::new_ok(id, value),
-            Err((code, message)) => Response::new_err(id, code as i32, message),
+        let answered =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.answer(request)));
+        match answered {
+            Ok(Ok(value)) => Response::new_ok(id, value),
+            Ok(Err((code, message))) => Response::new_err(id, code as i32, message),
+            Err(_) => Response::new_err(
+                id,
+                ErrorCode::InternalError as i32,
+                "seg lsp failed on this request: a bug in seg, please report it".into(),
+            ),
         }
     }
 

@@ -583,3 +583,43 @@ fn collect_matches(value: &Value, out: &mut Vec<String>) {
         _ => {}
     }
 }
+
+/// The columns are read once and kept; a source file that changes on disk
+/// is described again (here: a column added), and the rule set checked.
+#[test]
+fn a_source_file_that_changes_is_described_again() {
+    let dir = rule_set();
+    let mut client = Client::start(dir.path());
+    open(&mut client, "rules.seg", RULES);
+    client.diagnostics("rules.seg");
+    let completion = |client: &mut Client| {
+        labels(&client.request("textDocument/completion", client.at("rules.seg", 0, 36)))
+    };
+    assert!(
+        !completion(&mut client)
+            .iter()
+            .any(|l| l.starts_with("loyalty"))
+    );
+
+    let customers = dir.path().join("customers.csv");
+    let csv = std::fs::read_to_string(&customers).unwrap();
+    let mut lines = csv.lines();
+    let mut grown = format!("{},loyalty\n", lines.next().unwrap());
+    for line in lines {
+        grown.push_str(&format!("{line},7\n"));
+    }
+    std::fs::write(&customers, grown).unwrap();
+    // Later than the first read for certain, however coarse the clock.
+    let later = std::time::SystemTime::now() + Duration::from_secs(5);
+    let file = std::fs::File::options()
+        .write(true)
+        .open(&customers)
+        .unwrap();
+    file.set_modified(later).unwrap();
+    let changed =
+        json!({"changes": [{"uri": format!("{}/customers.csv", client.root), "type": 2}]});
+    client.notify("workspace/didChangeWatchedFiles", changed);
+    client.diagnostics("rules.seg");
+    assert!(completion(&mut client).contains(&"loyalty (customers: BIGINT)".to_string()));
+    assert!(client.stop().success());
+}
