@@ -14,6 +14,7 @@ mod history;
 mod lint;
 mod lock;
 mod lookups;
+mod lsp;
 mod ok_fixtures;
 mod replay;
 mod robustness;
