@@ -447,6 +447,47 @@ tag odd when \"ab\" matches lower(\"A*\")     # a pattern in quotes: matches \"a
 tag big when monetary > 100 ignoring case     # numbers have no case
 ```";
 
+    ReadOptionFormat = "E329", "read-option-format", Error,
+        "A read option on a source that is not a CSV or TSV file.",
+        "`with delimiter \";\", no header, null \"NA\", ...` says how to read a text file whose \
+layout DuckDB cannot guess. Parquet and JSON files, and tables in the database, carry their \
+own column names and types, so the options mean nothing there.
+
+```seg
+source orders from \"orders.parquet\" by customer_id with delimiter \";\"   # Parquet has no delimiter
+```
+
+Remove the options, or point the source at the CSV file they describe. (A `--source` \
+override to a Parquet file or a table reads it as it is: the options go with CSV and TSV \
+files only.)";
+
+    ReadOptionValue = "E330", "read-option-value", Error,
+        "A read option that cannot be used as written.",
+        "Each option is given once; a delimiter is one character; a date or timestamp \
+format uses `%` codes (`%d/%m/%Y`, `%Y-%m-%d %H:%M`); a type is one of `text`, `number`, \
+`date`, `timestamp` and `bool`; a column is named once; a file read with `no header` \
+names its columns with `columns (...)`, in the order they appear.
+
+```seg
+source customers from \"customers.csv\" key customer_id with no header   # which column is which?
+```
+
+For that one: `with no header, columns (customer_id text, signup_date date, region)`.";
+
+    UnsupportedEncoding = "E331", "unsupported-encoding", Error,
+        "An `encoding` the bundled DuckDB cannot read.",
+        "seg reads text files as UTF-8, and with `encoding` as UTF-16 or Latin-1 \
+(`\"utf-16\"`, `\"latin-1\"`). Other encodings, such as the GBK (GB2312, GB18030) of many \
+Chinese exports or Shift-JIS, need DuckDB's encodings extension, which seg never \
+downloads. Convert the file to UTF-8 once, before seg reads it:
+
+```text
+iconv -f GBK -t UTF-8 orders.csv > orders.utf8.csv
+```
+
+A file that is not valid UTF-8 and declares no encoding fails to read with a message \
+that says so and names the same conversion.";
+
     UnknownParam = "E401", "unknown-param", Error,
         "`--set` names a param that the rule set does not declare.",
         "`seg run --set vip_spend=8000` overrides `param vip_spend = 5000`. Declare the \

@@ -19,6 +19,7 @@ mod manual;
 pub mod names;
 mod order;
 mod percentile;
+mod read_options;
 mod resolve;
 mod score;
 pub mod types;

@@ -51,9 +51,10 @@ pub struct Layout {
 
 pub fn relation(location: &Location) -> Relation {
     match location {
-        Location::File { path, format } => Relation::File {
+        Location::File { path, format, read } => Relation::File {
             path: path.display().to_string(),
             format: *format,
+            read: read.clone(),
         },
         Location::Table(t) => Relation::Table(t.split('.').map(String::from).collect()),
     }

@@ -230,6 +230,17 @@ impl Ctx {
     fn source_option(&self, pair: Pair<Rule>) -> SourceOption {
         let span = self.span(&pair);
         let rule = pair.as_rule();
+        if rule == Rule::read_clause {
+            let options = pair
+                .into_inner()
+                .filter(|p| p.as_rule() != Rule::kw_with)
+                .map(|p| self.read_option(p))
+                .collect();
+            return SourceOption {
+                kind: SourceOptionKind::Read(options),
+                span,
+            };
+        }
         let value = last(pair);
         let kind = match rule {
             Rule::from_file => SourceOptionKind::File(unquote(&value)),
@@ -240,6 +251,38 @@ impl Ctx {
             other => unreachable!("source option {other:?}"),
         };
         SourceOption { kind, span }
+    }
+
+    /// One option of `with ...`.
+    fn read_option(&self, pair: Pair<Rule>) -> ReadOption {
+        let span = self.span(&pair);
+        let rule = pair.as_rule();
+        let text = |pair: Pair<Rule>| unquote(&last(pair));
+        let kind = match rule {
+            Rule::delimiter_option => ReadOptionKind::Delimiter(text(pair)),
+            Rule::no_header_option => ReadOptionKind::Header(false),
+            Rule::header_option => ReadOptionKind::Header(true),
+            Rule::null_option => ReadOptionKind::Null(text(pair)),
+            Rule::date_format_option => ReadOptionKind::DateFormat(text(pair)),
+            Rule::timestamp_format_option => ReadOptionKind::TimestampFormat(text(pair)),
+            Rule::encoding_option => ReadOptionKind::Encoding(text(pair)),
+            Rule::columns_option => ReadOptionKind::Columns(self.column_types(pair)),
+            Rule::types_option => ReadOptionKind::Types(self.column_types(pair)),
+            other => unreachable!("read option {other:?}"),
+        };
+        ReadOption { kind, span }
+    }
+
+    fn column_types(&self, pair: Pair<Rule>) -> Vec<ColumnType> {
+        pair.into_inner()
+            .filter(|p| p.as_rule() == Rule::column_type)
+            .map(|p| {
+                let mut inner = p.into_inner();
+                let column = self.name(inner.next().unwrap());
+                let ty = inner.next().map(|t| self.name(t));
+                ColumnType { column, ty }
+            })
+            .collect()
     }
 
     /// `example "name": givens expects outcomes`

@@ -13,6 +13,7 @@ mod history;
 mod lint;
 mod lock;
 mod ok_fixtures;
+mod read_options;
 mod replay;
 mod robustness;
 mod run;
