@@ -488,6 +488,56 @@ iconv -f GBK -t UTF-8 orders.csv > orders.utf8.csv
 A file that is not valid UTF-8 and declares no encoding fails to read with a message \
 that says so and names the same conversion.";
 
+    KmeansInput = "E332", "kmeans-input", Error,
+        "A `kmeans(...)` segmentation that cannot be computed as written.",
+        "`segmentation cluster = kmeans(5, recency, frequency, monetary) log monetary seed 7` \
+groups the customers into 5 clusters by their recency, frequency and monetary value. The \
+number of clusters is from 2 to 20; each input is a number (a metric, a score or a \
+customer column) named once; `log` names inputs to take as ln(1 + x) first; the seed is \
+a whole number.
+
+```seg
+source customers from \"customers.csv\" key customer_id
+source orders from \"orders.csv\" by customer_id
+metric frequency = count(orders)
+segmentation cluster = kmeans(1, frequency)   # one cluster is everyone
+```";
+
+    NoSuchCluster = "E333", "no-such-cluster", Error,
+        "A condition names a cluster a `kmeans(...)` segmentation does not have.",
+        "The clusters of `kmeans(k, ...)` are numbered 1 to k, and a condition names one by \
+its number (`cluster = 3`) or its label (`cluster = \"3\"`). Clusters are numbered by \
+their centroid's first input, lowest first, so the same group keeps its number from \
+run to run.
+
+```seg
+source customers from \"customers.csv\" key customer_id
+source orders from \"orders.csv\" by customer_id
+metric frequency = count(orders)
+metric monetary = sum(orders.amount)
+segmentation cluster = kmeans(3, frequency, monetary)
+tag vip_cluster when cluster = 4   # clusters 1 to 3
+```";
+
+    KmeansNotHere = "E334", "kmeans-not-here", Error,
+        "A `kmeans(...)` segmentation where seg cannot compute it.",
+        "A kmeans segmentation is computed from every customer of a run, so an `example` \
+(one imaginary customer) cannot give it a value, and `seg diff` and `seg lint --db` (which \
+compute a rule set in one query) do not compute it yet. `seg run`, `seg watch`, a replay \
+(`--as-of FROM..TO`) and the cases of `seg test` do.
+
+```seg
+source customers from \"customers.csv\" key customer_id
+source orders from \"orders.csv\" by customer_id
+metric frequency = count(orders)
+segmentation cluster = kmeans(2, frequency)
+tier any otherwise
+example \"a regular\": frequency 5 expects tier any
+```
+
+Test a kmeans segmentation with a case (`tests/<case>/` with data and its snapshot) \
+instead of an example.";
+
     UnknownParam = "E401", "unknown-param", Error,
         "`--set` names a param that the rule set does not declare.",
         "`seg run --set vip_spend=8000` overrides `param vip_spend = 5000`. Declare the \

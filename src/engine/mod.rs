@@ -9,6 +9,7 @@ pub mod diff;
 mod examples;
 mod expect;
 pub mod history;
+mod kmeans;
 mod profile;
 mod replay;
 mod run;
@@ -21,6 +22,7 @@ pub use demo::{DemoData, generate_demo};
 pub use diff::{Diff, diff};
 pub use examples::{ExampleOutcome, run_examples};
 pub use expect::{ExpectationOutcome, percent};
+pub use kmeans::ClusterRecord;
 pub use profile::{Profile, profile};
 pub use replay::{Loaded, load_sources};
 pub use run::{

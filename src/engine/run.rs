@@ -79,6 +79,8 @@ pub struct RunSummary {
     pub changes: Option<super::Changes>,
     /// How each `expect` of the rules came out on this run's table.
     pub expectations: Vec<super::ExpectationOutcome>,
+    /// The clusters of the kmeans segmentations.
+    pub clusters: Vec<super::kmeans::ClusterRecord>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -212,12 +214,24 @@ pub fn run(
     if !reused {
         step(&plan.base)?;
     }
+    if !plan.clusters.is_empty() {
+        observer.stage("Clustering");
+    }
+    let clusters = super::kmeans::compute(engine, plan)?;
     step(&plan.derived)?;
 
     let expectations = expectations(engine, program, plan, options.strict)?;
 
     observer.stage("Publishing");
-    let mut summary = publish(engine, program, plan, started_at, clock, expectations)?;
+    let mut summary = publish(
+        engine,
+        program,
+        plan,
+        started_at,
+        clock,
+        expectations,
+        clusters,
+    )?;
     // A stop requested while the last statements ran: roll back instead.
     engine.go_on()?;
     transaction
@@ -366,12 +380,14 @@ fn publish(
     started_at: jiff::Timestamp,
     clock: Instant,
     expectations: Vec<super::ExpectationOutcome>,
+    clusters: Vec<super::kmeans::ClusterRecord>,
 ) -> Result<RunSummary, EngineError> {
     for statement in &plan.publish {
         engine.execute(&statement.title, &statement.sql)?;
     }
     let mut summary = summarise(engine, program, plan)?;
     summary.expectations = expectations;
+    summary.clusters = clusters;
     engine.execute(&plan.put_in_place.title, &plan.put_in_place.sql)?;
     summary.started_at = timestamp(started_at);
     summary.run_id = counts(engine, "numbering the run", &plan.next_run_id)?
@@ -461,6 +477,7 @@ fn summarise(engine: &Engine, program: &Program, plan: &Plan) -> Result<RunSumma
         base_reused: false,
         changes: None,
         expectations: Vec::new(),
+        clusters: Vec::new(),
     })
 }
 
@@ -662,6 +679,7 @@ fn record(engine: &Engine, plan: &Plan, s: &RunSummary) -> Result<(), EngineErro
                 json(&s.source_rows),
                 true,
                 json(&s.expectations),
+                json(&s.clusters),
             ],
         )
         .map(|_| ())

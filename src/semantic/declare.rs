@@ -110,6 +110,9 @@ impl<'a> Checker<'a> {
                         self.add_def(&tag.name, DefKind::Tag(tag));
                     }
                     StatementKind::Rule(rule) => self.declare_rule(rule, &mut segmentations),
+                    StatementKind::Kmeans(kmeans) => {
+                        self.add_def(&kmeans.name, DefKind::Kmeans(kmeans));
+                    }
                     StatementKind::TagsFrom(t) => declarations.tags_from.push((t, statement.span)),
                     StatementKind::Describe(d) => declarations.describes.push((d, statement.span)),
                     StatementKind::Example(e) => declarations.examples.push((e, statement.span)),
@@ -153,7 +156,7 @@ impl<'a> Checker<'a> {
         match self.defs[i].kind {
             DefKind::Metric(_) => "metric",
             DefKind::Score(_) => "score",
-            DefKind::Segmentation(_) => "segmentation",
+            DefKind::Segmentation(_) | DefKind::Kmeans(_) => "segmentation",
             DefKind::Tag(_) => "tag",
             DefKind::Dataset => "dataset value",
         }

@@ -33,6 +33,29 @@ pub struct Program {
     pub expectations: Vec<Expectation>,
     /// sha256 of the rule files (names and text), hex.
     pub rules_hash: String,
+    /// `kmeans(...)` segmentations, in declaration order: each is a node
+    /// of [`Program::nodes`] whose rules read the cluster the engine
+    /// computed into [`cluster_column`].
+    pub clusters: Vec<Kmeans>,
+}
+
+/// `segmentation cluster = kmeans(5, recency, frequency, monetary) log monetary seed 7`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Kmeans {
+    /// Index into [`Program::nodes`] of the segmentation.
+    pub node: usize,
+    pub k: usize,
+    /// Each input's name and value.
+    pub inputs: Vec<(String, Expr)>,
+    /// Per input: taken as `ln(1 + x)` before it is standardised.
+    pub log: Vec<bool>,
+    pub seed: u64,
+}
+
+/// The column of the computed steps holding a kmeans segmentation's
+/// cluster number (as text), read by its rules.
+pub fn cluster_column(segmentation: &str) -> String {
+    format!("seg$cluster:{segmentation}")
 }
 
 impl Program {

@@ -15,6 +15,7 @@ mod finish;
 mod functions;
 mod header_only;
 pub mod ir;
+mod kmeans;
 mod manual;
 pub mod names;
 mod order;
@@ -212,6 +213,8 @@ struct Checker<'a> {
     hand_tags: std::cell::OnceCell<Option<Vec<String>>>,
     /// Names already reported as assumed hand-assigned tags (W009).
     assumed_tags: Vec<String>,
+    /// The resolved `kmeans(...)` segmentations, numbered by definition.
+    clusters: Vec<ir::Kmeans>,
 }
 
 /// Comparisons "did you mean" may make in one check (about half a second's
@@ -296,6 +299,7 @@ enum DefKind<'a> {
     Score(&'a crate::syntax::ast::ScoreDecl),
     Segmentation(Vec<&'a crate::syntax::ast::SegmentRule>),
     Tag(&'a crate::syntax::ast::TagDecl),
+    Kmeans(&'a crate::syntax::ast::KmeansDecl),
     /// Created while resolving a `percentile(...)` call.
     Dataset,
 }
@@ -338,6 +342,7 @@ impl<'a> Checker<'a> {
             manual: Vec::new(),
             hand_tags: std::cell::OnceCell::new(),
             assumed_tags: Vec::new(),
+            clusters: Vec::new(),
         }
     }
 

@@ -95,6 +95,13 @@ pub trait Dialect {
 
     /// Copies a table to a file, as CSV with a header line or as Parquet.
     fn copy_to_file(&self, table: &str, path: &str, csv: bool) -> String;
+
+    /// A number in (0, 1) drawn from a hash of a text: the same text gives
+    /// the same number (kmeans seeding). DuckDB's 64-bit `hash`, its top
+    /// 53 bits as a fraction; another engine names its own hash.
+    fn unit_hash(&self, text: &str) -> String {
+        format!("((CAST(hash({text}) >> 11 AS DOUBLE) + 0.5) / 9007199254740992.0)")
+    }
 }
 
 /// The embedded default.

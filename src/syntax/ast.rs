@@ -48,7 +48,20 @@ pub enum StatementKind {
     Describe(Describe),
     Example(Example),
     Expect(Expect),
+    Kmeans(KmeansDecl),
     Rule(SegmentRule),
+}
+
+/// `segmentation cluster = kmeans(5, recency, frequency, monetary) log monetary seed 7`
+#[derive(Debug, Clone, PartialEq)]
+pub struct KmeansDecl {
+    pub name: Name,
+    /// The number of clusters, as written, and where.
+    pub k: (String, Span),
+    pub inputs: Vec<Name>,
+    /// Inputs taken as `ln(1 + x)` before they are standardised.
+    pub log: Vec<Name>,
+    pub seed: Option<(String, Span)>,
 }
 
 /// A name or label as written. `quoted` labels were written in quotes, and

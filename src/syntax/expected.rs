@@ -90,6 +90,10 @@ fn phrase(rule: Rule) -> Option<(Rank, &'static str)> {
             "a read option (`delimiter \";\"`, `no header`, `null \"NA\"`, `date format \"%d/%m/%Y\"`, `encoding \"latin-1\"`, `columns (...)`, `types (...)`)",
         ),
         Rule::kw_format => (Specific, "`format`"),
+        Rule::kmeans_log | Rule::kw_log => (Specific, "`log <input>`"),
+        Rule::kmeans_seed | Rule::kw_seed => (Specific, "`seed <whole number>`"),
+        Rule::kw_kmeans => (Specific, "`kmeans(k, inputs...)`"),
+        Rule::kw_segmentation => (Specific, "`segmentation`"),
         Rule::column_type => (Value, "a column name, and maybe its type (`amount number`)"),
         Rule::type_name => (
             Specific,

@@ -150,6 +150,7 @@ impl Ctx {
                 let options = inner.map(|p| self.source_option(p)).collect();
                 StatementKind::Source(SourceDecl { name, options })
             }
+            Rule::kmeans_decl => StatementKind::Kmeans(self.kmeans(inner)),
             Rule::as_of_decl => {
                 let date = inner.find(|p| p.as_rule() == Rule::date).unwrap();
                 StatementKind::AsOf(AsOf {
@@ -251,6 +252,39 @@ impl Ctx {
             other => unreachable!("source option {other:?}"),
         };
         SourceOption { kind, span }
+    }
+
+    /// `segmentation <name> = kmeans(k, inputs...) [log ...] [seed n]`
+    fn kmeans(&self, inner: Pairs<Rule>) -> KmeansDecl {
+        let mut name = None;
+        let mut k = None;
+        let mut decl_inputs = Vec::new();
+        let mut log = Vec::new();
+        let mut seed = None;
+        for pair in inner {
+            match pair.as_rule() {
+                Rule::name if name.is_none() => name = Some(self.name(pair)),
+                Rule::name => decl_inputs.push(self.name(pair)),
+                Rule::integer => k = Some((pair.as_str().to_string(), self.span(&pair))),
+                Rule::kmeans_log => log.extend(
+                    pair.into_inner()
+                        .filter(|p| p.as_rule() == Rule::name)
+                        .map(|p| self.name(p)),
+                ),
+                Rule::kmeans_seed => {
+                    let value = last(pair);
+                    seed = Some((value.as_str().to_string(), self.span(&value)));
+                }
+                _ => {}
+            }
+        }
+        KmeansDecl {
+            name: name.expect("a kmeans segmentation has a name"),
+            k: k.expect("kmeans has k"),
+            inputs: decl_inputs,
+            log,
+            seed,
+        }
     }
 
     /// One option of `with ...`.

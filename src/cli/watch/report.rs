@@ -248,6 +248,7 @@ mod tests {
             base_reused: false,
             changes: None,
             expectations: vec![],
+            clusters: vec![],
         }
     }
 
