@@ -92,7 +92,7 @@ impl Checker<'_> {
 
     /// `k`: a whole number from 2 to [`MAX_CLUSTERS`].
     fn cluster_count(&mut self, decl: &KmeansDecl) -> usize {
-        let (text, span) = &decl.k;
+        let (text, span) = (&decl.k.text, &decl.k.span);
         match text.parse::<usize>() {
             Ok(k) if (2..=MAX_CLUSTERS).contains(&k) => k,
             _ => {
@@ -131,9 +131,10 @@ impl Checker<'_> {
     }
 
     fn seed(&mut self, decl: &KmeansDecl) -> u64 {
-        let Some((text, span)) = &decl.seed else {
+        let Some(seed) = &decl.seed else {
             return DEFAULT_SEED;
         };
+        let (text, span) = (&seed.text, &seed.span);
         text.parse().unwrap_or_else(|_| {
             self.report(
                 kmeans_error(*span, format!("the seed {text} is too large"))
@@ -150,7 +151,7 @@ impl Checker<'_> {
         };
         Some(
             decl.k
-                .0
+                .text
                 .parse::<usize>()
                 .ok()
                 .filter(|k| (2..=MAX_CLUSTERS).contains(k))

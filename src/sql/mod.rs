@@ -222,12 +222,6 @@ impl Plan {
         format!("{};\n\n{}", self.base.sql.trim_end(), self.derived.sql)
     }
 
-    /// The statements that compute a run's values, in order: `prepare`,
-    /// `base`, `derived`.
-    pub fn computation(&self) -> impl Iterator<Item = &Statement> {
-        self.prepare.iter().chain([&self.base, &self.derived])
-    }
-
     /// The whole plan as one readable script, for `seg compile`.
     pub fn script(&self, program: &Program) -> String {
         let mut out = String::new();
@@ -264,9 +258,38 @@ impl Plan {
             "Compute and publish in one transaction: a failure leaves the previous tables whole",
             "BEGIN TRANSACTION",
         );
-        for s in self.computation() {
+        for s in self.prepare.iter().chain([&self.base]) {
             section(&s.title, &s.sql);
         }
+        for c in &self.clusters {
+            let name = &c.segmentation;
+            for sql in &c.setup {
+                section(&format!("kmeans `{name}`: its points, standardised"), sql);
+            }
+            for (round, sql) in c.seeds.iter().enumerate() {
+                section(&format!("kmeans `{name}`: seed centre {}", round + 1), sql);
+            }
+            section(
+                &format!(
+                    "kmeans `{name}`: a Lloyd step; the engine repeats it and the next two until the centres move at most {TOLERANCE} or {MAX_ITERATIONS} times"
+                ),
+                &c.step,
+            );
+            section(
+                &format!("kmeans `{name}`: how far the centres moved"),
+                &c.movement,
+            );
+            section(&format!("kmeans `{name}`: the moved centres"), &c.moved);
+            section(
+                &format!("kmeans `{name}`: each customer's cluster, numbered"),
+                &c.labels,
+            );
+            section(
+                &format!("kmeans `{name}`: done with its working tables"),
+                &c.clean_up,
+            );
+        }
+        section(&self.derived.title, &self.derived.sql);
         if let Some(sql) = &self.expectations {
             section(
                 "Check the expectations on the computed table (a failure stops a --strict run here)",

@@ -56,12 +56,12 @@ pub enum StatementKind {
 #[derive(Debug, Clone, PartialEq)]
 pub struct KmeansDecl {
     pub name: Name,
-    /// The number of clusters, as written, and where.
-    pub k: (String, Span),
+    /// The number of clusters, as written.
+    pub k: Name,
     pub inputs: Vec<Name>,
     /// Inputs taken as `ln(1 + x)` before they are standardised.
     pub log: Vec<Name>,
-    pub seed: Option<(String, Span)>,
+    pub seed: Option<Name>,
 }
 
 /// A name or label as written. `quoted` labels were written in quotes, and

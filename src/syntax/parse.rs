@@ -265,15 +265,14 @@ impl Ctx {
             match pair.as_rule() {
                 Rule::name if name.is_none() => name = Some(self.name(pair)),
                 Rule::name => decl_inputs.push(self.name(pair)),
-                Rule::integer => k = Some((pair.as_str().to_string(), self.span(&pair))),
+                Rule::integer => k = Some(self.name(pair)),
                 Rule::kmeans_log => log.extend(
                     pair.into_inner()
                         .filter(|p| p.as_rule() == Rule::name)
                         .map(|p| self.name(p)),
                 ),
                 Rule::kmeans_seed => {
-                    let value = last(pair);
-                    seed = Some((value.as_str().to_string(), self.span(&value)));
+                    seed = Some(self.name(last(pair)));
                 }
                 _ => {}
             }

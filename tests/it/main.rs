@@ -10,6 +10,7 @@ mod docs_examples;
 mod fmt;
 mod functions;
 mod history;
+mod kmeans;
 mod lint;
 mod lock;
 mod ok_fixtures;
