@@ -256,6 +256,7 @@ pub(super) fn discard(db: &Path) {
 pub fn human(s: &RunSummary, db: &Path) -> String {
     let mut out = headline(s);
     out.push_str(&shares(&s.segmentations, &s.tags));
+    out.push_str(&centroids(&s.clusters));
     if let Some(moves) = s.changes.as_ref().and_then(super::watch::changes_line) {
         out.push_str(&moves);
     }
@@ -328,6 +329,30 @@ fn per_group(s: &RunSummary) -> String {
             "{what} of {n} group{} in seg_runs)\n",
             if n == 1 { "" } else { "s" }
         ));
+    }
+    out
+}
+
+/// The kmeans segmentations' centroids, one line per cluster, in the
+/// inputs' own units: `cluster 1 (120 customers): recency 12.5, ...`.
+fn centroids(clusters: &[seg::engine::ClusterRecord]) -> String {
+    let mut out = String::new();
+    let mut last: Option<&str> = None;
+    for c in clusters {
+        if last != Some(c.segmentation.as_str()) {
+            out.push_str(&format!(
+                "\n{} centroids ({} iterations, inertia {:.1})\n",
+                c.segmentation, c.iterations, c.inertia
+            ));
+            last = Some(&c.segmentation);
+        }
+        let values: Vec<String> = c
+            .inputs
+            .iter()
+            .zip(&c.centroid)
+            .map(|(name, v)| format!("{name} {v:.1}"))
+            .collect();
+        out.push_str(&format!("  {:<3} {}\n", c.cluster, values.join(", ")));
     }
     out
 }

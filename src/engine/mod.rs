@@ -9,6 +9,7 @@ pub mod diff;
 mod examples;
 mod expect;
 pub mod history;
+mod kmeans;
 mod profile;
 mod replay;
 mod run;
@@ -21,6 +22,7 @@ pub use demo::{DemoData, generate_demo};
 pub use diff::{Diff, diff};
 pub use examples::{ExampleOutcome, run_examples};
 pub use expect::{ExpectationOutcome, percent};
+pub use kmeans::ClusterRecord;
 pub use profile::{Profile, profile};
 pub use replay::{Loaded, Replay, load_sources};
 pub use run::{
@@ -109,6 +111,18 @@ pub enum EngineError {
         help("the previous tables are unchanged; without --strict the run publishes and warns")
     )]
     ExpectationsFailed { failed: Vec<ExpectationOutcome> },
+
+    /// A text file with bytes that are not UTF-8: most often a GBK export.
+    #[error(
+        "`{file}` is not UTF-8 text, so seg cannot read it (a GBK or GB18030 export, or Latin-1?): convert it once with `iconv -f GBK -t UTF-8 {file} > {converted}` and read the converted file, or declare `with encoding \"latin-1\"` (or \"utf-16\") if it is in one of those"
+    )]
+    #[diagnostic(
+        code(seg::not_utf8),
+        help(
+            "seg reads text files as UTF-8 (and, with `encoding`, UTF-16 and Latin-1); `file -i <file>` tells which encoding a file is in"
+        )
+    )]
+    NotUtf8 { file: String, converted: String },
 
     #[error("cannot write `{path}`: {message}")]
     #[diagnostic(code(seg::write))]
@@ -631,10 +645,33 @@ fn check_database_file(path: &Path) -> Result<(), EngineError> {
 }
 
 fn query_error(what: &str, e: duckdb::Error) -> EngineError {
+    let text = e.to_string();
+    if text.contains("not utf-8 encoded") {
+        let file = csv_error_file(&text).unwrap_or("the source file");
+        return EngineError::NotUtf8 {
+            file: file.to_string(),
+            converted: converted_name(file),
+        };
+    }
     EngineError::Query {
         what: what.to_string(),
-        message: message(&e.to_string()),
+        message: message(&text),
     }
+}
+
+/// Where a converted copy of `file` could go: `orders.csv` → `orders.utf8.csv`.
+fn converted_name(file: &str) -> String {
+    match file.rsplit_once('.') {
+        Some((stem, ext)) if !ext.contains('/') => format!("{stem}.utf8.{ext}"),
+        _ => format!("{file}.utf8"),
+    }
+}
+
+/// The file a DuckDB CSV error names (its `file = ...` line).
+fn csv_error_file(text: &str) -> Option<&str> {
+    text.lines()
+        .find_map(|l| l.trim().strip_prefix("file = "))
+        .map(str::trim)
 }
 
 /// A DuckDB message without the SQL it quotes: the lines that say what
@@ -677,6 +714,7 @@ mod tests {
         Location::File {
             path: Path::new("tests/fixtures/data").join(name),
             format: FileFormat::Csv,
+            read: Default::default(),
         }
     }
 

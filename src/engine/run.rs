@@ -84,6 +84,8 @@ pub struct RunSummary {
     pub changes: Option<super::Changes>,
     /// How each `expect` of the rules came out on this run's table.
     pub expectations: Vec<super::ExpectationOutcome>,
+    /// The clusters of the kmeans segmentations.
+    pub clusters: Vec<super::kmeans::ClusterRecord>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -321,10 +323,14 @@ pub(super) fn compute_and_publish(
     if !steps.reused {
         step(&plan.base)?;
     }
+    if !plan.clusters.is_empty() {
+        observer.stage("Clustering");
+    }
+    let clusters = super::kmeans::compute(engine, plan)?;
     step(&plan.derived)?;
     let expectations = expectations(engine, program, plan, steps.strict)?;
     observer.stage("Publishing");
-    let mut summary = publish(engine, program, plan, started, expectations)?;
+    let mut summary = publish(engine, program, plan, started, expectations, clusters)?;
     summary.base_reused = steps.reused;
     Ok(summary)
 }
@@ -501,12 +507,14 @@ fn publish(
     plan: &Plan,
     started: &Started,
     expectations: Vec<super::ExpectationOutcome>,
+    clusters: Vec<super::kmeans::ClusterRecord>,
 ) -> Result<RunSummary, EngineError> {
     for statement in &plan.publish {
         engine.execute(&statement.title, &statement.sql)?;
     }
     let mut summary = summarise(engine, program, plan)?;
     summary.expectations = expectations;
+    summary.clusters = clusters;
     engine.execute(&plan.put_in_place.title, &plan.put_in_place.sql)?;
     summary.started_at = timestamp(started.at);
     summary.run_id = counts(engine, "numbering the run", &plan.next_run_id)?
@@ -594,6 +602,7 @@ fn summarise(engine: &Engine, program: &Program, plan: &Plan) -> Result<RunSumma
         base_reused: false,
         changes: None,
         expectations: Vec::new(),
+        clusters: Vec::new(),
     })
 }
 
@@ -868,6 +877,7 @@ fn record(engine: &Engine, plan: &Plan, s: &RunSummary) -> Result<(), EngineErro
                 json(&s.expectations),
                 json(&grouped(&s.score_edges, |e| &e.group)),
                 json(&grouped(&s.dataset_values, |v| &v.group)),
+                json(&s.clusters),
             ],
         )
         .map(|_| ())

@@ -20,6 +20,26 @@ impl Checker<'_> {
     ) -> Vec<ir::Example> {
         let mut seen: HashMap<String, Span> = HashMap::new();
         let mut resolved = Vec::new();
+        if let Some(kmeans) = self
+            .defs
+            .iter()
+            .find(|d| matches!(d.kind, DefKind::Kmeans(_)))
+        {
+            // One imaginary customer has no cluster: clusters need everyone.
+            let (name, at) = (kmeans.name.clone(), kmeans.span);
+            for (example, _) in examples {
+                self.report(
+                    Diagnostic::new(
+                        Code::KmeansNotHere,
+                        format!("examples cannot be computed in a rule set with the kmeans segmentation `{name}`"),
+                    )
+                    .at(example.name.span, "one imaginary customer has no cluster")
+                    .also(at, "computed from every customer of a run")
+                    .help("test the rule set with a case instead (`tests/<case>/` with its data and snapshot, see docs/test.md)"),
+                );
+            }
+            return resolved;
+        }
         for (example, span) in examples {
             let name = &example.name;
             if let Some(&first) = seen.get(&name.text) {
@@ -327,6 +347,9 @@ impl Checker<'_> {
                 label,
             } => {
                 let d = match self.names.get(&segmentation.text) {
+                    Some(&Entry::Def(d)) if matches!(self.defs[d].kind, DefKind::Kmeans(_)) => {
+                        return self.cluster_subject(d, label);
+                    }
                     Some(Entry::Def(d))
                         if matches!(self.defs[*d].kind, DefKind::Segmentation(_)) =>
                     {

@@ -61,6 +61,7 @@ impl<'a> Checker<'a> {
             examples,
             expectations,
             rules_hash: super::rules_hash(self.files),
+            clusters: self.program_clusters(&order),
         };
         super::header_only::type_columns(&mut program);
         self.diagnostics
@@ -105,6 +106,26 @@ impl<'a> Checker<'a> {
                     source: program_source(&self.sources[l]),
                     joined,
                 }
+            })
+            .collect()
+    }
+
+    /// The kmeans segmentations, renumbered to positions in `order`.
+    fn program_clusters(&self, order: &[usize]) -> Vec<ir::Kmeans> {
+        let position = positions(order);
+        self.clusters
+            .iter()
+            .cloned()
+            .map(|mut k| {
+                k.node = position[k.node];
+                for (_, e) in &mut k.inputs {
+                    e.walk_mut(|e| {
+                        if let ir::ExprKind::Node(d) = &mut e.kind {
+                            *d = position[*d];
+                        }
+                    });
+                }
+                k
             })
             .collect()
     }

@@ -36,6 +36,29 @@ pub struct Program {
     pub expectations: Vec<Expectation>,
     /// sha256 of the rule files (names and text), hex.
     pub rules_hash: String,
+    /// `kmeans(...)` segmentations, in declaration order: each is a node
+    /// of [`Program::nodes`] whose rules read the cluster the engine
+    /// computed into [`cluster_column`].
+    pub clusters: Vec<Kmeans>,
+}
+
+/// `segmentation cluster = kmeans(5, recency, frequency, monetary) log monetary seed 7`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Kmeans {
+    /// Index into [`Program::nodes`] of the segmentation.
+    pub node: usize,
+    pub k: usize,
+    /// Each input's name and value.
+    pub inputs: Vec<(String, Expr)>,
+    /// Per input: taken as `ln(1 + x)` before it is standardised.
+    pub log: Vec<bool>,
+    pub seed: u64,
+}
+
+/// The column of the computed steps holding a kmeans segmentation's
+/// cluster number (as text), read by its rules.
+pub fn cluster_column(segmentation: &str) -> String {
+    format!("seg$cluster:{segmentation}")
 }
 
 impl Program {
@@ -153,6 +176,8 @@ pub enum Location {
     File {
         path: PathBuf,
         format: FileFormat,
+        /// How a text file is read (`with delimiter ";", ...`).
+        read: ReadOptions,
     },
     /// A table in the database given with `--db`, maybe schema-qualified
     /// (`crm.orders`).
@@ -168,6 +193,7 @@ impl Location {
         Location::File {
             path: Path::new(&folder).join(path),
             format,
+            read: ReadOptions::default(),
         }
     }
 
@@ -297,6 +323,61 @@ fn unescape_glob(part: &str) -> (String, bool) {
     (literal, false)
 }
 
+/// How a CSV or TSV file is read, where DuckDB's guesses would be wrong:
+/// `with delimiter ";", no header, null "NA", date format "%d/%m/%Y",
+/// columns (...), types (...)`. Unset options are left to DuckDB's sniffer.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ReadOptions {
+    pub delimiter: Option<String>,
+    /// Whether the first line names the columns.
+    pub header: Option<bool>,
+    /// The text that stands for a missing value.
+    pub null: Option<String>,
+    pub date_format: Option<String>,
+    pub timestamp_format: Option<String>,
+    /// `utf-8`, `utf-16` or `latin-1`: the encodings the bundled DuckDB reads.
+    pub encoding: Option<String>,
+    /// Every column's name, in order (a file without a header line).
+    pub names: Vec<String>,
+    /// Columns read as a given type instead of the sniffed one.
+    pub types: Vec<(String, ColumnKind)>,
+}
+
+impl ReadOptions {
+    pub fn is_empty(&self) -> bool {
+        *self == ReadOptions::default()
+    }
+}
+
+/// The type a read option gives a column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnKind {
+    Text,
+    Number,
+    Date,
+    Timestamp,
+    Bool,
+}
+
+impl ColumnKind {
+    /// The words a rule author writes, the first of each being the usual one.
+    pub const NAMES: &'static [(&'static str, ColumnKind)] = &[
+        ("text", ColumnKind::Text),
+        ("number", ColumnKind::Number),
+        ("date", ColumnKind::Date),
+        ("timestamp", ColumnKind::Timestamp),
+        ("bool", ColumnKind::Bool),
+    ];
+
+    pub fn from_word(word: &str) -> Option<ColumnKind> {
+        let word = word.to_ascii_lowercase();
+        ColumnKind::NAMES
+            .iter()
+            .find(|(w, _)| *w == word)
+            .map(|(_, k)| *k)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileFormat {
     Csv,
@@ -306,6 +387,11 @@ pub enum FileFormat {
 }
 
 impl FileFormat {
+    /// CSV and TSV: the formats read options apply to.
+    pub fn is_text(self) -> bool {
+        matches!(self, FileFormat::Csv | FileFormat::Tsv)
+    }
+
     /// The format of a file, from its extension (`.csv.gz` counts as csv).
     pub fn from_path(path: &str) -> Option<FileFormat> {
         let lower = path.to_ascii_lowercase();

@@ -16,11 +16,13 @@ mod functions;
 mod group;
 mod header_only;
 pub mod ir;
+mod kmeans;
 mod lookup;
 mod manual;
 pub mod names;
 mod order;
 mod percentile;
+mod read_options;
 mod resolve;
 mod score;
 pub mod types;
@@ -219,6 +221,8 @@ struct Checker<'a> {
     hand_tags: std::cell::OnceCell<Option<Vec<String>>>,
     /// Names already reported as assumed hand-assigned tags (W009).
     assumed_tags: Vec<String>,
+    /// The resolved `kmeans(...)` segmentations, numbered by definition.
+    clusters: Vec<ir::Kmeans>,
 }
 
 /// Comparisons "did you mean" may make in one check (about half a second's
@@ -303,6 +307,7 @@ enum DefKind<'a> {
     Score(&'a crate::syntax::ast::ScoreDecl),
     Segmentation(Vec<&'a crate::syntax::ast::SegmentRule>),
     Tag(&'a crate::syntax::ast::TagDecl),
+    Kmeans(&'a crate::syntax::ast::KmeansDecl),
     /// Created while resolving a `percentile(...)` call.
     Dataset,
 }
@@ -347,6 +352,7 @@ impl<'a> Checker<'a> {
             manual: Vec::new(),
             hand_tags: std::cell::OnceCell::new(),
             assumed_tags: Vec::new(),
+            clusters: Vec::new(),
         }
     }
 

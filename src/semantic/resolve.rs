@@ -91,6 +91,10 @@ impl<'a> Checker<'a> {
                 let condition = self.condition(&t.condition, Scope::Customer);
                 (Some(ir::NodeKind::Tag(condition)), Type::Bool, false)
             }
+            DefKind::Kmeans(k) => {
+                let k = *k;
+                (Some(self.kmeans(k, i)), Type::Text, true)
+            }
             DefKind::Dataset => unreachable!("dataset values are resolved where they are met"),
         };
         let def = &mut self.defs[i];
@@ -174,7 +178,10 @@ impl<'a> Checker<'a> {
                 let subject = self.expr(expr, scope);
                 let mut values = Vec::new();
                 for item in items {
-                    let value = self.expr(item, scope);
+                    let mut value = self.expr(item, scope);
+                    if let Some(label) = self.cluster_number(&subject, &value, item.span) {
+                        value = label;
+                    }
                     match value.kind {
                         ExprKind::Literal(v) => {
                             if !v.ty().fits(subject.ty) {
@@ -588,8 +595,15 @@ impl<'a> Checker<'a> {
         {
             return shifted;
         }
-        let l = self.expr(left, scope);
-        let r = self.expr(right, scope);
+        let mut l = self.expr(left, scope);
+        let mut r = self.expr(right, scope);
+        if matches!(op, BinaryOp::Eq | BinaryOp::Ne) {
+            if let Some(label) = self.cluster_number(&l, &r, right.span) {
+                r = label;
+            } else if let Some(label) = self.cluster_number(&r, &l, left.span) {
+                l = label;
+            }
+        }
         let nullable = l.nullable || r.nullable;
         let result = |l: ir::Expr, r: ir::Expr, ty: Type, nullable: bool| {
             typed(
@@ -714,6 +728,21 @@ impl<'a> Checker<'a> {
         let (ExprKind::Node(d), Value::Text(label)) = (&subject.kind, value) else {
             return;
         };
+        if let Some(k) = self.clusters_of(*d) {
+            if !label.parse::<usize>().is_ok_and(|c| (1..=k).contains(&c)) {
+                let n = label.clone();
+                let _ = self.cluster_number(
+                    subject,
+                    &ir::Expr {
+                        kind: ExprKind::Literal(Value::Number(n)),
+                        ty: Type::Number,
+                        nullable: false,
+                    },
+                    span,
+                );
+            }
+            return;
+        }
         let Def {
             kind: DefKind::Segmentation(rules),
             name,

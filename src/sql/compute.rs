@@ -56,9 +56,10 @@ pub struct Layout {
 
 pub fn relation(location: &Location) -> Relation {
     match location {
-        Location::File { path, format } => Relation::File {
+        Location::File { path, format, read } => Relation::File {
             path: path.display().to_string(),
             format: *format,
+            read: read.clone(),
         },
         Location::Table(t) => Relation::Table(t.split('.').map(String::from).collect()),
     }
@@ -761,6 +762,42 @@ struct Step {
     what: Vec<String>,
     /// What the dataset-level values are (for their CTE's comment).
     datasets_what: Vec<String>,
+    /// Tables joined by key (the clusters of kmeans segmentations).
+    joins: Vec<Join>,
+}
+
+/// A value of the rules over the definition steps' columns.
+pub(super) fn lower_value(p: &Program, layout: &Layout, e: &crate::semantic::ir::Expr) -> Expr {
+    let names = Names {
+        nodes: &layout.nodes,
+        aggregates: &layout.aggregates,
+        customer_column: &|c: &str| customer_columns_of(&layout.customer_columns, c),
+        hand_tags: &layout.manual_tags,
+        as_of: p.as_of,
+    };
+    lower::customer(e, &names, Context::Operand)
+}
+
+/// The clusters of the kmeans segmentations, joined by key to the first
+/// step, so that their rules (in whichever step) read them.
+fn cluster_joins(p: &Program) -> Vec<Join> {
+    p.clusters
+        .iter()
+        .map(|k| {
+            let sql = super::kmeans::KmeansSql::new(p, k, &super::DuckDb);
+            let table = sql.labels_table();
+            Join {
+                left: true,
+                relation: Relation::Table(vec![table.clone()]),
+                alias: table.clone(),
+                on: Some(binary(
+                    qcol(&table, &sql.labels_key()),
+                    Op::Eq,
+                    qcol(super::BASE, &p.customers.key),
+                )),
+            }
+        })
+        .collect()
 }
 
 /// Definitions, in steps (see [`placement`]). Returns the name of the last
@@ -865,6 +902,10 @@ pub(super) fn definition_steps(p: &Program, layout: &Layout, ctes: &mut Vec<Cte>
             }
         }
     }
+    let clusters = cluster_joins(p);
+    if !clusters.is_empty() {
+        step(&mut steps, 1).joins = clusters;
+    }
     step_ctes(steps, &p.customers.key, ctes)
 }
 
@@ -877,10 +918,11 @@ fn step_ctes(steps: Vec<Step>, key: &str, ctes: &mut Vec<Cte>) -> String {
             && step.dataset_values.is_empty()
             && step.scores.is_empty()
             && step.grouped_values.is_empty()
+            && step.joins.is_empty()
         {
             continue;
         }
-        let mut joins = Vec::new();
+        let mut joins = step.joins;
         if !step.scores.is_empty() {
             let (scores, join) = scores_cte(n + 1, &previous, key, step.scores, ctes);
             ctes.push(scores);

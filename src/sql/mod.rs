@@ -9,6 +9,7 @@ pub mod diff;
 pub mod examples;
 pub mod expect;
 pub mod history;
+mod kmeans;
 mod lower;
 mod outputs;
 mod quote;
@@ -94,6 +95,71 @@ pub struct Plan {
     /// Checks the rules' expectations on the computed table, before
     /// anything is published (`None`: the rules expect nothing).
     pub expectations: Option<String>,
+    /// The kmeans segmentations, computed after the base and before
+    /// `derived` (which reads their clusters).
+    pub clusters: Vec<ClusterPlan>,
+}
+
+/// The statements of one kmeans segmentation (`sql/kmeans.rs`); the engine
+/// runs `setup`, the `seeds`, then `step`, `movement` and `moved` until the
+/// centres settle, then `labels`.
+#[derive(Debug)]
+pub struct ClusterPlan {
+    pub segmentation: String,
+    pub k: usize,
+    pub inputs: Vec<String>,
+    pub log: Vec<bool>,
+    pub seed: u64,
+    /// The points, standardised, and an empty table of centres.
+    pub setup: Vec<String>,
+    /// One per centre, k-means++.
+    pub seeds: Vec<String>,
+    pub step: String,
+    pub movement: String,
+    pub moved: String,
+    pub labels: String,
+    /// Per cluster: number, size, sum of squared distances, centroid.
+    pub report: String,
+    /// Each input's mean and standard deviation, and the number of points.
+    pub read_scale: String,
+    pub clean_up: String,
+}
+
+pub use kmeans::{MAX_ITERATIONS, TOLERANCE};
+
+fn cluster_plans(
+    program: &Program,
+    layout: &compute::Layout,
+    dialect: &dyn Dialect,
+) -> Vec<ClusterPlan> {
+    program
+        .clusters
+        .iter()
+        .map(|k| {
+            let sql = kmeans::KmeansSql::new(program, k, dialect);
+            ClusterPlan {
+                segmentation: sql.name.clone(),
+                k: k.k,
+                inputs: k.inputs.iter().map(|(n, _)| n.clone()).collect(),
+                log: k.log.clone(),
+                seed: k.seed,
+                setup: vec![
+                    sql.raw(program, layout),
+                    sql.scale(),
+                    sql.points(),
+                    sql.no_centres(),
+                ],
+                seeds: (1..=k.k).map(|round| sql.seed(round)).collect(),
+                step: sql.step(),
+                movement: sql.movement(),
+                moved: sql.moved(),
+                labels: sql.labels(),
+                report: sql.report(),
+                read_scale: sql.read_scale(),
+                clean_up: sql.clean_up(),
+            }
+        })
+        .collect()
 }
 
 /// The entry of the stage.
@@ -132,6 +198,7 @@ pub fn compile(program: &Program, dialect: &dyn Dialect) -> Plan {
         publish.push(Statement::new(title, sql));
     }
     Plan {
+        clusters: cluster_plans(program, &layout, dialect),
         key_check: outputs::key_check(dialect, program),
         duplicate_keys: outputs::duplicate_keys(dialect, program),
         lookup_checks: outputs::lookup_checks(dialect, program),
@@ -156,12 +223,6 @@ impl Plan {
     /// and readers).
     pub fn compute_sql(&self) -> String {
         format!("{};\n\n{}", self.base.sql.trim_end(), self.derived.sql)
-    }
-
-    /// The statements that compute a run's values, in order: `prepare`,
-    /// `base`, `derived`.
-    pub fn computation(&self) -> impl Iterator<Item = &Statement> {
-        self.prepare.iter().chain([&self.base, &self.derived])
     }
 
     /// The whole plan as one readable script, for `seg compile`.
@@ -200,9 +261,38 @@ impl Plan {
             "Compute and publish in one transaction: a failure leaves the previous tables whole",
             "BEGIN TRANSACTION",
         );
-        for s in self.computation() {
+        for s in self.prepare.iter().chain([&self.base]) {
             section(&s.title, &s.sql);
         }
+        for c in &self.clusters {
+            let name = &c.segmentation;
+            for sql in &c.setup {
+                section(&format!("kmeans `{name}`: its points, standardised"), sql);
+            }
+            for (round, sql) in c.seeds.iter().enumerate() {
+                section(&format!("kmeans `{name}`: seed centre {}", round + 1), sql);
+            }
+            section(
+                &format!(
+                    "kmeans `{name}`: a Lloyd step; the engine repeats it and the next two until the centres move at most {TOLERANCE} or {MAX_ITERATIONS} times"
+                ),
+                &c.step,
+            );
+            section(
+                &format!("kmeans `{name}`: how far the centres moved"),
+                &c.movement,
+            );
+            section(&format!("kmeans `{name}`: the moved centres"), &c.moved);
+            section(
+                &format!("kmeans `{name}`: each customer's cluster, numbered"),
+                &c.labels,
+            );
+            section(
+                &format!("kmeans `{name}`: done with its working tables"),
+                &c.clean_up,
+            );
+        }
+        section(&self.derived.title, &self.derived.sql);
         if let Some(sql) = &self.expectations {
             section(
                 "Check the expectations on the computed table (a failure stops a --strict run here)",

@@ -657,6 +657,21 @@ const RUN_COLUMNS: &[RunColumn] = &[
             ("value", "DOUBLE"),
         ],
     ),
+    // The clusters of the kmeans segmentations: centroids (in the inputs'
+    // units and standardised), sizes, iterations and inertia.
+    RunColumn::Records(
+        "clusters",
+        &[
+            ("segmentation", "VARCHAR"),
+            ("cluster", "INTEGER"),
+            ("customers", "BIGINT"),
+            ("centroid", "DOUBLE[]"),
+            ("standardised", "DOUBLE[]"),
+            ("inputs", "VARCHAR[]"),
+            ("iterations", "INTEGER"),
+            ("inertia", "DOUBLE"),
+        ],
+    ),
 ];
 
 /// How many columns the first run log had; later ones are added by

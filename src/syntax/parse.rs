@@ -152,6 +152,7 @@ impl Ctx {
                 let options = inner.map(|p| self.source_option(p)).collect();
                 StatementKind::Source(SourceDecl { name, options })
             }
+            Rule::kmeans_decl => StatementKind::Kmeans(self.kmeans(inner)),
             Rule::as_of_decl => {
                 let date = inner.find(|p| p.as_rule() == Rule::date).unwrap();
                 StatementKind::AsOf(AsOf {
@@ -232,6 +233,17 @@ impl Ctx {
     fn source_option(&self, pair: Pair<Rule>) -> SourceOption {
         let span = self.span(&pair);
         let rule = pair.as_rule();
+        if rule == Rule::read_clause {
+            let options = pair
+                .into_inner()
+                .filter(|p| p.as_rule() != Rule::kw_with)
+                .map(|p| self.read_option(p))
+                .collect();
+            return SourceOption {
+                kind: SourceOptionKind::Read(options),
+                span,
+            };
+        }
         let value = last(pair);
         let kind = match rule {
             Rule::from_file => SourceOptionKind::File(unquote(&value)),
@@ -242,6 +254,70 @@ impl Ctx {
             other => unreachable!("source option {other:?}"),
         };
         SourceOption { kind, span }
+    }
+
+    /// `segmentation <name> = kmeans(k, inputs...) [log ...] [seed n]`
+    fn kmeans(&self, inner: Pairs<Rule>) -> KmeansDecl {
+        let mut name = None;
+        let mut k = None;
+        let mut decl_inputs = Vec::new();
+        let mut log = Vec::new();
+        let mut seed = None;
+        for pair in inner {
+            match pair.as_rule() {
+                Rule::name if name.is_none() => name = Some(self.name(pair)),
+                Rule::name => decl_inputs.push(self.name(pair)),
+                Rule::integer => k = Some(self.name(pair)),
+                Rule::kmeans_log => log.extend(
+                    pair.into_inner()
+                        .filter(|p| p.as_rule() == Rule::name)
+                        .map(|p| self.name(p)),
+                ),
+                Rule::kmeans_seed => {
+                    seed = Some(self.name(last(pair)));
+                }
+                _ => {}
+            }
+        }
+        KmeansDecl {
+            name: name.expect("a kmeans segmentation has a name"),
+            k: k.expect("kmeans has k"),
+            inputs: decl_inputs,
+            log,
+            seed,
+        }
+    }
+
+    /// One option of `with ...`.
+    fn read_option(&self, pair: Pair<Rule>) -> ReadOption {
+        let span = self.span(&pair);
+        let rule = pair.as_rule();
+        let text = |pair: Pair<Rule>| unquote(&last(pair));
+        let kind = match rule {
+            Rule::delimiter_option => ReadOptionKind::Delimiter(text(pair)),
+            Rule::no_header_option => ReadOptionKind::Header(false),
+            Rule::header_option => ReadOptionKind::Header(true),
+            Rule::null_option => ReadOptionKind::Null(text(pair)),
+            Rule::date_format_option => ReadOptionKind::DateFormat(text(pair)),
+            Rule::timestamp_format_option => ReadOptionKind::TimestampFormat(text(pair)),
+            Rule::encoding_option => ReadOptionKind::Encoding(text(pair)),
+            Rule::columns_option => ReadOptionKind::Columns(self.column_types(pair)),
+            Rule::types_option => ReadOptionKind::Types(self.column_types(pair)),
+            other => unreachable!("read option {other:?}"),
+        };
+        ReadOption { kind, span }
+    }
+
+    fn column_types(&self, pair: Pair<Rule>) -> Vec<ColumnType> {
+        pair.into_inner()
+            .filter(|p| p.as_rule() == Rule::column_type)
+            .map(|p| {
+                let mut inner = p.into_inner();
+                let column = self.name(inner.next().unwrap());
+                let ty = inner.next().map(|t| self.name(t));
+                ColumnType { column, ty }
+            })
+            .collect()
     }
 
     /// `example "name": givens expects outcomes`

@@ -249,6 +249,7 @@ mod tests {
             base_reused: false,
             changes: None,
             expectations: vec![],
+            clusters: vec![],
         }
     }
 
