@@ -6,22 +6,34 @@ use super::catalog::ColumnCache;
 use super::index::{Kind, Occurrence};
 use super::workspace::RuleSet;
 use crate::diagnostic::Code;
+use crate::engine::history::LastEdges;
 use crate::semantic::ir::NodeKind;
 use crate::semantic::names;
 use crate::source::{FileId, Span};
 use crate::syntax::ast::{DescribeItemKind, StatementKind, Subject};
 
-pub fn hover(set: &RuleSet, cache: &ColumnCache, file: FileId, offset: usize) -> Option<String> {
+pub fn hover(
+    set: &RuleSet,
+    cache: &ColumnCache,
+    file: FileId,
+    offset: usize,
+    edges: Option<&LastEdges>,
+) -> Option<String> {
     let mut parts = Vec::new();
     if let Some(o) = set.index.at(file, offset) {
-        parts.push(describe(set, cache, o));
+        parts.push(describe(set, cache, o, edges));
     }
     parts.extend(explanations(set, file, offset));
     let parts: Vec<String> = parts.into_iter().flatten().collect();
     (!parts.is_empty()).then(|| parts.join("\n\n---\n\n"))
 }
 
-fn describe(set: &RuleSet, cache: &ColumnCache, o: &Occurrence) -> Option<String> {
+fn describe(
+    set: &RuleSet,
+    cache: &ColumnCache,
+    o: &Occurrence,
+    edges: Option<&LastEdges>,
+) -> Option<String> {
     if o.kind == Kind::Column {
         return column(set, cache, o);
     }
@@ -29,7 +41,10 @@ fn describe(set: &RuleSet, cache: &ColumnCache, o: &Occurrence) -> Option<String
     let mut out = format!("```seg\n{}\n```", statement_text(set, definition.defines?));
     match o.kind {
         Kind::Metric | Kind::Param => out.push_str(&type_line(set, &o.name)),
-        Kind::Score => out.push_str(&score_range(set, &o.name)),
+        Kind::Score => {
+            out.push_str(&score_range(set, &o.name));
+            out.push_str(&last_edges(edges, &o.name));
+        }
         Kind::Segmentation => {
             let labels: Vec<String> = set
                 .index
@@ -94,6 +109,47 @@ fn score_range(set: &RuleSet, name: &str) -> String {
             ""
         }
     )
+}
+
+/// The score's bucket edges in the last run of `--db`, bucket by bucket.
+fn last_edges(edges: Option<&LastEdges>, score: &str) -> String {
+    let Some(last) = edges else {
+        return String::new();
+    };
+    let buckets: Vec<String> = last
+        .edges
+        .iter()
+        .filter(|e| names::same(&e.score, score))
+        .map(|e| {
+            let value = |v: Option<f64>| v.map_or("missing".to_string(), number);
+            format!(
+                "- {}: {} to {} ({} customer{})",
+                e.bucket,
+                value(e.low),
+                value(e.high),
+                e.customers,
+                if e.customers == 1 { "" } else { "s" }
+            )
+        })
+        .collect();
+    if buckets.is_empty() {
+        return String::new();
+    }
+    format!(
+        "\n\nbuckets in run {} (as of {}):\n{}",
+        last.run_id,
+        last.as_of,
+        buckets.join("\n")
+    )
+}
+
+/// A number as a person reads it: whole numbers without decimals.
+fn number(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.2}")
+    }
 }
 
 /// A tag's or label's description, category and colour (`describe`).

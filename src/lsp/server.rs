@@ -19,6 +19,8 @@ use serde_json::Value;
 use super::catalog::ColumnCache;
 use super::workspace::{self, RuleSet};
 use super::{complete, convert, edit, hover, position, symbols};
+use crate::engine::Engine;
+use crate::engine::history::{self, LastEdges};
 
 /// How long typing must pause before a rule set is checked again.
 pub const DEBOUNCE: Duration = Duration::from_millis(200);
@@ -83,6 +85,7 @@ pub fn serve(connection: &Connection, options: Options) -> Result<(), String> {
         published: HashMap::new(),
         dirty: BTreeSet::new(),
         deadline: None,
+        edges: None,
     };
     server.run()
 }
@@ -100,6 +103,9 @@ struct Server<'a> {
     /// Folders changed since their last check.
     dirty: BTreeSet<PathBuf>,
     deadline: Option<Instant>,
+    /// The score edges of `--db`'s last run, and the file's modification
+    /// time they were read at.
+    edges: Option<(Option<std::time::SystemTime>, Option<LastEdges>)>,
 }
 
 impl Server<'_> {
@@ -323,9 +329,12 @@ impl Server<'_> {
             }
             req::HoverRequest::METHOD => {
                 let p: HoverParams = parse(params)?;
+                let edges = self.last_edges();
                 let hover = self.at(
                     &p.text_document_position_params,
-                    |set, cache, file, offset| hover::hover(set, cache, file, offset),
+                    |set, cache, file, offset| {
+                        hover::hover(set, cache, file, offset, edges.as_ref())
+                    },
                 );
                 json(&hover.flatten().map(|text| Hover {
                     contents: HoverContents::Markup(MarkupContent {
@@ -424,6 +433,20 @@ impl Server<'_> {
     }
 
     /// Runs `f` on the document's rule set at the request's position.
+    /// The score edges of the last run in `--db`, read again when the file
+    /// changed; the ones read before while another process holds it.
+    fn last_edges(&mut self) -> Option<LastEdges> {
+        let db = self.options.db.as_ref()?;
+        let modified = std::fs::metadata(db).and_then(|m| m.modified()).ok();
+        if self.edges.as_ref().is_none_or(|(at, _)| *at != modified) {
+            let read = Engine::open_read_only(db).and_then(|e| history::last_score_edges(&e));
+            if let Ok(edges) = read {
+                self.edges = Some((modified, edges));
+            }
+        }
+        self.edges.as_ref().and_then(|(_, e)| e.clone())
+    }
+
     fn at<T>(
         &mut self,
         at: &TextDocumentPositionParams,

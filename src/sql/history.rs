@@ -602,3 +602,15 @@ mod tests {
         assert_eq!(c.segmentation, "segmentation");
     }
 }
+
+/// The score edges the last run recorded, bucket by bucket (scores
+/// computed `within` a group are in `group_score_edges`, not here).
+pub fn last_score_edges(dialect: &dyn Dialect) -> String {
+    fill(
+        "SELECT \"run_id\", CAST(\"as_of\" AS VARCHAR), \"e\".\"score\", \"e\".\"bucket\", \"e\".\"low\", \"e\".\"high\", \"e\".\"customers\"\n\
+         FROM (SELECT \"run_id\", \"as_of\", unnest(\"score_edges\") AS \"e\" FROM {runs}\n    \
+         WHERE \"run_id\" = (SELECT max(\"run_id\") FROM {runs}))\n\
+         ORDER BY \"e\".\"score\", \"e\".\"bucket\"",
+        &[("runs", dialect.identifier(RUNS_TABLE))],
+    )
+}

@@ -1,7 +1,7 @@
 //! `seg lsp` driven as an editor drives it: the real binary, JSON-RPC with
 //! Content-Length framing over its stdin and stdout.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
@@ -28,8 +28,14 @@ struct Client {
 
 impl Client {
     fn start(dir: &Path) -> Client {
+        Client::start_with(dir, &[])
+    }
+
+    fn start_with(dir: &Path, args: &[&str]) -> Client {
         let mut child = Command::new(get_cargo_bin("seg"))
             .arg("lsp")
+            .args(args)
+            .current_dir(dir)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -621,5 +627,51 @@ fn a_source_file_that_changes_is_described_again() {
     client.notify("workspace/didChangeWatchedFiles", changed);
     client.diagnostics("rules.seg");
     assert!(completion(&mut client).contains(&"loyalty (customers: BIGINT)".to_string()));
+    assert!(client.stop().success());
+}
+
+#[test]
+fn a_score_shows_its_bucket_edges_from_the_last_run_with_db() {
+    let dir = rule_set();
+    let fixed = RULES.replace("frequncy", "frequency");
+    std::fs::write(dir.path().join("rules.seg"), &fixed).unwrap();
+    let run = Command::new(get_cargo_bin("seg"))
+        .current_dir(dir.path())
+        .args([
+            "run",
+            ".",
+            "--db",
+            "seg.duckdb",
+            "--as-of",
+            "2025-07-01",
+            "--quiet",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let mut client = Client::start_with(dir.path(), &["--db", "seg.duckdb"]);
+    open(&mut client, "rules.seg", &fixed);
+    assert_eq!(client.diagnostics("rules.seg"), json!([]));
+    // monetary before 2025-07-01, by hand: customer 5 has no orders (0),
+    // 4 has 15, 2 has 35, 1 has 120.50 + 80 + 200, 6 has 500, 3 has
+    // 999 + 60 + 60. Quintiles of six by 5 * (rank - 1) // 6 + 1: the two
+    // lowest in bucket 1, then one in each.
+    let reply = client.request("textDocument/hover", client.at("rules.seg", 2, 30));
+    let value = reply["contents"]["value"].as_str().unwrap_or("");
+    assert!(
+        value.ends_with(
+            "buckets in run 1 (as of 2025-07-01):\n\
+             - 1: 0 to 15 (2 customers)\n\
+             - 2: 35 to 35 (1 customer)\n\
+             - 3: 400.50 to 400.50 (1 customer)\n\
+             - 4: 500 to 500 (1 customer)\n\
+             - 5: 1119 to 1119 (1 customer)"
+        ),
+        "{value}"
+    );
     assert!(client.stop().success());
 }
