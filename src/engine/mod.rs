@@ -212,7 +212,7 @@ impl Engine {
     /// Opens a database file for a run, waiting up to `wait` while another
     /// process holds it (DuckDB locks the file even against readers).
     pub fn open_waiting(path: &Path, wait: Duration) -> Result<Engine, EngineError> {
-        waiting(wait, || Self::open(path))
+        waiting(wait, path, || Self::open(path))
     }
 
     /// Opens a database file only to read from it (`seg check --db`).
@@ -547,26 +547,35 @@ impl Engine {
 /// 500 ms, so a short run of another process is not waited on long.
 fn waiting(
     wait: Duration,
+    file: &Path,
     mut open: impl FnMut() -> Result<Engine, EngineError>,
 ) -> Result<Engine, EngineError> {
     let started = Instant::now();
     let mut pause = Duration::from_millis(20);
     loop {
+        let waited = started.elapsed();
         match open() {
-            Err(EngineError::Locked { path, .. }) => {
-                let waited = started.elapsed();
-                if waited >= wait {
-                    return Err(EngineError::Locked {
-                        path,
-                        waited_secs: wait.as_secs(),
-                    });
-                }
-                std::thread::sleep(pause.min(wait - waited));
-                pause = (pause * 2).min(Duration::from_millis(500));
+            Err(EngineError::Locked { path, .. }) if waited >= wait => {
+                return Err(EngineError::Locked {
+                    path,
+                    waited_secs: wait.as_secs(),
+                });
             }
+            Err(EngineError::Locked { .. }) => {}
+            // Another process is creating the file: its headers are not
+            // all written yet, which DuckDB calls an invalid file.
+            Err(EngineError::Open { .. }) if waited < wait && being_created(file) => {}
             other => return other,
         }
+        std::thread::sleep(pause.min(wait.saturating_sub(waited)));
+        pause = (pause * 2).min(Duration::from_millis(500));
     }
+}
+
+/// A database file shorter than DuckDB's headers (three blocks of 4 KiB):
+/// one that another process has just created and not yet written.
+fn being_created(file: &Path) -> bool {
+    std::fs::metadata(file).is_ok_and(|m| m.len() < 3 * 4096)
 }
 
 /// A table as a rule file names it: `schema.table`, or `table` in `main`.
