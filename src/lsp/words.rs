@@ -2,91 +2,13 @@
 //! tokens of a line for highlighting. Only for what the editor shows; what
 //! a rule means is decided by the parser and checker alone.
 
-/// Every keyword of `grammar/seg.pest` (its `kw_` rules, the reserved
-/// words, the booleans and the units of time); a test holds it to the
-/// grammar.
-pub const KEYWORDS: &[&str] = &[
-    "source",
-    "from",
-    "table",
-    "key",
-    "by",
-    "at",
-    "as",
-    "of",
-    "param",
-    "metric",
-    "score",
-    "tags",
-    "tag",
-    "describe",
-    "category",
-    "colour",
-    "color",
-    "when",
-    "otherwise",
-    "where",
-    "last",
-    "and",
-    "or",
-    "not",
-    "is",
-    "missing",
-    "in",
-    "between",
-    "within",
-    "example",
-    "expects",
-    "expect",
-    "no",
-    "customer",
-    "every",
-    "has",
-    "under",
-    "over",
-    "most",
-    "least",
-    "contains",
-    "starts",
-    "ends",
-    "with",
-    "matches",
-    "ignoring",
-    "case",
-    "to",
-    "ago",
-    "true",
-    "false",
-    "segmentation",
-    "kmeans",
-    "log",
-    "seed",
-    "delimiter",
-    "header",
-    "null",
-    "date",
-    "format",
-    "timestamp",
-    "encoding",
-    "columns",
-    "types",
-    "day",
-    "days",
-    "week",
-    "weeks",
-    "month",
-    "months",
-    "year",
-    "years",
-];
-
 /// The words that start a statement other than a segmentation's rule.
 const STATEMENT_KEYWORDS: &[&str] = &[
     "source", "as", "param", "metric", "score", "tags", "tag", "describe", "example", "expect",
 ];
 
 pub fn is_keyword(word: &str) -> bool {
-    KEYWORDS.contains(&word)
+    crate::syntax::WORDS.contains(&word)
 }
 
 pub fn is_statement_keyword(word: &str) -> bool {
@@ -238,7 +160,10 @@ mod tests {
             };
             for (i, part) in rule.split('"').enumerate() {
                 if i % 2 == 1 {
-                    assert!(is_keyword(part), "kw_{rule}: `{part}` is not in KEYWORDS");
+                    assert!(
+                        is_keyword(part),
+                        "kw_{rule}: `{part}` is not in syntax::WORDS"
+                    );
                 }
             }
         }

@@ -962,7 +962,10 @@ fn invisible(found: &str) -> Option<char> {
     .then_some(c)
 }
 
-/// The words of the language, which are written in lower case.
+/// The words of the language, which are written in lower case: every
+/// keyword of `grammar/seg.pest` (its `kw_` rules, the reserved words, the
+/// booleans and the units of time). A test of `seg lsp`, which highlights
+/// them, holds it to the grammar.
 pub const WORDS: &[&str] = &[
     "source",
     "from",
@@ -985,16 +988,25 @@ pub const WORDS: &[&str] = &[
     "otherwise",
     "where",
     "last",
-    "to",
-    "ago",
     "and",
     "or",
     "not",
-    "in",
-    "between",
     "is",
     "missing",
+    "in",
+    "between",
     "within",
+    "example",
+    "expects",
+    "expect",
+    "no",
+    "customer",
+    "every",
+    "has",
+    "under",
+    "over",
+    "most",
+    "least",
     "contains",
     "starts",
     "ends",
@@ -1002,11 +1014,31 @@ pub const WORDS: &[&str] = &[
     "matches",
     "ignoring",
     "case",
+    "to",
+    "ago",
     "true",
     "false",
-    "example",
-    "expects",
-    "expect",
+    "segmentation",
+    "kmeans",
+    "log",
+    "seed",
+    "delimiter",
+    "header",
+    "null",
+    "date",
+    "format",
+    "timestamp",
+    "encoding",
+    "columns",
+    "types",
+    "day",
+    "days",
+    "week",
+    "weeks",
+    "month",
+    "months",
+    "year",
+    "years",
 ];
 
 /// A help line for the mistakes business users make most.
