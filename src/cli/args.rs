@@ -140,6 +140,19 @@ pub struct RunArgs {
     /// Refuse to publish when an `expect` of the rules fails: exit 1, the previous tables untouched.
     #[arg(long)]
     pub strict: bool,
+    #[command(flatten)]
+    pub resources: ResourceArgs,
+}
+
+/// How much of the machine DuckDB may use (`seg run`, `seg watch`, `seg demo`).
+#[derive(Debug, Args)]
+pub struct ResourceArgs {
+    /// DuckDB's memory limit: 4GB, 512MB, 8GiB ... (default: 80% of the machine's memory); what does not fit spills to a folder beside the database.
+    #[arg(long, value_name = "SIZE", value_parser = memory_size)]
+    pub memory_limit: Option<String>,
+    /// How many threads DuckDB may use (default: one per core).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
 }
 
 /// Seconds a run waits for a database another process has open.
@@ -174,6 +187,8 @@ pub struct DemoArgs {
     /// How to print the summary.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    #[command(flatten)]
+    pub resources: ResourceArgs,
 }
 
 #[derive(Debug, Args)]
@@ -441,6 +456,33 @@ fn every(s: &str) -> Result<std::time::Duration, String> {
     Ok(duration)
 }
 
+impl ResourceArgs {
+    pub fn resources(&self) -> seg::engine::Resources {
+        seg::engine::Resources {
+            memory_limit: self.memory_limit.clone(),
+            threads: self.threads,
+            temp_directory: None,
+        }
+    }
+}
+
+/// `--memory-limit`: a number and one of the units DuckDB reads.
+fn memory_size(s: &str) -> Result<String, String> {
+    const UNITS: [&str; 9] = ["B", "KB", "MB", "GB", "TB", "KiB", "MiB", "GiB", "TiB"];
+    let text = s.trim();
+    let number_end = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(number_end);
+    let unit = UNITS.iter().find(|u| u.eq_ignore_ascii_case(unit.trim()));
+    match (number.parse::<f64>(), unit) {
+        (Ok(n), Some(unit)) if n > 0.0 => Ok(format!("{number}{unit}")),
+        _ => Err(format!(
+            "expected a size like 4GB, 512MB or 8GiB (units KB, MB, GB, TB or KiB, MiB, GiB, TiB), got `{s}`"
+        )),
+    }
+}
+
 /// A cron expression of five fields (or six, with seconds first).
 fn cron(s: &str) -> Result<croner::Cron, String> {
     s.parse::<croner::Cron>().map_err(|e| e.to_string())
@@ -469,6 +511,16 @@ mod tests {
         );
         assert!(as_of("2024-01-01..").is_err());
         assert!(as_of("2024-01-01...2024-02-01").is_err());
+    }
+
+    #[test]
+    fn memory_sizes_have_a_unit_duckdb_reads() {
+        assert_eq!(memory_size("4GB"), Ok("4GB".to_string()));
+        assert_eq!(memory_size("512 mb"), Ok("512MB".to_string()));
+        assert_eq!(memory_size("1.5gib"), Ok("1.5GiB".to_string()));
+        for wrong in ["4", "4 gigs", "GB", "0GB", "-1GB", "80%", ""] {
+            assert!(memory_size(wrong).is_err(), "{wrong}");
+        }
     }
 
     #[test]

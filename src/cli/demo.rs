@@ -2,7 +2,7 @@
 
 use std::time::Instant;
 
-use seg::engine::{RunOptions, generate_demo};
+use seg::engine::{Resources, RunOptions, generate_demo};
 use seg::sql::demo::AS_OF;
 use seg::syntax;
 
@@ -21,7 +21,12 @@ pub fn run(args: DemoArgs) -> u8 {
     let clock = Instant::now();
     let data_dir = args.dir.join("data");
     let progress = Progress::new();
-    let data = generate_demo(&data_dir, args.customers, args.seed, &progress);
+    // Generating spills beside the data when it does not fit in memory.
+    let resources = Resources {
+        temp_directory: Some(args.dir.join(".tmp")),
+        ..args.resources.resources()
+    };
+    let data = generate_demo(&data_dir, args.customers, args.seed, &resources, &progress);
     progress.finish();
     let data = match data {
         Ok(d) => d,
@@ -68,7 +73,13 @@ pub fn run(args: DemoArgs) -> u8 {
         allow_paths: Vec::new(),
     };
     let db = args.dir.join("seg.duckdb");
-    let status = run::execute(&rules, &db, &RunOptions::default(), args.format);
+    let status = run::execute(
+        &rules,
+        &db,
+        &RunOptions::default(),
+        args.resources.resources(),
+        args.format,
+    );
     if status == 0 && args.format == Format::Human {
         // The same run by hand: the rule set's own `from` paths may point
         // elsewhere, so name the generated files.

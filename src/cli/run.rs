@@ -6,7 +6,8 @@ use std::time::Duration;
 use seg::Checked;
 use seg::diagnostic::Diagnostic;
 use seg::engine::{
-    self, Engine, EngineError, RunOptions, RunSummary, SegmentationCounts, Stop, TagCount,
+    self, Engine, EngineError, Resources, RunOptions, RunSummary, SegmentationCounts, Stop,
+    TagCount,
 };
 use seg::semantic::Mode;
 use seg::semantic::ir::Location;
@@ -40,6 +41,8 @@ pub struct Target {
     pub wait: Duration,
     /// Stops a run from another thread (`seg watch`'s signal handler).
     pub stop: Stop,
+    /// `--memory-limit`, `--threads`.
+    pub resources: Resources,
 }
 
 impl Target {
@@ -68,17 +71,25 @@ impl Target {
             options,
             wait: Duration::from_secs(args.wait),
             stop: Stop::default(),
+            resources: args.resources.resources(),
         })
     }
 }
 
 /// Checks, compiles and runs; prints the summary. Shared with `seg demo`.
-pub fn execute(rules: &RuleArgs, db: &Path, options: &RunOptions, format: Format) -> u8 {
+pub fn execute(
+    rules: &RuleArgs,
+    db: &Path,
+    options: &RunOptions,
+    resources: Resources,
+    format: Format,
+) -> u8 {
     let target = Target {
         db: db.to_path_buf(),
         options: options.clone(),
         wait: Duration::from_secs(super::args::DEFAULT_WAIT),
         stop: Stop::default(),
+        resources,
     };
     report(&once(rules, &target, true), db, format, false)
 }
@@ -199,6 +210,7 @@ pub(super) fn open(rules: &RuleArgs, target: &Target) -> Result<Engine, EngineEr
 
 /// The database of a run, confined to `--allow-path`, writing to `--out`.
 fn prepare(engine: Engine, rules: &RuleArgs, target: &Target) -> Result<Engine, EngineError> {
+    engine.limit(&target.resources)?;
     let mut engine = check::confine(engine, rules)?;
     if let Some(out) = &target.options.out {
         engine.allow_writes_to(out);

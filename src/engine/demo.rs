@@ -18,6 +18,7 @@ pub fn generate_demo(
     dir: &Path,
     customers: u64,
     seed: u64,
+    resources: &super::Resources,
     observer: &dyn Observer,
 ) -> Result<DemoData, EngineError> {
     let write_error = |path: &Path, e: std::io::Error| EngineError::Write {
@@ -26,25 +27,25 @@ pub fn generate_demo(
     };
     std::fs::create_dir_all(dir).map_err(|e| write_error(dir, e))?;
     let engine = Engine::in_memory()?;
-    for (table, sql) in demo::tables(customers, seed) {
+    engine.limit(resources)?;
+    let demo = demo::tables(customers, seed);
+    for (table, sql) in &demo.helpers {
         observer.stage(&format!("Generating {table}"));
-        engine.execute(&format!("generating the demo {table}"), &sql)?;
+        engine.execute(&format!("generating the demo {table}"), sql)?;
     }
     let mut files = Vec::new();
-    for table in demo::OUTPUT_TABLES {
+    for (table, query) in &demo.outputs {
         let path = dir.join(format!("{table}.parquet"));
         let partial = dir.join(format!(".{table}.parquet.partial"));
         observer.stage(&format!("Writing {}", path.display()));
-        engine.execute(
-            &format!("writing {}", path.display()),
-            &demo::write(table, &partial.to_string_lossy()),
-        )?;
+        let what = format!("writing {}", path.display());
+        let rows: i64 = engine
+            .connection()
+            .query_row(&demo::write(query, &partial.to_string_lossy()), [], |r| {
+                r.get(0)
+            })
+            .map_err(|e| engine.failed(&what, e))?;
         std::fs::rename(&partial, &path).map_err(|e| write_error(&path, e))?;
-        let rows = engine
-            .query_text(&demo::count_rows(table))?
-            .first()
-            .and_then(|r| r[0].as_deref().and_then(|v| v.parse().ok()))
-            .unwrap_or(0);
         files.push((table.to_string(), path, rows));
     }
     Ok(DemoData { files })

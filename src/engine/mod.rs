@@ -62,6 +62,16 @@ pub enum EngineError {
     #[diagnostic(code(seg::query))]
     Query { what: String, message: String },
 
+    /// DuckDB could not get memory, even spilling to its temporary folder.
+    #[error("{what} ran out of memory: {message}")]
+    #[diagnostic(
+        code(seg::out_of_memory),
+        help(
+            "give the run more memory with --memory-limit (e.g. --memory-limit 8GB), or fewer threads with --threads 1 (each thread holds its own buffers)"
+        )
+    )]
+    OutOfMemory { what: String, message: String },
+
     #[error(
         "the customer key `{key}` of `{source_name}` is not unique: {count} keys appear more than once (for example {examples})"
     )]
@@ -123,6 +133,13 @@ pub enum EngineError {
         )
     )]
     NotUtf8 { file: String, converted: String },
+
+    #[error("DuckDB refused the memory limit, threads or temporary folder: {message}")]
+    #[diagnostic(
+        code(seg::resources),
+        help("--memory-limit takes a size such as 4GB or 512MiB, --threads a number of threads")
+    )]
+    Resources { message: String },
 
     #[error("cannot write `{path}`: {message}")]
     #[diagnostic(code(seg::write))]
@@ -203,6 +220,17 @@ impl Stop {
     }
 }
 
+/// How much of the machine a run's DuckDB may use (`--memory-limit`,
+/// `--threads`) and where it spills what does not fit in memory; `None`
+/// leaves DuckDB's default.
+#[derive(Debug, Clone, Default)]
+pub struct Resources {
+    /// A size DuckDB reads, e.g. `4GB` or `512MiB`.
+    pub memory_limit: Option<String>,
+    pub threads: Option<u32>,
+    pub temp_directory: Option<PathBuf>,
+}
+
 impl Engine {
     /// Opens (or creates) a database file for a run.
     pub fn open(path: &Path) -> Result<Engine, EngineError> {
@@ -243,6 +271,27 @@ impl Engine {
             self.sandbox.confine.push(sandbox::resolve(folder));
         }
         Ok(())
+    }
+
+    /// Sets how much memory and how many threads DuckDB may use, and where
+    /// it spills; before the sources are read (the settings are locked
+    /// then).
+    pub fn limit(&self, resources: &Resources) -> Result<(), EngineError> {
+        let temp = resources
+            .temp_directory
+            .as_ref()
+            .map(|d| d.display().to_string());
+        let sql = sql::resources(
+            &DuckDb,
+            resources.memory_limit.as_deref(),
+            resources.threads,
+            temp.as_deref(),
+        );
+        self.conn
+            .execute_batch(&sql)
+            .map_err(|e| EngineError::Resources {
+                message: message(&e.to_string()),
+            })
     }
 
     /// Lets a run write files into `folder` (`--out`) once locked down.
@@ -660,6 +709,14 @@ fn query_error(what: &str, e: duckdb::Error) -> EngineError {
         return EngineError::NotUtf8 {
             file: file.to_string(),
             converted: converted_name(file),
+        };
+    }
+    if let Some(detail) = text.strip_prefix("Out of Memory Error: ") {
+        // DuckDB's own advice names SQL settings: say it in seg's options.
+        let detail = detail.lines().next().unwrap_or(detail);
+        return EngineError::OutOfMemory {
+            what: what.to_string(),
+            message: detail.to_string(),
         };
     }
     EngineError::Query {

@@ -15,8 +15,17 @@ pub const HISTORY_END: &str = "2025-12-31";
 /// The as-of date the demo runs with.
 pub const AS_OF: &str = "2026-01-01";
 
-/// The tables the demo creates, in order, each with its SQL.
-pub fn tables(customers: u64, seed: u64) -> Vec<(&'static str, String)> {
+/// What the demo generates: the helper tables, created in order, then each
+/// table written out as a file with the query of its rows.
+pub struct Demo {
+    pub helpers: Vec<(&'static str, String)>,
+    pub outputs: Vec<(&'static str, String)>,
+}
+
+/// The demo's statements. Only the helper tables (one row per customer)
+/// are kept in memory; the fact tables stream into their files, so ten
+/// million customers need no more memory than their own rows.
+pub fn tables(customers: u64, seed: u64) -> Demo {
     let setup = format!(
         "CREATE OR REPLACE TEMP MACRO u(a, b) AS (hash({seed}, a, b) % 1000003) / 1000003.0;\n\
          CREATE OR REPLACE TEMP MACRO normal(a, b) AS \
@@ -40,8 +49,16 @@ SELECT
     exp(3.3 + 0.35 * normal(id, 10)) AS basket
 FROM range(1, {customers} + 1) t(id)"
     );
-    let customers_sql = "CREATE OR REPLACE TABLE customers AS
-SELECT
+    // Order ids number the orders by customer, then by order: each
+    // customer's first id follows the orders of the customers before, a
+    // running sum over the customers instead of a window over every order.
+    let first_orders = "CREATE OR REPLACE TEMP TABLE demo_buyers AS
+SELECT *, CAST(sum(orders) OVER (ORDER BY id) - orders + 1 AS BIGINT) AS first_order_id
+FROM demo_people
+WHERE orders > 0
+ORDER BY id"
+        .to_string();
+    let customers_sql = "SELECT
     id AS customer_id,
     pick(r_region, ['North', 'North', 'South', 'East', 'East', 'West', 'West', 'Central']) AS region,
     pick(u(id, 20), CASE pick(r_region, ['North', 'North', 'South', 'East', 'East', 'West', 'West', 'Central'])
@@ -61,19 +78,17 @@ SELECT
 FROM demo_people
 ORDER BY customer_id"
         .to_string();
-    let orders = "CREATE OR REPLACE TABLE orders AS
-WITH spans AS (
+    let orders = "WITH spans AS (
     SELECT *,
         CASE WHEN stops THEN signup_date + floor(r_stop * (DATE '2025-12-31' - signup_date))::INTEGER
              ELSE DATE '2025-12-31' END AS last_day
-    FROM demo_people
-    WHERE orders > 0
+    FROM demo_buyers
 ),
 numbered AS (
     SELECT *, unnest(range(orders)) AS n FROM spans
 )
 SELECT
-    row_number() OVER (ORDER BY id, n) AS order_id,
+    first_order_id + n AS order_id,
     id AS customer_id,
     (signup_date + floor(pow(u(id * 64 + n, 30), 0.8) * (last_day - signup_date + 1))::INTEGER)::TIMESTAMP
         + to_seconds(floor(u(id * 64 + n, 31) * 86400)::BIGINT) AS ordered_at,
@@ -85,11 +100,11 @@ SELECT
          ELSE 'paid' END AS status,
     CASE WHEN u(id * 64 + n, 37) < 0.5 THEN category
          ELSE pick(u(id * 64 + n, 38), ['electronics', 'fashion', 'home', 'beauty', 'grocery', 'sports', 'books', 'toys']) END AS category
-FROM numbered
-ORDER BY order_id"
+-- in order of order_id already: the buyers are in order of id, and DuckDB
+-- keeps the order of what it reads when nothing sorts
+FROM numbered"
         .to_string();
-    let events = "CREATE OR REPLACE TABLE events AS
-WITH activity AS (
+    let events = "WITH activity AS (
     SELECT id, signup_date,
         -- buyers browse in proportion to how much they buy; half of those
         -- who never bought browse anyway
@@ -108,8 +123,7 @@ SELECT
 FROM numbered
 ORDER BY customer_id, event_at"
         .to_string();
-    let surveys = "CREATE OR REPLACE TABLE surveys AS
-WITH answered AS (
+    let surveys = "WITH answered AS (
     SELECT *, unnest(range(1 + floor(u(id, 50) * 2)::INTEGER)) AS n
     FROM demo_people
     WHERE orders > 0 AND u(id, 51) < 0.35
@@ -123,8 +137,7 @@ SELECT
 FROM answered
 ORDER BY customer_id, answered_at"
         .to_string();
-    let crm_tags = "CREATE OR REPLACE TABLE crm_tags AS
--- assigned from mid-2024 on, never before the customer signed up
+    let crm_tags = "-- assigned from mid-2024 on, never before the customer signed up
 SELECT id AS customer_id, tag,
     greatest(signup_date, DATE '2024-06-01')
         + floor(u(id, 61) * (DATE '2025-12-31' - greatest(signup_date, DATE '2024-06-01') + 1))::INTEGER AS assigned_at
@@ -138,30 +151,24 @@ FROM (
 )
 ORDER BY customer_id, tag"
         .to_string();
-    vec![
-        ("setup", setup),
-        ("people", people),
-        ("customers", customers_sql),
-        ("orders", orders),
-        ("events", events),
-        ("surveys", surveys),
-        ("crm_tags", crm_tags),
-    ]
+    Demo {
+        helpers: vec![
+            ("setup", setup),
+            ("people", people),
+            ("buyers", first_orders),
+        ],
+        outputs: vec![
+            ("customers", customers_sql),
+            ("orders", orders),
+            ("events", events),
+            ("surveys", surveys),
+            ("crm_tags", crm_tags),
+        ],
+    }
 }
 
-/// The demo tables that are written out as files (the others are helpers).
-pub const OUTPUT_TABLES: &[&str] = &["customers", "orders", "events", "surveys", "crm_tags"];
-
-/// Writes a demo table to a Parquet file.
-pub fn write(table: &str, path: &str) -> String {
-    format!(
-        "COPY {} TO {} (FORMAT parquet)",
-        quote::identifier(table),
-        quote::string(path)
-    )
-}
-
-/// Counts a demo table's rows.
-pub fn count_rows(table: &str) -> String {
-    format!("SELECT count(*) FROM {}", quote::identifier(table))
+/// Writes the rows of `query` to a Parquet file; DuckDB answers with the
+/// number of rows written.
+pub fn write(query: &str, path: &str) -> String {
+    format!("COPY ({query}) TO {} (FORMAT parquet)", quote::string(path))
 }

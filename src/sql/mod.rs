@@ -19,7 +19,7 @@ mod tree;
 
 pub use dialect::{Dialect, DuckDb};
 pub use outputs::{LOOKUP_EXAMPLES, LookupCheck, LookupMisses, SummaryQueries};
-pub use sandbox::{lock_down, relations, temp_directory};
+pub use sandbox::{lock_down, relations, resources, temp_directory};
 pub use snapshot::wide_table;
 
 use jiff::civil::Date;

@@ -18,6 +18,27 @@ pub fn lock_down(dialect: &dyn Dialect, paths: &[String], directories: &[String]
     )
 }
 
+/// How much of the machine DuckDB may use, and where it spills what does
+/// not fit: settings made before the configuration is locked.
+pub fn resources(
+    dialect: &dyn Dialect,
+    memory_limit: Option<&str>,
+    threads: Option<u32>,
+    temp_directory: Option<&str>,
+) -> String {
+    let mut out = String::new();
+    if let Some(limit) = memory_limit {
+        out.push_str(&format!("SET memory_limit = {};\n", dialect.string(limit)));
+    }
+    if let Some(threads) = threads {
+        out.push_str(&format!("SET threads = {threads};\n"));
+    }
+    if let Some(dir) = temp_directory {
+        out.push_str(&format!("SET temp_directory = {};\n", dialect.string(dir)));
+    }
+    out
+}
+
 /// The folder DuckDB spills to when a query does not fit in memory.
 pub fn temp_directory(_dialect: &dyn Dialect) -> String {
     "SELECT current_setting('temp_directory')".to_string()

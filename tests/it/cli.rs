@@ -1,6 +1,6 @@
 //! The `seg` binary end to end: exit statuses, what it prints, what it writes.
 
-use crate::support::seg;
+use crate::support::{seg, table};
 
 use insta_cmd::assert_cmd_snapshot;
 
@@ -317,4 +317,62 @@ fn help_of_every_command() {
     for command in commands {
         assert_cmd_snapshot!(format!("help_{command}"), seg().args([&command, "--help"]));
     }
+}
+
+#[test]
+fn a_run_short_of_memory_fails_cleanly_and_keeps_the_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("seg.duckdb");
+    let run = |extra: &[&str]| {
+        seg()
+            .args(["run", "tests/fixtures/ok/retail", "--quiet", "--db"])
+            .arg(&db)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let first = run(&["--memory-limit", "2GB", "--threads", "1"]);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let before = table(&db, "SELECT * FROM seg_customers");
+
+    // DuckDB cannot even build the first aggregate in a megabyte.
+    let starved = run(&["--memory-limit", "1MB", "--set", "vip_spend=100"]);
+    assert_eq!(starved.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&starved.stderr);
+    assert!(stderr.contains("ran out of memory"), "{stderr}");
+    assert!(
+        stderr.contains("more memory with --memory-limit"),
+        "{stderr}"
+    );
+    assert_eq!(table(&db, "SELECT * FROM seg_customers"), before);
+    assert_eq!(
+        table(&db, "SELECT count(*) AS runs FROM seg_runs"),
+        "runs\n1"
+    );
+}
+
+#[test]
+fn memory_limits_and_threads_are_checked_before_anything_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("seg.duckdb");
+    for wrong in [
+        ["--memory-limit", "4 gigs"],
+        ["--memory-limit", "80%"],
+        ["--threads", "0"],
+    ] {
+        let output = seg()
+            .args(["run", "tests/fixtures/ok/retail", "--db"])
+            .arg(&db)
+            .args(wrong)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{wrong:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(&format!("'{}'", wrong[1])), "{stderr}");
+    }
+    assert!(!db.exists());
 }
