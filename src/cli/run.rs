@@ -26,7 +26,7 @@ pub fn run(args: RunArgs) -> u8 {
     if args.engine.engine == EngineKind::Spark {
         return output::usage(
             "this seg was built without Spark",
-            Some("build it with the `spark` feature (on by default)".into()),
+            Some("build it with `cargo build --features spark` (docs/spark.md); `seg compile --dialect spark` prints the SQL in any build".into()),
         );
     }
     let target = match Target::of(&args, "seg run") {

@@ -7,11 +7,9 @@
 //! it; locally `tests/spark/start.sh`). Without a reachable server the
 //! differential test fails: it never skips.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-#[cfg(feature = "spark")]
-use seg::engine::spark::{self, SparkEngine};
-use seg::engine::{Engine, RunOptions, Silent};
+use seg::engine::Engine;
 use seg::semantic::{Mode, Settings};
 use seg::source::read_rule_set;
 use seg::sql::{Spark, TableFormat};
@@ -21,10 +19,6 @@ use crate::support::{fixture, program_of, settings};
 /// The ok fixtures the differential test runs: every one whose sources
 /// are files (`ok/table` reads tables of a DuckDB file).
 const FIXTURES: &[&str] = &["retail", "rfm", "zh", "glob"];
-
-/// The published tables compared, each with its key columns (rows are
-/// compared as sorted sets: neither engine promises an order on disk).
-const TABLES: &[&str] = &["seg_customers", "seg_customer_tags", "seg_tag_catalog"];
 
 fn spark_script(rules: &Path, settings: &Settings) -> String {
     let files = read_rule_set(rules).expect("rule set exists");
@@ -59,7 +53,7 @@ fn delta_tables_are_replaced_in_one_statement() {
     // Parquet drops and renames; Delta replaces each published table from
     // its staged version, which readers see switch in one commit.
     assert_eq!(
-        plan.put_in_place.sql.lines().skip(1).collect::<Vec<_>>(),
+        plan.put_in_place.sql.lines().skip(2).collect::<Vec<_>>(),
         [
             "CREATE OR REPLACE TABLE `seg_customer_tags` USING delta AS SELECT * FROM `seg$new$seg_customer_tags`;",
             "DROP TABLE IF EXISTS `seg$new$seg_customer_tags`;",
@@ -78,9 +72,53 @@ fn delta_tables_are_replaced_in_one_statement() {
     );
 }
 
+#[test]
+fn seg_compile_prints_the_spark_sql_and_a_build_without_spark_says_so() {
+    let out = crate::support::seg()
+        .args(["compile", "tests/fixtures/ok/rfm", "--dialect", "spark"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let sql = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        sql.contains("CREATE TABLE `seg$base` USING parquet AS"),
+        "{sql}"
+    );
+    assert!(!sql.contains("BEGIN TRANSACTION"), "{sql}");
+
+    let run = crate::support::seg()
+        .args(["run", "tests/fixtures/ok/rfm", "--engine", "spark"])
+        .args(["--remote", "sc://127.0.0.1:1"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(run.stderr).unwrap();
+    if cfg!(feature = "spark") {
+        // Nothing listens on port 1: the connection fails (status 2).
+        assert!(stderr.contains("cannot reach Spark Connect"), "{stderr}");
+    } else {
+        assert!(stderr.contains("built without Spark"), "{stderr}");
+    }
+    assert_eq!(run.status.code(), Some(2), "{stderr}");
+}
+
+/// Runs only with the `spark` feature (`cargo test --features spark`),
+/// which the default build leaves off: see docs/spark.md, "Building".
 #[cfg(feature = "spark")]
 mod differential {
-    use super::*;
+    use std::path::{Path, PathBuf};
+
+    use seg::engine::spark::{self, SparkEngine};
+    use seg::engine::{Engine, RunOptions, Silent};
+    use seg::semantic::{Mode, Settings};
+    use seg::source::read_rule_set;
+    use seg::sql::TableFormat;
+
+    use super::FIXTURES;
+    use crate::support::{fixture, program_of, settings};
+
+    /// The published tables compared (rows as sorted sets: neither engine
+    /// promises an order on disk).
+    const TABLES: &[&str] = &["seg_customers", "seg_customer_tags", "seg_tag_catalog"];
 
     /// The Spark Connect server of the test run.
     fn remote() -> String {
