@@ -5,7 +5,7 @@
 # of the watch's own timing (first file event of the save → tables
 # committed) and of the same measured outside (the save → the run's line on
 # stdout). It splits the time into the run itself (key check, compute,
-# publish: the summary's duration_ms) and the rest (the 100 ms debounce,
+# publish: the summary's duration_ms) and the rest (the 50 ms debounce,
 # reading and checking the rules, describing the sources, opening the
 # database). The machine is shared and noisy: compare numbers of one session.
 #
@@ -78,7 +78,7 @@ print(f"customers: {runs[0]['summary']['customers']:,}; saves: {len(runs)}")
 print(f"save → tables, the watch's own timing: median {med(inside):.0f} ms (min {min(inside)}, max {max(inside)})")
 print(f"save → tables, measured outside:       median {med(outside):.0f} ms (min {min(outside):.0f}, max {max(outside):.0f}; includes polling the output every 50 ms)")
 print(f"  of it the run (key check, compute, publish): median {med(run):.0f} ms")
-print(f"  the rest (debounce 100 ms, read + check rules, open the database): median {med(rest):.0f} ms")
+print(f"  the rest (debounce 50 ms, read + check rules, open the database): median {med(rest):.0f} ms")
 reused = sum(1 for r in runs if r["summary"].get("base_reused"))
 print(f"runs that reused the base of the run before: {reused} of {len(runs)}")
 PY

@@ -20,6 +20,8 @@ pub mod diagnostic;
 pub mod engine;
 pub mod format;
 pub mod lint;
+#[cfg(feature = "engine")]
+pub mod lsp;
 pub mod semantic;
 pub mod source;
 pub mod sql;

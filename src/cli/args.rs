@@ -44,6 +44,8 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Rewrite rule files in the canonical layout (--check: only show the diff).
     Fmt(FmtArgs),
+    /// The language server for editors, over stdin and stdout (see docs/editors.md).
+    Lsp(LspArgs),
 }
 
 /// What every command that reads a rule set takes.
@@ -342,6 +344,16 @@ pub struct FmtArgs {
     /// Write nothing: print a unified diff of what would change, and exit 1 if anything would.
     #[arg(long)]
     pub check: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LspArgs {
+    /// The DuckDB database sources that are tables are read from (read-only), as `seg check --db`.
+    #[arg(long, value_name = "FILE")]
+    pub db: Option<PathBuf>,
+    /// Speak over stdin and stdout (the only way; editors pass it, so it is accepted).
+    #[arg(long, hide = true)]
+    pub stdio: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -11,6 +11,7 @@ mod explain;
 mod fmt;
 mod history;
 mod lint;
+mod lsp;
 mod output;
 mod progress;
 mod replay;
@@ -43,6 +44,7 @@ pub fn main() -> ExitCode {
         Command::Diff(a) => diff::run(a),
         Command::Explain(a) => explain::run(a),
         Command::Fmt(a) => fmt::run(a),
+        Command::Lsp(a) => lsp::run(a),
     };
     ExitCode::from(status)
 }

@@ -1,6 +1,6 @@
 //! `seg run --as-of FROM..TO --step 1month`: back-fills the history at past
-//! dates, in date order, each date its own run (its own transaction and row
-//! of `seg_runs`). The rules are read once, and each file source is copied
+//! dates, in date order, each date its own run (its own row of `seg_runs`),
+//! committed in batches of dates (`engine::Replay`). The rules are read once, and each file source is copied
 //! once into a temporary table that every date reads
 //! (`engine::load_sources`), so a date costs less than a run of its own
 //! (docs/benchmarks.md says how much).
@@ -8,7 +8,7 @@
 use std::path::Path;
 
 use jiff::civil::Date;
-use seg::engine::{self, Engine, EngineError, Loaded, RunOptions, RunSummary};
+use seg::engine::{self, Engine, EngineError, Loaded, Replay, RunSummary};
 use seg::semantic::{Mode, Program};
 
 use super::args::{AsOf, Format, RuleArgs, RunArgs};
@@ -46,8 +46,9 @@ pub fn dates(args: &RunArgs) -> Result<Option<Vec<Date>>, u8> {
 }
 
 /// Runs the rules at every date; prints a line per date (or, as JSON, the
-/// array of every run's summary). A failure at one date stops the replay:
-/// the runs before it stay published.
+/// array of every committed run's summary). A failure at one date stops
+/// the replay: the dates of its batch roll back with it, the batches
+/// before it stay published.
 pub fn execute(rules: &RuleArgs, target: &run::Target, dates: &[Date], format: Format) -> u8 {
     let db = target.db.as_path();
     let existed = db.exists();
@@ -86,7 +87,7 @@ fn replay(
     };
     output::diagnostics(&checked.diagnostics, &files, Format::Human);
     let mut settings = check::settings(rules, Mode::Run);
-    let mut loaded = None;
+    let mut replay = None;
     for (i, &date) in dates.iter().enumerate() {
         if i > 0 {
             // The rules are the same; what depends on the date (windows,
@@ -102,9 +103,10 @@ fn replay(
                 "not run as of {date}: {}\n",
                 output::totals(&checked.diagnostics)
             ));
+            stop(replay, done, date);
             return output::status(&checked.diagnostics);
         };
-        match run_date(engine, program, &mut loaded, dates) {
+        match run_date(engine, program, &mut replay, dates) {
             Ok(summary) => {
                 if format == Format::Human {
                     output::stdout(&progress_line(&summary));
@@ -112,42 +114,76 @@ fn replay(
                 done.push(summary);
             }
             Err(e) => {
-                output::stderr(&match done.len() {
-                    0 => format!(
-                        "the replay stopped at its first date, {date}: nothing was published\n"
-                    ),
-                    1 => {
-                        format!("the replay stopped at {date}: the run before it stays published\n")
-                    }
-                    n => format!(
-                        "the replay stopped at {date}: the {n} runs before it stay published\n"
-                    ),
-                });
+                stop(replay, done, date);
                 return output::failure(&e);
             }
         }
     }
-    CLEAN
+    match replay.as_mut().map_or(Ok(()), |(_, r)| r.commit()) {
+        Ok(()) => CLEAN,
+        Err(e) => {
+            let last = dates.last().copied().unwrap_or_default();
+            stop(replay, done, last);
+            output::failure(&e)
+        }
+    }
 }
 
-/// Runs one date's program on the copies of the sources, which the first
-/// date makes.
-fn run_date(
-    engine: &Engine,
+/// Ends a replay that failed at `date`: the dates of its open batch roll
+/// back, and only the committed runs stay in `done`.
+fn stop(replay: Option<(Loaded, Replay<'_>)>, done: &mut Vec<RunSummary>, date: Date) {
+    let committed = replay.as_ref().map_or(0, |(_, r)| r.committed());
+    drop(replay);
+    let rolled_back = done.len() - committed;
+    done.truncate(committed);
+    let what = match (committed, rolled_back) {
+        (0, 0) => {
+            return output::stderr(&format!(
+                "the replay stopped at its first date, {date}: nothing was published\n"
+            ));
+        }
+        (0, n) => format!(
+            "nothing was published (the {} before it, in the same transaction, rolled back with it)",
+            runs(n)
+        ),
+        (c, 0) => format!("the {} before it stay published", runs(c)),
+        (c, n) => format!(
+            "the {} of the batches before it stay published; the {} of its own batch rolled back with it",
+            runs(c),
+            runs(n)
+        ),
+    };
+    output::stderr(&format!("the replay stopped at {date}: {what}\n"));
+}
+
+fn runs(n: usize) -> String {
+    if n == 1 {
+        "1 run".into()
+    } else {
+        format!("{n} runs")
+    }
+}
+
+/// Runs one date's program in the replay, on the copies of the sources,
+/// which the first date makes.
+fn run_date<'e>(
+    engine: &'e Engine,
     mut program: Program,
-    loaded: &mut Option<Loaded>,
+    replay: &mut Option<(Loaded, Replay<'e>)>,
     dates: &[Date],
 ) -> Result<RunSummary, EngineError> {
-    if loaded.is_none() {
-        let last = *dates.last().unwrap_or(&program.as_of);
-        *loaded = Some(engine::load_sources(engine, &program, last)?);
-    }
-    if let Some(loaded) = loaded {
-        loaded.apply(&mut program);
-    }
+    let (loaded, replay) = match replay {
+        Some(open) => open,
+        None => {
+            let last = *dates.last().unwrap_or(&program.as_of);
+            let loaded = engine::load_sources(engine, &program, last)?;
+            replay.insert((loaded, Replay::new(engine)))
+        }
+    };
+    loaded.apply(&mut program);
     let plan = seg::compile(&program);
     let progress = Progress::new();
-    let result = engine::run(engine, &program, &plan, &RunOptions::default(), &progress);
+    let result = replay.run(&program, &plan, &progress);
     progress.finish();
     result
 }

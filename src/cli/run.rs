@@ -267,6 +267,7 @@ pub(super) fn discard(db: &Path) {
 pub fn human(s: &RunSummary, db: &Path) -> String {
     let mut out = headline(s);
     out.push_str(&shares(&s.segmentations, &s.tags));
+    out.push_str(&centroids(&s.clusters));
     if let Some(moves) = s.changes.as_ref().and_then(super::watch::changes_line) {
         out.push_str(&moves);
     }
@@ -289,6 +290,7 @@ pub fn human(s: &RunSummary, db: &Path) -> String {
             unmatched.join(", ")
         ));
     }
+    out.push_str(&per_group(s));
     for warning in &s.warnings {
         out.push_str(&format!("warning: {warning}\n"));
     }
@@ -305,6 +307,63 @@ pub fn human(s: &RunSummary, db: &Path) -> String {
     ));
     if !s.files.is_empty() {
         out.push_str(&format!("files: {}\n", s.files.join(", ")));
+    }
+    out
+}
+
+/// A line per score and dataset-level value computed `within` a group:
+/// how many groups it has (their edges and values are in the run log).
+fn per_group(s: &RunSummary) -> String {
+    let mut lines: Vec<(String, std::collections::BTreeSet<String>)> = Vec::new();
+    let mut add = |what: String, group: &Option<String>| {
+        let Some(group) = group else { return };
+        match lines.iter_mut().find(|(w, _)| *w == what) {
+            Some((_, groups)) => {
+                groups.insert(group.clone());
+            }
+            None => lines.push((what, [group.clone()].into())),
+        }
+    };
+    for e in &s.score_edges {
+        add(format!("score {} (bucket edges of each", e.score), &e.group);
+    }
+    for v in &s.dataset_values {
+        add(format!("{} (the value of each", v.name), &v.group);
+    }
+    if lines.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("\n");
+    for (what, groups) in lines {
+        let n = groups.len();
+        out.push_str(&format!(
+            "{what} of {n} group{} in seg_runs)\n",
+            if n == 1 { "" } else { "s" }
+        ));
+    }
+    out
+}
+
+/// The kmeans segmentations' centroids, one line per cluster, in the
+/// inputs' own units: `cluster 1 (120 customers): recency 12.5, ...`.
+fn centroids(clusters: &[seg::engine::ClusterRecord]) -> String {
+    let mut out = String::new();
+    let mut last: Option<&str> = None;
+    for c in clusters {
+        if last != Some(c.segmentation.as_str()) {
+            out.push_str(&format!(
+                "\n{} centroids ({} iterations, inertia {:.1})\n",
+                c.segmentation, c.iterations, c.inertia
+            ));
+            last = Some(&c.segmentation);
+        }
+        let values: Vec<String> = c
+            .inputs
+            .iter()
+            .zip(&c.centroid)
+            .map(|(name, v)| format!("{name} {v:.1}"))
+            .collect();
+        out.push_str(&format!("  {:<3} {}\n", c.cluster, values.join(", ")));
     }
     out
 }

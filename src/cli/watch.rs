@@ -26,7 +26,7 @@ use super::run::{self, Once, Target};
 use super::{CLEAN, check, output, replay};
 
 /// How long a save's burst of events may last and still be one change.
-const DEBOUNCE: Duration = Duration::from_millis(100);
+const DEBOUNCE: Duration = Duration::from_millis(50);
 
 /// What wakes the watch up.
 enum Wake {

@@ -447,6 +447,148 @@ tag odd when \"ab\" matches lower(\"A*\")     # a pattern in quotes: matches \"a
 tag big when monetary > 100 ignoring case     # numbers have no case
 ```";
 
+    MisplacedGroup = "E324", "misplaced-group", Error,
+        "`within <group>` after something that is neither a score nor a percentile.",
+        "`score r = quintile(recency, lower_is_better) within region` ranks each customer \
+among the customers of its own region, and `percentile(monetary, 0.9) within region` is one \
+value per region. Only a score's function and `percentile(...)` can be computed per group; \
+`t within 30 days` (a number and a unit) tests a date.
+
+```seg
+source customers from \"customers.csv\" key customer_id
+metric spend = 10
+tag big when spend within region > 5     # percentile(spend, 0.9) within region?
+```";
+
+    GroupNotPerCustomer = "E325", "group-not-per-customer", Error,
+        "The group after `within` is not a value of each customer.",
+        "A score or percentile `within <group>` splits the customers by the value each of \
+them has: a customer column (`region`), a metric or a segmentation (`within tier`). A param \
+or a dataset-level value is the same for everyone, so it makes no groups.
+
+```seg
+source customers from \"customers.csv\" key customer_id
+param spend_floor = 100
+metric spend = 10
+score s = quintile(spend) within spend_floor     # a param: one group
+```";
+
+    LookupWithoutKey = "E326", "lookup-without-key", Error,
+        "A lookup table's column is read through a fact source that lacks its key column.",
+        "A lookup table (`source products from \"products.csv\" key product_id`) is joined \
+to the rows of a fact source by the column named like its key: `orders` needs a \
+`product_id` column for `sum(orders.amount where products.category = \"wine\")`.
+
+```seg
+source customers from \"customers.csv\" key customer_id
+source orders    from \"orders.csv\"    by customer_id
+source products  from \"products.csv\"  key sku
+metric wine = sum(orders.amount where products.category = \"wine\")   # orders has no sku
+```";
+
+    LookupOutsideFacts = "E327", "lookup-outside-facts", Error,
+        "A lookup table is used where it cannot be: outside an aggregate's `where`, or aggregated itself.",
+        "A lookup table has one row per key (a product, a store), not rows per customer. Its \
+columns are read through the fact rows that carry the key, in the `where` of an aggregate \
+over that fact source: `count(orders where products.category = \"wine\")`.
+
+```seg
+source customers from \"customers.csv\" key customer_id
+source orders    from \"orders.csv\"    by customer_id
+source products  from \"products.csv\"  key product_id
+metric products_known = count(products)     # count(orders where products.category is not missing)?
+```";
+    ReadOptionFormat = "E329", "read-option-format", Error,
+        "A read option on a source that is not a CSV or TSV file.",
+        "`with delimiter \";\", no header, null \"NA\", ...` says how to read a text file whose \
+layout DuckDB cannot guess. Parquet and JSON files, and tables in the database, carry their \
+own column names and types, so the options mean nothing there.
+
+```seg
+source orders from \"orders.parquet\" by customer_id with delimiter \";\"   # Parquet has no delimiter
+```
+
+Remove the options, or point the source at the CSV file they describe. (A `--source` \
+override to a Parquet file or a table reads it as it is: the options go with CSV and TSV \
+files only.)";
+
+    ReadOptionValue = "E330", "read-option-value", Error,
+        "A read option that cannot be used as written.",
+        "Each option is given once; a delimiter is one character; a date or timestamp \
+format uses `%` codes (`%d/%m/%Y`, `%Y-%m-%d %H:%M`); a type is one of `text`, `number`, \
+`date`, `timestamp` and `bool`; a column is named once; a file read with `no header` \
+names its columns with `columns (...)`, in the order they appear.
+
+```seg
+source customers from \"customers.csv\" key customer_id with no header   # which column is which?
+```
+
+For that one: `with no header, columns (customer_id text, signup_date date, region)`.";
+
+    UnsupportedEncoding = "E331", "unsupported-encoding", Error,
+        "An `encoding` the bundled DuckDB cannot read.",
+        "seg reads text files as UTF-8, and with `encoding` as UTF-16 or Latin-1 \
+(`\"utf-16\"`, `\"latin-1\"`). Other encodings, such as the GBK (GB2312, GB18030) of many \
+Chinese exports or Shift-JIS, need DuckDB's encodings extension, which seg never \
+downloads. Convert the file to UTF-8 once, before seg reads it:
+
+```text
+iconv -f GBK -t UTF-8 orders.csv > orders.utf8.csv
+```
+
+A file that is not valid UTF-8 and declares no encoding fails to read with a message \
+that says so and names the same conversion.";
+
+    KmeansInput = "E332", "kmeans-input", Error,
+        "A `kmeans(...)` segmentation that cannot be computed as written.",
+        "`segmentation cluster = kmeans(5, recency, frequency, monetary) log monetary seed 7` \
+groups the customers into 5 clusters by their recency, frequency and monetary value. The \
+number of clusters is from 2 to 20; each input is a number (a metric, a score or a \
+customer column) named once; `log` names inputs to take as ln(1 + x) first; the seed is \
+a whole number.
+
+```seg
+source customers from \"customers.csv\" key customer_id
+source orders from \"orders.csv\" by customer_id
+metric frequency = count(orders)
+segmentation cluster = kmeans(1, frequency)   # one cluster is everyone
+```";
+
+    NoSuchCluster = "E333", "no-such-cluster", Error,
+        "A condition names a cluster a `kmeans(...)` segmentation does not have.",
+        "The clusters of `kmeans(k, ...)` are numbered 1 to k, and a condition names one by \
+its number (`cluster = 3`) or its label (`cluster = \"3\"`). Clusters are numbered by \
+their centroid's first input, lowest first, so the same group keeps its number from \
+run to run.
+
+```seg
+source customers from \"customers.csv\" key customer_id
+source orders from \"orders.csv\" by customer_id
+metric frequency = count(orders)
+metric monetary = sum(orders.amount)
+segmentation cluster = kmeans(3, frequency, monetary)
+tag vip_cluster when cluster = 4   # clusters 1 to 3
+```";
+
+    KmeansNotHere = "E334", "kmeans-not-here", Error,
+        "A `kmeans(...)` segmentation where seg cannot compute it.",
+        "A kmeans segmentation is computed from every customer of a run, so an `example` \
+(one imaginary customer) cannot give it a value, and `seg diff` and `seg lint --db` (which \
+compute a rule set in one query) do not compute it yet. `seg run`, `seg watch`, a replay \
+(`--as-of FROM..TO`) and the cases of `seg test` do.
+
+```seg
+source customers from \"customers.csv\" key customer_id
+source orders from \"orders.csv\" by customer_id
+metric frequency = count(orders)
+segmentation cluster = kmeans(2, frequency)
+tier any otherwise
+example \"a regular\": frequency 5 expects tier any
+```
+
+Test a kmeans segmentation with a case (`tests/<case>/` with data and its snapshot) \
+instead of an example.";
+
     UnknownParam = "E401", "unknown-param", Error,
         "`--set` names a param that the rule set does not declare.",
         "`seg run --set vip_spend=8000` overrides `param vip_spend = 5000`. Declare the \

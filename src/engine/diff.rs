@@ -28,6 +28,8 @@ pub struct Diff {
 /// been checked with this engine; it is locked down to both rule sets'
 /// sources (if checking did not lock it yet) and never written to.
 pub fn diff(engine: &Engine, old: &Program, new: &Program) -> Result<Diff, EngineError> {
+    super::kmeans::refuse("seg diff", old)?;
+    super::kmeans::refuse("seg diff", new)?;
     let sources: Vec<&Location> = [old, new]
         .into_iter()
         .flat_map(|p| std::iter::once(&p.customers).chain(&p.facts))

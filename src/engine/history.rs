@@ -75,6 +75,42 @@ pub fn runs(engine: &Engine) -> Result<Vec<RunSizes>, EngineError> {
         .collect()
 }
 
+/// The score edges of the last run of a database: which run, as of when,
+/// and each score's buckets.
+#[derive(Debug, Clone)]
+pub struct LastEdges {
+    pub run_id: i64,
+    pub as_of: String,
+    pub edges: Vec<super::ScoreEdge>,
+}
+
+/// The score edges of the last run (`None`: the database has no runs).
+pub fn last_score_edges(engine: &Engine) -> Result<Option<LastEdges>, EngineError> {
+    if !has_table(engine, RUNS_TABLE)? {
+        return Ok(None);
+    }
+    let rows = engine.query_text(&queries::last_score_edges(&DuckDb))?;
+    let mut last: Option<LastEdges> = None;
+    for row in rows {
+        let text = |i: usize| row.get(i).cloned().flatten();
+        let number = |i: usize| text(i).and_then(|t| t.parse::<f64>().ok());
+        let last = last.get_or_insert_with(|| LastEdges {
+            run_id: number(0).unwrap_or(0.0) as i64,
+            as_of: text(1).unwrap_or_default(),
+            edges: Vec::new(),
+        });
+        last.edges.push(super::ScoreEdge {
+            score: text(2).unwrap_or_default(),
+            group: None,
+            bucket: number(3).unwrap_or(0.0) as i64,
+            low: number(4),
+            high: number(5),
+            customers: number(6).unwrap_or(0.0) as i64,
+        });
+    }
+    Ok(last)
+}
+
 /// What changed between two runs of the database. Without `to`, the last
 /// run; without `from`, the run before `to`.
 pub fn changes(

@@ -9,6 +9,7 @@ pub mod diff;
 mod examples;
 mod expect;
 pub mod history;
+mod kmeans;
 mod profile;
 mod replay;
 mod run;
@@ -23,8 +24,9 @@ pub use demo::{DemoData, generate_demo};
 pub use diff::{Diff, diff};
 pub use examples::{ExampleOutcome, run_examples};
 pub use expect::{ExpectationOutcome, percent};
+pub use kmeans::ClusterRecord;
 pub use profile::{Profile, profile};
-pub use replay::{Loaded, load_sources};
+pub use replay::{Loaded, Replay, load_sources};
 pub use run::{
     DatasetValue, LabelCount, Observer, ParamValue, RunOptions, RunSummary, ScoreEdge,
     SegmentationCounts, Silent, SourceRecord, SourceRows, TagCount, check_out_dir, run,
@@ -78,6 +80,21 @@ pub enum EngineError {
         examples: String,
     },
 
+    #[error(
+        "the key `{key}` of the lookup table `{source_name}` is not unique: {examples} appear more than once"
+    )]
+    #[diagnostic(
+        code(seg::duplicate_lookup_keys),
+        help(
+            "a lookup table lists each key once, or a fact row would count once per copy; remove the duplicates from `{source_name}`"
+        )
+    )]
+    DuplicateLookupKeys {
+        key: String,
+        source_name: String,
+        examples: String,
+    },
+
     #[error("{count} rows of `{source_name}` have no customer key `{key}`")]
     #[diagnostic(
         code(seg::missing_keys),
@@ -114,6 +131,18 @@ pub enum EngineError {
         )
     )]
     NotOnSpark { what: String },
+
+    /// A text file with bytes that are not UTF-8: most often a GBK export.
+    #[error(
+        "`{file}` is not UTF-8 text, so seg cannot read it (a GBK or GB18030 export, or Latin-1?): convert it once with `iconv -f GBK -t UTF-8 {file} > {converted}` and read the converted file, or declare `with encoding \"latin-1\"` (or \"utf-16\") if it is in one of those"
+    )]
+    #[diagnostic(
+        code(seg::not_utf8),
+        help(
+            "seg reads text files as UTF-8 (and, with `encoding`, UTF-16 and Latin-1); `file -i <file>` tells which encoding a file is in"
+        )
+    )]
+    NotUtf8 { file: String, converted: String },
 
     #[error("cannot write `{path}`: {message}")]
     #[diagnostic(code(seg::write))]
@@ -203,7 +232,7 @@ impl Engine {
     /// Opens a database file for a run, waiting up to `wait` while another
     /// process holds it (DuckDB locks the file even against readers).
     pub fn open_waiting(path: &Path, wait: Duration) -> Result<Engine, EngineError> {
-        waiting(wait, || Self::open(path))
+        waiting(wait, path, || Self::open(path))
     }
 
     /// Opens a database file only to read from it (`seg check --db`).
@@ -538,26 +567,35 @@ impl Engine {
 /// 500 ms, so a short run of another process is not waited on long.
 fn waiting(
     wait: Duration,
+    file: &Path,
     mut open: impl FnMut() -> Result<Engine, EngineError>,
 ) -> Result<Engine, EngineError> {
     let started = Instant::now();
     let mut pause = Duration::from_millis(20);
     loop {
+        let waited = started.elapsed();
         match open() {
-            Err(EngineError::Locked { path, .. }) => {
-                let waited = started.elapsed();
-                if waited >= wait {
-                    return Err(EngineError::Locked {
-                        path,
-                        waited_secs: wait.as_secs(),
-                    });
-                }
-                std::thread::sleep(pause.min(wait - waited));
-                pause = (pause * 2).min(Duration::from_millis(500));
+            Err(EngineError::Locked { path, .. }) if waited >= wait => {
+                return Err(EngineError::Locked {
+                    path,
+                    waited_secs: wait.as_secs(),
+                });
             }
+            Err(EngineError::Locked { .. }) => {}
+            // Another process is creating the file: its headers are not
+            // all written yet, which DuckDB calls an invalid file.
+            Err(EngineError::Open { .. }) if waited < wait && being_created(file) => {}
             other => return other,
         }
+        std::thread::sleep(pause.min(wait.saturating_sub(waited)));
+        pause = (pause * 2).min(Duration::from_millis(500));
     }
+}
+
+/// A database file shorter than DuckDB's headers (three blocks of 4 KiB):
+/// one that another process has just created and not yet written.
+fn being_created(file: &Path) -> bool {
+    std::fs::metadata(file).is_ok_and(|m| m.len() < 3 * 4096)
 }
 
 /// A table as a rule file names it: `schema.table`, or `table` in `main`.
@@ -636,10 +674,33 @@ fn check_database_file(path: &Path) -> Result<(), EngineError> {
 }
 
 fn query_error(what: &str, e: duckdb::Error) -> EngineError {
+    let text = e.to_string();
+    if text.contains("not utf-8 encoded") {
+        let file = csv_error_file(&text).unwrap_or("the source file");
+        return EngineError::NotUtf8 {
+            file: file.to_string(),
+            converted: converted_name(file),
+        };
+    }
     EngineError::Query {
         what: what.to_string(),
-        message: message(&e.to_string()),
+        message: message(&text),
     }
+}
+
+/// Where a converted copy of `file` could go: `orders.csv` → `orders.utf8.csv`.
+fn converted_name(file: &str) -> String {
+    match file.rsplit_once('.') {
+        Some((stem, ext)) if !ext.contains('/') => format!("{stem}.utf8.{ext}"),
+        _ => format!("{file}.utf8"),
+    }
+}
+
+/// The file a DuckDB CSV error names (its `file = ...` line).
+fn csv_error_file(text: &str) -> Option<&str> {
+    text.lines()
+        .find_map(|l| l.trim().strip_prefix("file = "))
+        .map(str::trim)
 }
 
 /// A DuckDB message without the SQL it quotes: the lines that say what
@@ -682,6 +743,7 @@ mod tests {
         Location::File {
             path: Path::new("tests/fixtures/data").join(name),
             format: FileFormat::Csv,
+            read: Default::default(),
         }
     }
 

@@ -17,6 +17,7 @@ use crate::syntax::Ast;
 /// data (`seg lint --db`), computed in a temporary table; nothing is
 /// written to the database.
 pub fn profile(engine: &Engine, program: &Program) -> Result<Profile, EngineError> {
+    super::kmeans::refuse("seg lint --db", program)?;
     engine.seal_for_run(program, None)?;
     run::check_keys(engine, program, &crate::compile(program))?;
     const TABLE: &str = "seg$profile";

@@ -60,6 +60,11 @@ pub struct RunSummary {
     /// For each fact source the rules read, its rows and those without a
     /// customer.
     pub source_rows: Vec<SourceRows>,
+    /// For each fact source read through a lookup table, its rows whose
+    /// key the lookup does not list (kept, with the lookup's columns
+    /// missing).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub lookup_misses: Vec<LookupMiss>,
     /// The sources read from a text file with a header line and no rows
     /// (zero facts), by name.
     pub header_only: Vec<String>,
@@ -79,6 +84,8 @@ pub struct RunSummary {
     pub changes: Option<super::Changes>,
     /// How each `expect` of the rules came out on this run's table.
     pub expectations: Vec<super::ExpectationOutcome>,
+    /// The clusters of the kmeans segmentations.
+    pub clusters: Vec<super::kmeans::ClusterRecord>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -105,6 +112,10 @@ pub struct TagCount {
 #[derive(Debug, Clone, Serialize)]
 pub struct ScoreEdge {
     pub score: String,
+    /// The group, for a score `within` one (its value as text): the edges
+    /// of each group's buckets.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
     pub bucket: i64,
     pub low: Option<f64>,
     pub high: Option<f64>,
@@ -114,6 +125,9 @@ pub struct ScoreEdge {
 #[derive(Debug, Clone, Serialize)]
 pub struct DatasetValue {
     pub name: String,
+    /// The group, for a value `within` one: one value per group.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
     pub value: Option<f64>,
 }
 
@@ -144,6 +158,30 @@ pub struct SourceRows {
     pub unmatched: i64,
 }
 
+#[derive(Debug, Clone, Serialize)]
+pub struct LookupMiss {
+    pub source: String,
+    pub lookup: String,
+    pub key: String,
+    pub rows: i64,
+}
+
+impl LookupMiss {
+    fn warning(&self) -> Option<String> {
+        (self.rows > 0).then(|| {
+            format!(
+                "{} {} of `{}` {} a `{}` that `{}` does not list: kept, with its columns missing",
+                self.rows,
+                if self.rows == 1 { "row" } else { "rows" },
+                self.source,
+                if self.rows == 1 { "has" } else { "have" },
+                self.key,
+                self.lookup
+            )
+        })
+    }
+}
+
 impl SourceRows {
     /// More than this share of a source's rows without a customer is
     /// warned about: a few stray rows are common in real exports, many
@@ -171,14 +209,9 @@ pub fn run(
     options: &RunOptions,
     observer: &dyn Observer,
 ) -> Result<RunSummary, EngineError> {
-    let started_at = jiff::Timestamp::now();
-    let clock = Instant::now();
+    let started = Started::now();
     engine.seal_for_run(program, options.out.as_deref())?;
-
-    observer.stage("Checking customer keys");
-    check_keys(engine, program, plan)?;
-    // Before the computation, which reads the history by its key.
-    super::history::check_key(engine, program)?;
+    check_before(engine, program, plan, observer)?;
 
     // A kept base is read before the transaction: attaching its file
     // inside it would abort the transaction if it failed.
@@ -187,43 +220,18 @@ pub fn run(
         .as_ref()
         .and_then(|c| c.entry(program, plan));
     let reused = kept.as_ref().is_some_and(|e| e.kept && e.load(engine));
-    // Asked before the transaction: a setting refused inside it (the
-    // configuration is locked once sealed) would abort it.
-    let tracking = engine
-        .connection()
-        .set_query_progress_tracking(true)
-        .is_ok();
+    let tracking = progress_tracking(engine);
     // Everything from here is one transaction: the computation writes the
     // new wide table, which is then published as it is, never copied. A
     // failure drops the transaction unfinished, which rolls it back.
-    let transaction = engine
-        .connection()
-        .unchecked_transaction()
-        .map_err(|e| super::query_error("starting the transaction", e))?;
-    observer.stage("Computing");
-    let step = |statement: &sql::Statement| {
-        with_progress(engine, observer, tracking, || {
-            engine.execute(&statement.title, &statement.sql)
-        })
+    let transaction = begin(engine)?;
+    let steps = Steps {
+        reused,
+        tracking,
+        strict: options.strict,
     };
-    for statement in &plan.prepare {
-        step(statement)?;
-    }
-    if !reused {
-        step(&plan.base)?;
-    }
-    step(&plan.derived)?;
-
-    let expectations = expectations(engine, program, plan, options.strict)?;
-
-    observer.stage("Publishing");
-    let mut summary = publish(engine, program, plan, started_at, clock, expectations)?;
-    // A stop requested while the last statements ran: roll back instead.
-    engine.go_on()?;
-    transaction
-        .commit()
-        .map_err(|e| engine.failed("committing", e))?;
-    summary.base_reused = reused;
+    let mut summary = compute_and_publish(engine, program, plan, &steps, observer, &started)?;
+    commit(engine, transaction)?;
     if let (Some(entry), Some(cache)) = (&kept, &options.base_cache)
         && !reused
     {
@@ -235,8 +243,116 @@ pub fn run(
         observer.stage("Writing files");
         summary.files = export(engine, dir, options.csv)?;
     }
-    summary.duration_ms = clock.elapsed().as_millis() as u64;
+    summary.duration_ms = started.elapsed_ms();
     Ok(summary)
+}
+
+/// When a run started, by the wall clock (recorded) and a monotonic one
+/// (its duration).
+pub(super) struct Started {
+    at: jiff::Timestamp,
+    clock: Instant,
+}
+
+impl Started {
+    pub(super) fn now() -> Started {
+        Started {
+            at: jiff::Timestamp::now(),
+            clock: Instant::now(),
+        }
+    }
+
+    pub(super) fn elapsed_ms(&self) -> u64 {
+        self.clock.elapsed().as_millis() as u64
+    }
+}
+
+/// What the steps inside a run's transaction do differently.
+pub(super) struct Steps {
+    /// The base table is there already (`seg watch` kept it).
+    pub reused: bool,
+    /// DuckDB reports the progress of each query.
+    pub tracking: bool,
+    /// A failed expectation is an error.
+    pub strict: bool,
+}
+
+/// The checks a run makes before it writes anything: the customer keys of
+/// the source, and of the history it reads.
+pub(super) fn check_before(
+    engine: &Engine,
+    program: &Program,
+    plan: &Plan,
+    observer: &dyn Observer,
+) -> Result<(), EngineError> {
+    observer.stage("Checking customer keys");
+    check_keys(engine, program, plan)?;
+    // Before the computation, which reads the history by its key.
+    super::history::check_key(engine, program)
+}
+
+/// Turns on DuckDB's progress estimates, if it lets us. Asked before the
+/// transaction: a setting refused inside it (the configuration is locked
+/// once sealed) would abort it.
+pub(super) fn progress_tracking(engine: &Engine) -> bool {
+    engine
+        .connection()
+        .set_query_progress_tracking(true)
+        .is_ok()
+}
+
+/// Inside a transaction: computes the run, checks its expectations and
+/// publishes it.
+pub(super) fn compute_and_publish(
+    engine: &Engine,
+    program: &Program,
+    plan: &Plan,
+    steps: &Steps,
+    observer: &dyn Observer,
+    started: &Started,
+) -> Result<RunSummary, EngineError> {
+    observer.stage("Computing");
+    let step = |statement: &sql::Statement| {
+        with_progress(engine, observer, steps.tracking, || {
+            engine.execute(&statement.title, &statement.sql)
+        })
+    };
+    for statement in &plan.prepare {
+        step(statement)?;
+    }
+    if !steps.reused {
+        step(&plan.base)?;
+    }
+    if !plan.clusters.is_empty() {
+        observer.stage("Clustering");
+    }
+    let clusters = super::kmeans::compute(engine, plan)?;
+    step(&plan.derived)?;
+    let expectations = expectations(engine, program, plan, steps.strict)?;
+    observer.stage("Publishing");
+    let mut summary = publish(engine, program, plan, started, expectations, clusters)?;
+    summary.base_reused = steps.reused;
+    Ok(summary)
+}
+
+pub(super) fn begin(engine: &Engine) -> Result<duckdb::Transaction<'_>, EngineError> {
+    engine
+        .connection()
+        .unchecked_transaction()
+        .map_err(|e| super::query_error("starting the transaction", e))
+}
+
+/// Commits a run's (or a replay's) transaction, unless a stop was
+/// requested while its last statements ran: then it rolls back.
+pub(super) fn commit(
+    engine: &Engine,
+    transaction: duckdb::Transaction<'_>,
+) -> Result<(), EngineError> {
+    engine.go_on()?;
+    transaction
+        .commit()
+        .map_err(|e| engine.failed("committing", e))?;
+    Ok(())
 }
 
 /// The expectations checked on the computed table; with `strict`, a
@@ -316,6 +432,32 @@ pub(super) fn check_keys(
             examples,
         });
     }
+    check_lookups(engine, plan)
+}
+
+/// Each lookup table lists a key once: a fact row joined to two copies
+/// would count twice. Checked before anything is computed.
+fn check_lookups(engine: &Engine, plan: &Plan) -> Result<(), EngineError> {
+    for check in &plan.lookup_checks {
+        let keys = query(
+            engine,
+            "checking a lookup table's keys",
+            &check.duplicates,
+            |r| r.get::<_, String>(0),
+        )
+        .map_err(|e| reading(e, &check.lookup))?;
+        if !keys.is_empty() {
+            let mut examples = keys.join(", ");
+            if keys.len() as u64 == sql::LOOKUP_EXAMPLES {
+                examples.push_str(" (and maybe more)");
+            }
+            return Err(EngineError::DuplicateLookupKeys {
+                key: check.key.clone(),
+                source_name: check.lookup.clone(),
+                examples,
+            });
+        }
+    }
     Ok(())
 }
 
@@ -363,22 +505,23 @@ fn publish(
     engine: &Engine,
     program: &Program,
     plan: &Plan,
-    started_at: jiff::Timestamp,
-    clock: Instant,
+    started: &Started,
     expectations: Vec<super::ExpectationOutcome>,
+    clusters: Vec<super::kmeans::ClusterRecord>,
 ) -> Result<RunSummary, EngineError> {
     for statement in &plan.publish {
         engine.execute(&statement.title, &statement.sql)?;
     }
     let mut summary = summarise(engine, program, plan)?;
     summary.expectations = expectations;
+    summary.clusters = clusters;
     engine.execute(&plan.put_in_place.title, &plan.put_in_place.sql)?;
-    summary.started_at = timestamp(started_at);
+    summary.started_at = timestamp(started.at);
     summary.run_id = counts(engine, "numbering the run", &plan.next_run_id)?
         .first()
         .copied()
         .unwrap_or(1);
-    summary.duration_ms = clock.elapsed().as_millis() as u64;
+    summary.duration_ms = started.elapsed_ms();
     summary.tables = [
         CUSTOMERS_TABLE,
         TAGS_TABLE,
@@ -412,6 +555,7 @@ fn summarise(engine: &Engine, program: &Program, plan: &Plan) -> Result<RunSumma
         }
     };
     let source_rows = source_rows(engine, q)?;
+    let lookup_misses = lookup_misses(engine, q)?;
     Ok(RunSummary {
         run_id: 0,
         started_at: String::new(),
@@ -423,15 +567,7 @@ fn summarise(engine: &Engine, program: &Program, plan: &Plan) -> Result<RunSumma
         segmentations: label_counts(engine, program, q, &share)?,
         tags: tag_counts(engine, program, q, &share)?,
         score_edges: score_edges(engine, program, q)?,
-        dataset_values: match &q.dataset_values {
-            Some(sql) => query(engine, "reading the percentiles", sql, |r| {
-                Ok(DatasetValue {
-                    name: r.get(0)?,
-                    value: r.get(1)?,
-                })
-            })?,
-            None => Vec::new(),
-        },
+        dataset_values: dataset_values(engine, program, q)?,
         params: program
             .params
             .iter()
@@ -449,7 +585,12 @@ fn summarise(engine: &Engine, program: &Program, plan: &Plan) -> Result<RunSumma
                 header_only: s.header_only.is_some(),
             })
             .collect(),
-        warnings: source_rows.iter().filter_map(SourceRows::warning).collect(),
+        warnings: source_rows
+            .iter()
+            .filter_map(SourceRows::warning)
+            .chain(lookup_misses.iter().filter_map(LookupMiss::warning))
+            .collect(),
+        lookup_misses,
         source_rows,
         header_only: std::iter::once(&program.customers)
             .chain(&program.facts)
@@ -461,6 +602,7 @@ fn summarise(engine: &Engine, program: &Program, plan: &Plan) -> Result<RunSumma
         base_reused: false,
         changes: None,
         expectations: Vec::new(),
+        clusters: Vec::new(),
     })
 }
 
@@ -558,27 +700,79 @@ fn score_edges(
     program: &Program,
     q: &sql::SummaryQueries,
 ) -> Result<Vec<ScoreEdge>, EngineError> {
-    let Some(sql) = &q.score_edges else {
-        return Ok(Vec::new());
+    let mut edges = match &q.score_edges {
+        Some(sql) => query(engine, "reading score edges", sql, |r| {
+            Ok(ScoreEdge {
+                score: r.get(0)?,
+                group: None,
+                bucket: r.get(1)?,
+                low: r.get(2)?,
+                high: r.get(3)?,
+                customers: r.get(4)?,
+            })
+        })?,
+        None => Vec::new(),
     };
-    let mut edges = query(engine, "reading score edges", sql, |r| {
-        Ok(ScoreEdge {
-            score: r.get(0)?,
-            bucket: r.get(1)?,
-            low: r.get(2)?,
-            high: r.get(3)?,
-            customers: r.get(4)?,
-        })
-    })?;
-    let declared = |name: &str| {
-        program
-            .nodes
-            .iter()
-            .find(|n| n.name == name)
-            .map(|n| n.declared)
-    };
-    edges.sort_by_key(|e| (declared(&e.score), e.bucket));
+    if let Some(sql) = &q.group_score_edges {
+        edges.extend(query(engine, "reading score edges per group", sql, |r| {
+            Ok(ScoreEdge {
+                score: r.get(0)?,
+                group: r.get(1)?,
+                bucket: r.get(2)?,
+                low: r.get(3)?,
+                high: r.get(4)?,
+                customers: r.get(5)?,
+            })
+        })?);
+    }
+    edges.sort_by(|a, b| {
+        let key = |e: &ScoreEdge| (declared(program, &e.score), e.group.clone(), e.bucket);
+        key(a).cmp(&key(b))
+    });
     Ok(edges)
+}
+
+/// Where a definition stands in the rules (for the summaries' order).
+fn declared(program: &Program, name: &str) -> Option<usize> {
+    program
+        .nodes
+        .iter()
+        .find(|n| n.name == name)
+        .map(|n| n.declared)
+}
+
+/// The percentiles, those per group after the others, each group's in
+/// the groups' order.
+fn dataset_values(
+    engine: &Engine,
+    program: &Program,
+    q: &sql::SummaryQueries,
+) -> Result<Vec<DatasetValue>, EngineError> {
+    let mut values = match &q.dataset_values {
+        Some(sql) => query(engine, "reading the percentiles", sql, |r| {
+            Ok(DatasetValue {
+                name: r.get(0)?,
+                group: None,
+                value: r.get(1)?,
+            })
+        })?,
+        None => Vec::new(),
+    };
+    if let Some(sql) = &q.group_dataset_values {
+        let mut grouped = query(engine, "reading the percentiles per group", sql, |r| {
+            Ok(DatasetValue {
+                name: r.get(0)?,
+                group: r.get(1)?,
+                value: r.get(2)?,
+            })
+        })?;
+        grouped.sort_by(|a, b| {
+            let key = |v: &DatasetValue| (declared(program, &v.name), v.group.clone());
+            key(a).cmp(&key(b))
+        });
+        values.extend(grouped);
+    }
+    Ok(values)
 }
 
 /// Each read fact source's rows, and how many had no customer.
@@ -600,6 +794,25 @@ fn source_rows(engine: &Engine, q: &sql::SummaryQueries) -> Result<Vec<SourceRow
                 source: source.clone(),
                 rows,
                 unmatched: rows - matched,
+            })
+        })
+        .collect()
+}
+
+fn lookup_misses(engine: &Engine, q: &sql::SummaryQueries) -> Result<Vec<LookupMiss>, EngineError> {
+    q.lookup_misses
+        .iter()
+        .map(|m| {
+            let rows = counts(engine, "counting rows a lookup table lacks", &m.sql)
+                .map_err(|e| reading(e, &m.source))?
+                .first()
+                .copied()
+                .unwrap_or(0);
+            Ok(LookupMiss {
+                source: m.source.clone(),
+                lookup: m.lookup.clone(),
+                key: m.key.clone(),
+                rows,
             })
         })
         .collect()
@@ -655,17 +868,30 @@ fn record(engine: &Engine, plan: &Plan, s: &RunSummary) -> Result<(), EngineErro
                 s.customers,
                 json(&labels),
                 json(&tags),
-                json(&s.score_edges),
-                json(&s.dataset_values),
+                json(&ungrouped(&s.score_edges, |e| &e.group)),
+                json(&ungrouped(&s.dataset_values, |v| &v.group)),
                 json(&s.params),
                 json(&s.sources),
                 json(&s.source_rows),
                 true,
                 json(&s.expectations),
+                json(&grouped(&s.score_edges, |e| &e.group)),
+                json(&grouped(&s.dataset_values, |v| &v.group)),
+                json(&s.clusters),
             ],
         )
         .map(|_| ())
         .map_err(|e| engine.failed("recording the run", e))
+}
+
+/// The run log keeps score edges and dataset values per group in columns
+/// of their own (`group_score_edges`, `group_dataset_values`).
+fn ungrouped<T>(all: &[T], group: impl Fn(&T) -> &Option<String>) -> Vec<&T> {
+    all.iter().filter(|x| group(x).is_none()).collect()
+}
+
+fn grouped<T>(all: &[T], group: impl Fn(&T) -> &Option<String>) -> Vec<&T> {
+    all.iter().filter(|x| group(x).is_some()).collect()
 }
 
 fn json<T: Serialize>(value: &T) -> String {

@@ -147,6 +147,7 @@ mod tests {
         Location::File {
             path: path.into(),
             format: FileFormat::Csv,
+            read: Default::default(),
         }
     }
 

@@ -44,6 +44,7 @@ pub fn shape(statement: &Statement) -> Shape {
         // nothing to line up.
         StatementKind::Example(_) => plain("example"),
         StatementKind::Expect(_) => plain("expect"),
+        StatementKind::Kmeans(k) => named("segmentation", &k.name),
         StatementKind::Rule(r) => rule(r),
     }
 }

@@ -183,6 +183,10 @@ impl Checker<'_> {
     /// The fact source a name stands for, or why it is none.
     fn fact_source(&mut self, name: &Name) -> Option<usize> {
         match self.names.get(&name.text).copied() {
+            Some(Entry::Source(s)) if self.lookups.contains(&s) => {
+                self.lookup_aggregated(s, name.span);
+                None
+            }
             Some(Entry::Source(s)) if Some(s) != self.customers => Some(s),
             Some(Entry::Source(_)) => {
                 self.report(

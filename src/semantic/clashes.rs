@@ -19,7 +19,7 @@ const SINCE_SUFFIX: &str = "_since";
 fn is_published_column(kind: &DefKind) -> bool {
     matches!(
         kind,
-        DefKind::Metric(_) | DefKind::Score(_) | DefKind::Segmentation(_)
+        DefKind::Metric(_) | DefKind::Score(_) | DefKind::Segmentation(_) | DefKind::Kmeans(_)
     )
 }
 
@@ -72,7 +72,7 @@ impl Checker<'_> {
         let since: Vec<(String, &str)> = self
             .defs
             .iter()
-            .filter(|d| matches!(d.kind, DefKind::Segmentation(_)))
+            .filter(|d| matches!(d.kind, DefKind::Segmentation(_) | DefKind::Kmeans(_)))
             .map(|d| (format!("{}{SINCE_SUFFIX}", d.name), d.name.as_str()))
             .collect();
         for (column, segmentation) in &since {

@@ -10,7 +10,8 @@ use super::{Checker, Def, DefKind, DefState, Entry, Mode, ParamInfo, SourceInfo,
 use crate::diagnostic::{Code, Diagnostic, did_you_mean, list_names};
 use crate::source::Span;
 use crate::syntax::ast::{
-    self, Ast, Describe, Literal, Name, SourceDecl, SourceOptionKind, StatementKind, TagsFrom,
+    self, Ast, Describe, Literal, Name, ReadOption, SourceDecl, SourceOptionKind, StatementKind,
+    TagsFrom,
 };
 
 /// The clauses of one `source` line, each taken once.
@@ -21,6 +22,8 @@ struct Clauses<'d> {
     key: Option<&'d Name>,
     by: Option<&'d Name>,
     at: Option<&'d Name>,
+    /// `with ...`, and where it is written.
+    read: Option<(&'d [ReadOption], Span)>,
 }
 
 /// A declared source whose columns are still to be read.
@@ -107,6 +110,9 @@ impl<'a> Checker<'a> {
                         self.add_def(&tag.name, DefKind::Tag(tag));
                     }
                     StatementKind::Rule(rule) => self.declare_rule(rule, &mut segmentations),
+                    StatementKind::Kmeans(kmeans) => {
+                        self.add_def(&kmeans.name, DefKind::Kmeans(kmeans));
+                    }
                     StatementKind::TagsFrom(t) => declarations.tags_from.push((t, statement.span)),
                     StatementKind::Describe(d) => declarations.describes.push((d, statement.span)),
                     StatementKind::Example(e) => declarations.examples.push((e, statement.span)),
@@ -114,6 +120,7 @@ impl<'a> Checker<'a> {
                 }
             }
         }
+        self.choose_customer_source();
         self.describe_sources(pending);
         self.check_segmentations();
         self.check_customer_source();
@@ -150,7 +157,7 @@ impl<'a> Checker<'a> {
         match self.defs[i].kind {
             DefKind::Metric(_) => "metric",
             DefKind::Score(_) => "score",
-            DefKind::Segmentation(_) => "segmentation",
+            DefKind::Segmentation(_) | DefKind::Kmeans(_) => "segmentation",
             DefKind::Tag(_) => "tag",
             DefKind::Dataset => "dataset value",
         }
@@ -279,25 +286,36 @@ impl<'a> Checker<'a> {
             return None;
         }
         let overridden = self.source_override(&name.text);
-        let readable = overridden.is_some() || !matches!(clauses.from, Some((None, _)));
+        let mut readable = overridden.is_some() || !matches!(clauses.from, Some((None, _)));
         // Where the location is written: the `from`, or for `--source` and
         // a default table, the name.
         let from = match (&overridden, &clauses.from) {
             (None, Some((_, span))) => *span,
             _ => name.span,
         };
-        let location = match (overridden, clauses.from) {
+        let by_override = overridden.is_some();
+        let mut location = match (overridden, clauses.from) {
             (Some(loc), _) => loc,
             (None, Some((Some(loc), _))) => loc,
             (None, _) => Location::Table(name.text.clone()),
         };
+        if let Some((options, span)) = clauses.read {
+            // Options that cannot be used would only make the file fail to
+            // read as well: it is not read until they are fixed.
+            let reported = self.diagnostics.len();
+            let options = self.read_options(options);
+            match &mut location {
+                Location::File { format, read, .. } if format.is_text() => *read = options,
+                // A Parquet file or table given with `--source` is read as it is.
+                _ if by_override => {}
+                _ => self.check_read_format(&location, span),
+            }
+            readable &= self.diagnostics.len() == reported;
+        }
         self.check_not_seg_table(name, &location);
         let index = self.sources.len();
         if !self.define(name, Entry::Source(index)) {
             return None;
-        }
-        if clauses.key.is_some() {
-            self.claim_customer_source(name, index);
         }
         self.sources.push(SourceInfo {
             name: name.text.clone(),
@@ -328,6 +346,7 @@ impl<'a> Checker<'a> {
             key: None,
             by: None,
             at: None,
+            read: None,
         };
         for option in &decl.options {
             let again = match &option.kind {
@@ -357,6 +376,11 @@ impl<'a> Checker<'a> {
                     clauses.at = Some(n);
                     continue;
                 }
+                SourceOptionKind::Read(options) if clauses.read.is_none() => {
+                    clauses.read = Some((options, option.span));
+                    continue;
+                }
+                SourceOptionKind::Read(_) => "with",
                 SourceOptionKind::Key(_) => "key",
                 SourceOptionKind::By(_) => "by",
                 SourceOptionKind::At(_) => "at",
@@ -432,15 +456,49 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn claim_customer_source(&mut self, name: &Name, index: usize) {
-        match self.customers {
-            None => self.customers = Some(index),
-            Some(first) => self.report(
+    /// The customer source is the one source with `key`. With several, it
+    /// is the one whose key a fact source's `by` names; the others are
+    /// lookup tables (`source products ... key product_id`).
+    fn choose_customer_source(&mut self) {
+        let keyed: Vec<usize> = (0..self.sources.len())
+            .filter(|&s| self.sources[s].key.is_some())
+            .collect();
+        let named_by_facts = |s: usize| {
+            let key = self.sources[s].key.as_deref().unwrap_or_default();
+            self.sources
+                .iter()
+                .any(|f| f.by.as_deref().is_some_and(|b| super::names::same(b, key)))
+        };
+        let customers: Vec<usize> = if keyed.len() > 1 {
+            keyed
+                .iter()
+                .copied()
+                .filter(|&s| named_by_facts(s))
+                .collect()
+        } else {
+            keyed.clone()
+        };
+        if let [c] = customers[..] {
+            self.customers = Some(c);
+            self.lookups = keyed.into_iter().filter(|&s| s != c).collect();
+            return;
+        }
+        let candidates = if customers.is_empty() {
+            keyed
+        } else {
+            customers
+        };
+        let Some((&first, others)) = candidates.split_first() else {
+            return;
+        };
+        self.customers = Some(first);
+        for &s in others {
+            self.report(
                 Diagnostic::new(Code::CustomerSource, "there are two customer sources")
-                    .at(name.span, "a second source with `key`")
+                    .at(self.sources[s].span, "a second source with `key`")
                     .also(self.sources[first].span, "the customer source")
-                    .help("one source lists the customers (`key`); give the others `by <customer column>`"),
-            ),
+                    .help("one source lists the customers (`key`); give the others `by <customer column>`, or, for a lookup table, a `key` that no fact source's `by` names"),
+            );
         }
     }
 
@@ -673,6 +731,7 @@ fn override_location(value: &str) -> Location {
         Some(format) => Location::File {
             path: value.into(),
             format,
+            read: Default::default(),
         },
         None => Location::Table(value.to_string()),
     }

@@ -20,6 +20,26 @@ impl Checker<'_> {
     ) -> Vec<ir::Example> {
         let mut seen: HashMap<String, Span> = HashMap::new();
         let mut resolved = Vec::new();
+        if let Some(kmeans) = self
+            .defs
+            .iter()
+            .find(|d| matches!(d.kind, DefKind::Kmeans(_)))
+        {
+            // One imaginary customer has no cluster: clusters need everyone.
+            let (name, at) = (kmeans.name.clone(), kmeans.span);
+            for (example, _) in examples {
+                self.report(
+                    Diagnostic::new(
+                        Code::KmeansNotHere,
+                        format!("examples cannot be computed in a rule set with the kmeans segmentation `{name}`"),
+                    )
+                    .at(example.name.span, "one imaginary customer has no cluster")
+                    .also(at, "computed from every customer of a run")
+                    .help("test the rule set with a case instead (`tests/<case>/` with its data and snapshot, see docs/test.md)"),
+                );
+            }
+            return resolved;
+        }
         for (example, span) in examples {
             let name = &example.name;
             if let Some(&first) = seen.get(&name.text) {
@@ -150,10 +170,16 @@ impl Checker<'_> {
 
     /// What a value is given to, and its type.
     fn given_target(&mut self, target: &ast::Expr) -> Option<(GivenTarget, Type)> {
-        match &target.kind {
-            ast::ExprKind::Name(n) => self.given_name(n),
+        // `percentile(monetary, 0.9) within region`: the value of the
+        // example customer's group.
+        let (given, group) = match &target.kind {
+            ast::ExprKind::WithinGroup { expr, group } => (&**expr, Some(group)),
+            _ => (target, None),
+        };
+        match &given.kind {
+            ast::ExprKind::Name(n) if group.is_none() => self.given_name(n),
             ast::ExprKind::Call { function, args } if function.text == "percentile" => {
-                self.given_dataset(function, args, target.span)
+                self.given_dataset(function, args, group, target.span)
             }
             _ => {
                 self.report(
@@ -260,10 +286,12 @@ impl Checker<'_> {
         &mut self,
         function: &ast::Name,
         args: &[ast::Argument],
+        group: Option<&ast::Name>,
         span: Span,
     ) -> Option<(GivenTarget, Type)> {
         let [value, fraction] = self.plain_args::<2>(function, args, span)?;
         let input = self.expr(value, Scope::Customer);
+        let group = group.map(|g| self.name(g, Scope::Customer));
         let fraction = match &fraction.kind {
             ast::ExprKind::Literal(Literal::Number { value, .. }) => Some(*value),
             _ => None,
@@ -271,8 +299,8 @@ impl Checker<'_> {
         let found = (0..self.defs.len()).find(|&d| {
             matches!(
                 &self.defs[d].resolved,
-                Some(NodeKind::DatasetValue { input: i, fraction: f })
-                    if *i == input && Some(*f) == fraction
+                Some(NodeKind::DatasetValue { input: i, fraction: f, group: g })
+                    if *i == input && Some(*f) == fraction && *g == group
             )
         });
         if let Some(d) = found {
@@ -319,6 +347,9 @@ impl Checker<'_> {
                 label,
             } => {
                 let d = match self.names.get(&segmentation.text) {
+                    Some(&Entry::Def(d)) if matches!(self.defs[d].kind, DefKind::Kmeans(_)) => {
+                        return self.cluster_subject(d, label);
+                    }
                     Some(Entry::Def(d))
                         if matches!(self.defs[*d].kind, DefKind::Segmentation(_)) =>
                     {

@@ -152,7 +152,10 @@ impl Checker<'_> {
             Some(Entry::Def(d))
                 if matches!(
                     self.defs[d].kind,
-                    DefKind::Metric(_) | DefKind::Score(_) | DefKind::Segmentation(_)
+                    DefKind::Metric(_)
+                        | DefKind::Score(_)
+                        | DefKind::Segmentation(_)
+                        | DefKind::Kmeans(_)
                 ) =>
             {
                 Some(d)
@@ -174,7 +177,10 @@ impl Checker<'_> {
                 let known = self.def_names(|k| {
                     matches!(
                         k,
-                        DefKind::Metric(_) | DefKind::Score(_) | DefKind::Segmentation(_)
+                        DefKind::Metric(_)
+                            | DefKind::Score(_)
+                            | DefKind::Segmentation(_)
+                            | DefKind::Kmeans(_)
                     )
                 });
                 self.report(

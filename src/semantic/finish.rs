@@ -24,7 +24,9 @@ impl<'a> Checker<'a> {
         if self.defs.iter().any(|d| d.resolved.is_none()) {
             return None;
         }
-        let facts = FactIndex::new(self.sources.len(), customers);
+        let mut not_facts = self.lookups.clone();
+        not_facts.push(customers);
+        let facts = FactIndex::new(self.sources.len(), &not_facts);
         let position = positions(&order);
         super::examples::renumber(&mut examples, &position);
         super::expect::renumber(&mut expectations, &position);
@@ -54,10 +56,12 @@ impl<'a> Checker<'a> {
                     column: m.column,
                 })
                 .collect(),
+            lookups: self.program_lookups(&facts),
             catalogue,
             examples,
             expectations,
             rules_hash: super::rules_hash(self.files),
+            clusters: self.program_clusters(&order),
         };
         super::header_only::type_columns(&mut program);
         self.diagnostics
@@ -80,6 +84,48 @@ impl<'a> Checker<'a> {
                     kind,
                     declared: d,
                 }
+            })
+            .collect()
+    }
+
+    /// The lookup tables, each with the fact sources that read it.
+    fn program_lookups(&self, facts: &FactIndex) -> Vec<ir::Lookup> {
+        self.lookups
+            .iter()
+            .map(|&l| {
+                let mut joined: Vec<(usize, Vec<String>)> = Vec::new();
+                for (f, _, column) in self.lookup_uses.iter().filter(|u| u.1 == l) {
+                    let f = facts.of(*f);
+                    match joined.iter_mut().find(|(g, _)| *g == f) {
+                        Some((_, columns)) => columns.push(column.clone()),
+                        None => joined.push((f, vec![column.clone()])),
+                    }
+                }
+                joined.sort();
+                ir::Lookup {
+                    source: program_source(&self.sources[l]),
+                    joined,
+                }
+            })
+            .collect()
+    }
+
+    /// The kmeans segmentations, renumbered to positions in `order`.
+    fn program_clusters(&self, order: &[usize]) -> Vec<ir::Kmeans> {
+        let position = positions(order);
+        self.clusters
+            .iter()
+            .cloned()
+            .map(|mut k| {
+                k.node = position[k.node];
+                for (_, e) in &mut k.inputs {
+                    e.walk_mut(|e| {
+                        if let ir::ExprKind::Node(d) = &mut e.kind {
+                            *d = position[*d];
+                        }
+                    });
+                }
+                k
             })
             .collect()
     }
@@ -113,8 +159,8 @@ struct FactIndex {
 }
 
 impl FactIndex {
-    fn new(sources: usize, customers: usize) -> Self {
-        let order: Vec<usize> = (0..sources).filter(|&s| s != customers).collect();
+    fn new(sources: usize, not_facts: &[usize]) -> Self {
+        let order: Vec<usize> = (0..sources).filter(|s| !not_facts.contains(s)).collect();
         let facts = order.iter().enumerate().map(|(f, &s)| (s, f)).collect();
         FactIndex { facts, order }
     }

@@ -57,7 +57,7 @@ impl Checker<'_> {
             return e;
         }
         match name {
-            "percentile" => self.percentile(function, args, span, scope),
+            "percentile" => self.percentile(function, args, span, scope, None),
             "days_since" | "months_since" | "years_since" => {
                 let Some([arg]) = self.plain_args::<1>(function, args, span) else {
                     return error();

@@ -71,11 +71,17 @@ impl<'p> Needs<'p> {
             match &node.kind {
                 NodeKind::Metric(e) => needs.expr(e, Owner::Customers, Type::Unknown),
                 NodeKind::Tag(e) => needs.expr(e, Owner::Customers, Type::Bool),
-                NodeKind::DatasetValue { input, .. } => {
-                    needs.expr(input, Owner::Customers, Type::Number)
+                NodeKind::DatasetValue { input, group, .. } => {
+                    needs.expr(input, Owner::Customers, Type::Number);
+                    if let Some(group) = group {
+                        needs.expr(group, Owner::Customers, Type::Unknown);
+                    }
                 }
                 NodeKind::Score(s) => {
                     needs.expr(&s.input, Owner::Customers, Type::Number);
+                    if let Some(group) = &s.group {
+                        needs.expr(group, Owner::Customers, Type::Unknown);
+                    }
                     if let Some(subset) = &s.subset {
                         needs.expr(subset, Owner::Customers, Type::Bool);
                     }

@@ -24,6 +24,9 @@ pub struct Program {
     pub nodes: Vec<Node>,
     pub params: Vec<Param>,
     pub manual_tags: Vec<ManualTags>,
+    /// Lookup tables (`source products ... key product_id`), joined to the
+    /// fact sources whose aggregates read their columns.
+    pub lookups: Vec<Lookup>,
     pub catalogue: Vec<CatalogueEntry>,
     /// `example` statements, in file order: imaginary customers and what
     /// they should get (run by `seg test`, never by a run).
@@ -33,6 +36,29 @@ pub struct Program {
     pub expectations: Vec<Expectation>,
     /// sha256 of the rule files (names and text), hex.
     pub rules_hash: String,
+    /// `kmeans(...)` segmentations, in declaration order: each is a node
+    /// of [`Program::nodes`] whose rules read the cluster the engine
+    /// computed into [`cluster_column`].
+    pub clusters: Vec<Kmeans>,
+}
+
+/// `segmentation cluster = kmeans(5, recency, frequency, monetary) log monetary seed 7`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Kmeans {
+    /// Index into [`Program::nodes`] of the segmentation.
+    pub node: usize,
+    pub k: usize,
+    /// Each input's name and value.
+    pub inputs: Vec<(String, Expr)>,
+    /// Per input: taken as `ln(1 + x)` before it is standardised.
+    pub log: Vec<bool>,
+    pub seed: u64,
+}
+
+/// The column of the computed steps holding a kmeans segmentation's
+/// cluster number (as text), read by its rules.
+pub fn cluster_column(segmentation: &str) -> String {
+    format!("seg$cluster:{segmentation}")
 }
 
 impl Program {
@@ -62,6 +88,25 @@ impl Program {
         }
         let tags = self.manual_tags.iter().filter(|m| m.source == f);
         columns.extend(tags.map(|m| m.column.clone()));
+        // Read through a lookup, not from the fact source itself.
+        let through: Vec<String> = self
+            .lookups
+            .iter()
+            .flat_map(|l| {
+                l.joined
+                    .iter()
+                    .filter(|(g, _)| *g == f)
+                    .flat_map(|(_, cs)| cs.iter().map(|c| lookup_column(&l.source.name, c)))
+            })
+            .collect();
+        columns.retain(|c| !through.contains(c));
+        for l in self
+            .lookups
+            .iter()
+            .filter(|l| l.joined.iter().any(|(g, _)| *g == f))
+        {
+            columns.push(l.source.key.clone());
+        }
         once_each(columns)
     }
 
@@ -131,6 +176,8 @@ pub enum Location {
     File {
         path: PathBuf,
         format: FileFormat,
+        /// How a text file is read (`with delimiter ";", ...`).
+        read: ReadOptions,
     },
     /// A table in the database given with `--db`, maybe schema-qualified
     /// (`crm.orders`).
@@ -146,6 +193,7 @@ impl Location {
         Location::File {
             path: Path::new(&folder).join(path),
             format,
+            read: ReadOptions::default(),
         }
     }
 
@@ -275,6 +323,61 @@ fn unescape_glob(part: &str) -> (String, bool) {
     (literal, false)
 }
 
+/// How a CSV or TSV file is read, where DuckDB's guesses would be wrong:
+/// `with delimiter ";", no header, null "NA", date format "%d/%m/%Y",
+/// columns (...), types (...)`. Unset options are left to DuckDB's sniffer.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ReadOptions {
+    pub delimiter: Option<String>,
+    /// Whether the first line names the columns.
+    pub header: Option<bool>,
+    /// The text that stands for a missing value.
+    pub null: Option<String>,
+    pub date_format: Option<String>,
+    pub timestamp_format: Option<String>,
+    /// `utf-8`, `utf-16` or `latin-1`: the encodings the bundled DuckDB reads.
+    pub encoding: Option<String>,
+    /// Every column's name, in order (a file without a header line).
+    pub names: Vec<String>,
+    /// Columns read as a given type instead of the sniffed one.
+    pub types: Vec<(String, ColumnKind)>,
+}
+
+impl ReadOptions {
+    pub fn is_empty(&self) -> bool {
+        *self == ReadOptions::default()
+    }
+}
+
+/// The type a read option gives a column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnKind {
+    Text,
+    Number,
+    Date,
+    Timestamp,
+    Bool,
+}
+
+impl ColumnKind {
+    /// The words a rule author writes, the first of each being the usual one.
+    pub const NAMES: &'static [(&'static str, ColumnKind)] = &[
+        ("text", ColumnKind::Text),
+        ("number", ColumnKind::Number),
+        ("date", ColumnKind::Date),
+        ("timestamp", ColumnKind::Timestamp),
+        ("bool", ColumnKind::Bool),
+    ];
+
+    pub fn from_word(word: &str) -> Option<ColumnKind> {
+        let word = word.to_ascii_lowercase();
+        ColumnKind::NAMES
+            .iter()
+            .find(|(w, _)| *w == word)
+            .map(|(_, k)| *k)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileFormat {
     Csv,
@@ -284,6 +387,11 @@ pub enum FileFormat {
 }
 
 impl FileFormat {
+    /// CSV and TSV: the formats read options apply to.
+    pub fn is_text(self) -> bool {
+        matches!(self, FileFormat::Csv | FileFormat::Tsv)
+    }
+
     /// The format of a file, from its extension (`.csv.gz` counts as csv).
     pub fn from_path(path: &str) -> Option<FileFormat> {
         let lower = path.to_ascii_lowercase();
@@ -374,10 +482,12 @@ pub struct Node {
 pub enum NodeKind {
     Metric(Expr),
     Score(Score),
-    /// `percentile(monetary, 0.9)`: one value for the whole customer base.
+    /// `percentile(monetary, 0.9)`: one value for the whole customer base,
+    /// or with `within region`, one per group of customers.
     DatasetValue {
         input: Expr,
         fraction: f64,
+        group: Option<Expr>,
     },
     Segmentation(Vec<SegmentRule>),
     Tag(Expr),
@@ -401,8 +511,13 @@ impl NodeKind {
     pub fn exprs(&self) -> Vec<&Expr> {
         match self {
             NodeKind::Metric(e) | NodeKind::Tag(e) => vec![e],
-            NodeKind::DatasetValue { input, .. } => vec![input],
-            NodeKind::Score(s) => std::iter::once(&s.input).chain(&s.subset).collect(),
+            NodeKind::DatasetValue { input, group, .. } => {
+                std::iter::once(input).chain(group).collect()
+            }
+            NodeKind::Score(s) => std::iter::once(&s.input)
+                .chain(&s.subset)
+                .chain(&s.group)
+                .collect(),
             NodeKind::Segmentation(rules) => {
                 rules.iter().filter_map(|r| r.condition.as_ref()).collect()
             }
@@ -413,8 +528,13 @@ impl NodeKind {
     pub fn exprs_mut(&mut self) -> Vec<&mut Expr> {
         match self {
             NodeKind::Metric(e) | NodeKind::Tag(e) => vec![e],
-            NodeKind::DatasetValue { input, .. } => vec![input],
-            NodeKind::Score(s) => std::iter::once(&mut s.input).chain(&mut s.subset).collect(),
+            NodeKind::DatasetValue { input, group, .. } => {
+                std::iter::once(input).chain(group).collect()
+            }
+            NodeKind::Score(s) => std::iter::once(&mut s.input)
+                .chain(&mut s.subset)
+                .chain(&mut s.group)
+                .collect(),
             NodeKind::Segmentation(rules) => rules
                 .iter_mut()
                 .filter_map(|r| r.condition.as_mut())
@@ -430,6 +550,10 @@ pub struct Score {
     pub higher_is_better: bool,
     /// Only customers for whom this holds are scored.
     pub subset: Option<Expr>,
+    /// `within region`: each customer is ranked among the customers of
+    /// its group only (a customer column or definition; those whose group
+    /// is missing get no score).
+    pub group: Option<Expr>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -445,6 +569,24 @@ pub struct Param {
     pub value: Value,
     /// Whether `--set` replaced the value written in the rules.
     pub overridden: bool,
+}
+
+/// A lookup table: one row per key (`product_id`), joined to the rows of
+/// each fact source that has a column of that name and reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lookup {
+    pub source: Source,
+    /// For each fact source (index into [`Program::facts`]) that reads the
+    /// lookup: the lookup's columns it reads. A column read through a
+    /// lookup is named [`lookup_column`] in the fact row.
+    pub joined: Vec<(usize, Vec<String>)>,
+}
+
+/// The name a lookup's column has in a fact row joined to it
+/// (`products.category`): no column of the fact source is in the way, as
+/// the join brings in nothing else.
+pub fn lookup_column(lookup: &str, column: &str) -> String {
+    format!("{lookup}.{column}")
 }
 
 /// `tags from crm_tags.tag`

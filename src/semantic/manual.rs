@@ -22,6 +22,10 @@ impl Checker<'_> {
 
     fn manual_tag_source(&mut self, t: &TagsFrom) -> Option<ir::ManualTags> {
         let source = match self.names.get(&t.source.text).copied() {
+            Some(Entry::Source(s)) if self.lookups.contains(&s) => {
+                self.lookup_aggregated(s, t.source.span);
+                return None;
+            }
             Some(Entry::Source(s)) if Some(s) != self.customers => s,
             Some(Entry::Source(_)) => {
                 self.report(

@@ -13,12 +13,16 @@ mod examples;
 mod expect;
 mod finish;
 mod functions;
+mod group;
 mod header_only;
 pub mod ir;
+mod kmeans;
+mod lookup;
 mod manual;
 pub mod names;
 mod order;
 mod percentile;
+mod read_options;
 mod resolve;
 mod score;
 pub mod types;
@@ -184,6 +188,12 @@ struct Checker<'a> {
     names: HashMap<String, Entry>,
     sources: Vec<SourceInfo>,
     customers: Option<usize>,
+    /// Lookup tables: sources with a `key` that no fact source's `by`
+    /// names (`source products ... key product_id`).
+    lookups: Vec<usize>,
+    /// The lookup columns each fact source's aggregates read: (fact,
+    /// lookup, column), each once.
+    lookup_uses: Vec<(usize, usize, String)>,
     params: Vec<ParamInfo>,
     defs: Vec<Def<'a>>,
     /// Definitions being resolved, innermost last (for dependencies).
@@ -211,6 +221,8 @@ struct Checker<'a> {
     hand_tags: std::cell::OnceCell<Option<Vec<String>>>,
     /// Names already reported as assumed hand-assigned tags (W009).
     assumed_tags: Vec<String>,
+    /// The resolved `kmeans(...)` segmentations, numbered by definition.
+    clusters: Vec<ir::Kmeans>,
 }
 
 /// Comparisons "did you mean" may make in one check (about half a second's
@@ -295,6 +307,7 @@ enum DefKind<'a> {
     Score(&'a crate::syntax::ast::ScoreDecl),
     Segmentation(Vec<&'a crate::syntax::ast::SegmentRule>),
     Tag(&'a crate::syntax::ast::TagDecl),
+    Kmeans(&'a crate::syntax::ast::KmeansDecl),
     /// Created while resolving a `percentile(...)` call.
     Dataset,
 }
@@ -322,6 +335,8 @@ impl<'a> Checker<'a> {
             names: HashMap::new(),
             sources: Vec::new(),
             customers: None,
+            lookups: Vec::new(),
+            lookup_uses: Vec::new(),
             params: Vec::new(),
             defs: Vec::new(),
             resolving: Vec::new(),
@@ -337,6 +352,7 @@ impl<'a> Checker<'a> {
             manual: Vec::new(),
             hand_tags: std::cell::OnceCell::new(),
             assumed_tags: Vec::new(),
+            clusters: Vec::new(),
         }
     }
 

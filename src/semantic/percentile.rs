@@ -1,5 +1,6 @@
 //! Dataset-level values: `percentile(monetary, 0.9)`, one value over all
-//! customers, computed once per distinct call.
+//! customers (or one per group, `within region`), computed once per
+//! distinct call.
 
 use super::ir::{self, Value};
 use super::resolve::{Scope, error};
@@ -15,6 +16,7 @@ impl Checker<'_> {
         args: &[Argument],
         span: Span,
         scope: Scope,
+        group: Option<&Name>,
     ) -> ir::Expr {
         if scope != Scope::Customer {
             self.report(
@@ -85,11 +87,13 @@ impl Checker<'_> {
                 self.datasets.insert(name, index);
                 self.resolving.push(index);
                 let input = self.number_argument(function, value, Scope::Customer);
+                let group = group.and_then(|g| self.group(g));
                 self.resolving.pop();
                 let def = &mut self.defs[index];
                 def.resolved = Some(ir::NodeKind::DatasetValue {
                     input,
                     fraction: fraction_value,
+                    group,
                 });
                 def.state = DefState::Done;
                 index

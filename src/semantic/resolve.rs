@@ -91,6 +91,10 @@ impl<'a> Checker<'a> {
                 let condition = self.condition(&t.condition, Scope::Customer);
                 (Some(ir::NodeKind::Tag(condition)), Type::Bool, false)
             }
+            DefKind::Kmeans(k) => {
+                let k = *k;
+                (Some(self.kmeans(k, i)), Type::Text, true)
+            }
             DefKind::Dataset => unreachable!("dataset values are resolved where they are met"),
         };
         let def = &mut self.defs[i];
@@ -174,7 +178,10 @@ impl<'a> Checker<'a> {
                 let subject = self.expr(expr, scope);
                 let mut values = Vec::new();
                 for item in items {
-                    let value = self.expr(item, scope);
+                    let mut value = self.expr(item, scope);
+                    if let Some(label) = self.cluster_number(&subject, &value, item.span) {
+                        value = label;
+                    }
                     match value.kind {
                         ExprKind::Literal(v) => {
                             if !v.ty().fits(subject.ty) {
@@ -231,6 +238,9 @@ impl<'a> Checker<'a> {
                 self.text_test(expr, *op, pattern, scope)
             }
             ast::ExprKind::IgnoringCase(inner) => self.ignoring_case(inner, e.span, scope),
+            ast::ExprKind::WithinGroup { expr, group } => {
+                self.within_group(expr, group, e.span, scope)
+            }
             ast::ExprKind::Duration(period) => self.misplaced_duration(period),
             ast::ExprKind::Within { expr, period } => {
                 let subject = self.expr(expr, scope);
@@ -260,7 +270,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn name(&mut self, n: &Name, scope: Scope) -> ir::Expr {
+    pub(super) fn name(&mut self, n: &Name, scope: Scope) -> ir::Expr {
         if let Scope::Facts(source) = scope {
             return self.fact_column(source, n);
         }
@@ -514,6 +524,9 @@ impl<'a> Checker<'a> {
                 typed(ExprKind::Column(column.text.clone()), ty, true)
             }
             Some(Entry::Source(s)) if scope == Scope::Facts(s) => self.fact_column(s, column),
+            Some(Entry::Source(s)) if self.lookups.contains(&s) => {
+                self.lookup_column(s, column, span, scope)
+            }
             Some(Entry::Source(s)) => {
                 let name = &self.sources[s].name;
                 let help = match scope {
@@ -582,8 +595,15 @@ impl<'a> Checker<'a> {
         {
             return shifted;
         }
-        let l = self.expr(left, scope);
-        let r = self.expr(right, scope);
+        let mut l = self.expr(left, scope);
+        let mut r = self.expr(right, scope);
+        if matches!(op, BinaryOp::Eq | BinaryOp::Ne) {
+            if let Some(label) = self.cluster_number(&l, &r, right.span) {
+                r = label;
+            } else if let Some(label) = self.cluster_number(&r, &l, left.span) {
+                l = label;
+            }
+        }
         let nullable = l.nullable || r.nullable;
         let result = |l: ir::Expr, r: ir::Expr, ty: Type, nullable: bool| {
             typed(
@@ -708,6 +728,21 @@ impl<'a> Checker<'a> {
         let (ExprKind::Node(d), Value::Text(label)) = (&subject.kind, value) else {
             return;
         };
+        if let Some(k) = self.clusters_of(*d) {
+            if !label.parse::<usize>().is_ok_and(|c| (1..=k).contains(&c)) {
+                let n = label.clone();
+                let _ = self.cluster_number(
+                    subject,
+                    &ir::Expr {
+                        kind: ExprKind::Literal(Value::Number(n)),
+                        ty: Type::Number,
+                        nullable: false,
+                    },
+                    span,
+                );
+            }
+            return;
+        }
         let Def {
             kind: DefKind::Segmentation(rules),
             name,

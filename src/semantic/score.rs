@@ -10,7 +10,12 @@ use crate::syntax::ast::{self, ArgumentKind};
 impl Checker<'_> {
     pub(super) fn score(&mut self, decl: &ast::ScoreDecl) -> Option<ir::Score> {
         let shape_help = "a score is quintile(<value>) or ntile(<buckets>, <value>), optionally with `lower_is_better`: score r = quintile(recency, lower_is_better)";
-        let ast::ExprKind::Call { function, args } = &decl.expr.kind else {
+        // `quintile(recency) within region`: ranked within each group.
+        let (expr, group) = match &decl.expr.kind {
+            ast::ExprKind::WithinGroup { expr, group } => (&**expr, Some(group)),
+            _ => (&decl.expr, None),
+        };
+        let ast::ExprKind::Call { function, args } = &expr.kind else {
             self.report(
                 Diagnostic::new(
                     Code::WrongArgument,
@@ -126,11 +131,16 @@ impl Checker<'_> {
             .subset
             .as_ref()
             .map(|s| self.condition(s, Scope::Customer));
+        let group = match group {
+            Some(g) => Some(self.group(g)?),
+            None => None,
+        };
         Some(ir::Score {
             input,
             buckets,
             higher_is_better,
             subset,
+            group,
         })
     }
 }

@@ -22,7 +22,8 @@ use super::tree::{
     self, Body, Cte, Expr, Item, Join, Op, Query, Relation, Select, binary, call, col, qcol,
 };
 use crate::semantic::ir::{
-    Aggregate, AggregateFunction, ExprKind, Location, NodeKind, Program, Score, SegmentRule, Source,
+    Aggregate, AggregateFunction, ExprKind, Location, Lookup, NodeKind, Program, Score,
+    SegmentRule, Source, lookup_column,
 };
 use crate::semantic::names;
 use crate::semantic::types::Type;
@@ -40,6 +41,10 @@ pub struct Layout {
     /// For each score node, the column of `seg$result` holding its input:
     /// a published column, or one kept for the score edges.
     pub result_score_inputs: HashMap<usize, String>,
+    /// For each score or dataset-level value computed per group, the
+    /// column of its group in the steps and the one of `seg$result`
+    /// holding it (a published column, or one kept for the summaries).
+    pub groups: HashMap<usize, (String, String)>,
     /// Customer column → its name in the computed steps.
     pub customer_columns: HashMap<String, String>,
     /// For each fact source, the column counting a customer's rows of it
@@ -51,9 +56,10 @@ pub struct Layout {
 
 pub fn relation(location: &Location) -> Relation {
     match location {
-        Location::File { path, format } => Relation::File {
+        Location::File { path, format, read } => Relation::File {
             path: path.display().to_string(),
             format: *format,
+            read: read.clone(),
         },
         Location::Table(t) => Relation::Table(t.split('.').map(String::from).collect()),
     }
@@ -204,15 +210,41 @@ pub fn layout(p: &Program) -> Layout {
     let manual_tags = (1..=p.manual_tags.len())
         .map(|m| format!("seg$manual_tags${m}"))
         .collect();
-    Layout {
+    let mut layout = Layout {
         nodes,
         aggregates,
         score_inputs,
         result_score_inputs,
+        groups: HashMap::new(),
         customer_columns,
         fact_rows,
         manual_tags,
+    };
+    layout.groups = groups(p, &layout, &published);
+    layout
+}
+
+/// The group columns of the scores and dataset-level values computed
+/// `within` one (see [`Layout::groups`]).
+fn groups(p: &Program, layout: &Layout, published: &[&str]) -> HashMap<usize, (String, String)> {
+    let mut groups = HashMap::new();
+    for (i, node) in p.nodes.iter().enumerate() {
+        let group = match &node.kind {
+            NodeKind::Score(s) => s.group.as_ref(),
+            NodeKind::DatasetValue { group, .. } => group.as_ref(),
+            _ => None,
+        };
+        if let Some(g) = group {
+            let column = group_column(layout, g);
+            let kept = if published.contains(&column.as_str()) {
+                column.clone()
+            } else {
+                format!("{column}$group")
+            };
+            groups.insert(i, (column, kept));
+        }
     }
+    groups
 }
 
 /// The nodes the wide table publishes after the key, in order: metrics,
@@ -259,7 +291,7 @@ const ROWS: &str = "seg$rows";
 /// the sources, the as-of date and the aggregates' definitions only, so
 /// rules that change a later definition can reuse it.
 pub fn base_query(p: &Program, layout: &Layout) -> Query {
-    let mut ctes = Vec::new();
+    let mut ctes: Vec<Cte> = p.lookups.iter().filter_map(lookup_cte).collect();
     let mut joins = Vec::new();
     let mut base_items = customer_items(p, layout);
     for f in 0..p.facts.len() {
@@ -328,7 +360,8 @@ pub fn result_query(p: &Program, layout: &Layout) -> Query {
 
 /// The columns of the computed table: the wide table's, in its order (the
 /// key, the published definitions, the tag list), then the ones only the
-/// summaries read ([`summary_columns`]). Nothing else is kept.
+/// summaries read ([`summary_columns`]) and, with the history, the open
+/// labels the history statements compare with. Nothing else is kept.
 fn result_items(p: &Program, layout: &Layout, since: bool) -> Vec<Item> {
     let mut items = vec![Item::new(col(&p.customers.key))];
     for n in published_nodes(p) {
@@ -340,6 +373,14 @@ fn result_items(p: &Program, layout: &Layout, since: bool) -> Vec<Item> {
     items.push(Item::named(tag_list(p, layout), &own_column(p, "tags")));
     for (column, name) in summary_columns(p, layout) {
         items.push(Item::named(col(&column), &name));
+    }
+    if since {
+        // What the history statements compare this run's labels with.
+        items.extend(
+            super::history::open_columns(p)
+                .iter()
+                .map(|c| Item::new(col(c))),
+        );
     }
     items
 }
@@ -360,6 +401,15 @@ pub fn summary_columns(p: &Program, layout: &Layout) -> Vec<(String, String)> {
     for (i, node) in p.nodes.iter().enumerate() {
         if matches!(node.kind, NodeKind::DatasetValue { .. }) {
             columns.push((layout.nodes[i].clone(), layout.nodes[i].clone()));
+        }
+    }
+    let mut grouped: Vec<usize> = layout.groups.keys().copied().collect();
+    grouped.sort();
+    for i in grouped {
+        let (column, kept) = &layout.groups[&i];
+        let entry = (column.clone(), kept.clone());
+        if *kept == format!("{column}$group") && !columns.contains(&entry) {
+            columns.push(entry);
         }
     }
     for rows in layout.fact_rows.iter().flatten() {
@@ -475,6 +525,7 @@ fn fact_aggregation(p: &Program, layout: &Layout, f: usize) -> Option<FactAggreg
         body: Body::Select(Select {
             items,
             from: Some((source_relation(source), None)),
+            joins: lookup_joins(p, f),
             filter: before_as_of(source, p),
             group_by: vec![col(&source.key)],
             ..Select::default()
@@ -492,6 +543,63 @@ fn fact_aggregation(p: &Program, layout: &Layout, f: usize) -> Option<FactAggreg
         )),
     };
     Some(FactAggregation { cte, join, joined })
+}
+
+/// The CTE of a lookup table some fact source reads: its key and the
+/// columns read, each under the name the fact rows know it by.
+fn lookup_cte(lookup: &Lookup) -> Option<Cte> {
+    let mut columns: Vec<&String> = lookup.joined.iter().flat_map(|(_, cs)| cs).collect();
+    if columns.is_empty() {
+        return None;
+    }
+    columns.sort();
+    columns.dedup();
+    let name = &lookup.source.name;
+    let mut items = vec![Item::named(col(&lookup.source.key), LOOKUP_KEY)];
+    items.extend(
+        columns
+            .into_iter()
+            .map(|c| Item::named(col(c), &lookup_column(name, c))),
+    );
+    Some(Cte {
+        name: lookup_cte_name(name),
+        comments: vec![format!(
+            "The lookup table `{name}`, one row per `{}` (checked before the run)",
+            lookup.source.key
+        )],
+        body: Body::Select(Select {
+            items,
+            from: Some((source_relation(&lookup.source), None)),
+            ..Select::default()
+        }),
+        materialized: false,
+    })
+}
+
+/// The lookup tables a fact source's rows read, each joined by the column
+/// named like its key; rows whose key it does not list are kept (LEFT
+/// JOIN), with its columns missing.
+fn lookup_joins(p: &Program, f: usize) -> Vec<Join> {
+    p.lookups
+        .iter()
+        .filter(|l| l.joined.iter().any(|(g, _)| *g == f))
+        .map(|l| {
+            let name = lookup_cte_name(&l.source.name);
+            Join {
+                left: true,
+                relation: Relation::Named(name.clone()),
+                alias: name.clone(),
+                on: Some(binary(qcol(&name, LOOKUP_KEY), Op::Eq, col(&l.source.key))),
+            }
+        })
+        .collect()
+}
+
+/// The key column of a lookup's CTE (no fact column has a `$`).
+pub const LOOKUP_KEY: &str = "seg$lookup_key";
+
+pub fn lookup_cte_name(lookup: &str) -> String {
+    format!("seg_lookup_{lookup}")
 }
 
 fn zero_if_missing(e: Expr) -> Expr {
@@ -648,9 +756,48 @@ struct Step {
     /// Dataset-level values, computed over the previous step's rows as one
     /// row that this step joins to each.
     dataset_values: Vec<Item>,
+    /// Dataset-level values per group (`within region`): for each group
+    /// column, one row per group, joined to the customers of that group.
+    grouped_values: Vec<(String, Vec<Item>, Vec<String>)>,
     what: Vec<String>,
     /// What the dataset-level values are (for their CTE's comment).
     datasets_what: Vec<String>,
+    /// Tables joined by key (the clusters of kmeans segmentations).
+    joins: Vec<Join>,
+}
+
+/// A value of the rules over the definition steps' columns.
+pub(super) fn lower_value(p: &Program, layout: &Layout, e: &crate::semantic::ir::Expr) -> Expr {
+    let names = Names {
+        nodes: &layout.nodes,
+        aggregates: &layout.aggregates,
+        customer_column: &|c: &str| customer_columns_of(&layout.customer_columns, c),
+        hand_tags: &layout.manual_tags,
+        as_of: p.as_of,
+    };
+    lower::customer(e, &names, Context::Operand)
+}
+
+/// The clusters of the kmeans segmentations, joined by key to the first
+/// step, so that their rules (in whichever step) read them.
+fn cluster_joins(p: &Program) -> Vec<Join> {
+    p.clusters
+        .iter()
+        .map(|k| {
+            let sql = super::kmeans::KmeansSql::new(p, k, &super::DuckDb);
+            let table = sql.labels_table();
+            Join {
+                left: true,
+                relation: Relation::Table(vec![table.clone()]),
+                alias: table.clone(),
+                on: Some(binary(
+                    qcol(&table, &sql.labels_key()),
+                    Op::Eq,
+                    qcol(super::BASE, &p.customers.key),
+                )),
+            }
+        })
+        .collect()
 }
 
 /// Definitions, in steps (see [`placement`]). Returns the name of the last
@@ -679,13 +826,34 @@ pub(super) fn definition_steps(p: &Program, layout: &Layout, ctes: &mut Vec<Cte>
                 ));
                 s.what.push(format!("metric {}", node.name));
             }
-            NodeKind::DatasetValue { input, fraction } => {
+            NodeKind::DatasetValue {
+                input,
+                fraction,
+                group,
+            } => {
                 let expr =
                     dataset_value(lower::customer(input, &names, Context::Operand), fraction);
+                let item = Item::named(expr, name).comment(node.name.clone());
                 let s = step(&mut steps, place[i]);
-                s.dataset_values
-                    .push(Item::named(expr, name).comment(node.name.clone()));
-                s.datasets_what.push(node.name.clone());
+                match group {
+                    None => {
+                        s.dataset_values.push(item);
+                        s.datasets_what.push(node.name.clone());
+                    }
+                    Some(g) => {
+                        let column = group_column(layout, g);
+                        match s.grouped_values.iter_mut().find(|(c, ..)| *c == column) {
+                            Some((_, items, what)) => {
+                                items.push(item);
+                                what.push(node.name.clone());
+                            }
+                            None => {
+                                s.grouped_values
+                                    .push((column, vec![item], vec![node.name.clone()]))
+                            }
+                        }
+                    }
+                }
             }
             NodeKind::Score(score) => {
                 let input_column = &layout.score_inputs[&i];
@@ -704,11 +872,18 @@ pub(super) fn definition_steps(p: &Program, layout: &Layout, ctes: &mut Vec<Cte>
                 } else {
                     "lower is better"
                 };
+                let group = score.group.as_ref().map(|g| group_column(layout, g));
+                let per_group = match &group {
+                    Some(g) => format!(", within {g}"),
+                    None => String::new(),
+                };
                 let s = step(&mut steps, place[i]);
-                s.scores
-                    .push(Item::named(score_bucket(score, input_column, subset), name));
+                s.scores.push(Item::named(
+                    score_bucket(score, input_column, subset, group.as_deref()),
+                    name,
+                ));
                 s.what.push(format!(
-                    "score {} ({} buckets, {direction})",
+                    "score {} ({} buckets, {direction}{per_group})",
                     node.name, score.buckets
                 ));
             }
@@ -727,6 +902,10 @@ pub(super) fn definition_steps(p: &Program, layout: &Layout, ctes: &mut Vec<Cte>
             }
         }
     }
+    let clusters = cluster_joins(p);
+    if !clusters.is_empty() {
+        step(&mut steps, 1).joins = clusters;
+    }
     step_ctes(steps, &p.customers.key, ctes)
 }
 
@@ -735,10 +914,15 @@ pub(super) fn definition_steps(p: &Program, layout: &Layout, ctes: &mut Vec<Cte>
 fn step_ctes(steps: Vec<Step>, key: &str, ctes: &mut Vec<Cte>) -> String {
     let mut previous = super::BASE.to_string();
     for (n, step) in steps.into_iter().enumerate() {
-        if step.items.is_empty() && step.dataset_values.is_empty() && step.scores.is_empty() {
+        if step.items.is_empty()
+            && step.dataset_values.is_empty()
+            && step.scores.is_empty()
+            && step.grouped_values.is_empty()
+            && step.joins.is_empty()
+        {
             continue;
         }
-        let mut joins = Vec::new();
+        let mut joins = step.joins;
         if !step.scores.is_empty() {
             let (scores, join) = scores_cte(n + 1, &previous, key, step.scores, ctes);
             ctes.push(scores);
@@ -761,10 +945,17 @@ fn step_ctes(steps: Vec<Step>, key: &str, ctes: &mut Vec<Cte>) -> String {
                 on: None,
             });
         }
-        let mut items = vec![Item::new(Expr::Star)];
-        items.extend(step.items);
         let mut what = step.what;
         what.extend(step.datasets_what);
+        for (k, (group, values, values_what)) in step.grouped_values.into_iter().enumerate() {
+            let (cte, join) =
+                grouped_dataset_cte(n + 1, k + 1, &previous, &group, values, &values_what, ctes);
+            ctes.push(cte);
+            joins.push(join);
+            what.extend(values_what);
+        }
+        let mut items = vec![Item::new(Expr::Star)];
+        items.extend(step.items);
         let comment = if what.is_empty() {
             "Helper columns for the next step".to_string()
         } else {
@@ -852,6 +1043,61 @@ fn dataset_cte(
     }
 }
 
+/// Dataset-level values per group: one row per value of the column
+/// `group` over the rows of `over` (customers without a group in none),
+/// joined to the customers of each group; those without a group get none.
+fn grouped_dataset_cte(
+    step: usize,
+    k: usize,
+    over: &str,
+    group: &str,
+    mut values: Vec<Item>,
+    what: &[String],
+    ctes: &mut [Cte],
+) -> (Cte, Join) {
+    if let Some(read) = ctes.iter_mut().find(|c| c.name == over) {
+        read.materialized = true;
+    }
+    let name = format!("seg_dataset_{step}_{k}");
+    let group_key = format!("seg$group:{step}:{k}");
+    values.insert(0, Item::named(col(group), &group_key));
+    let cte = Cte {
+        name: name.clone(),
+        comments: vec![format!(
+            "Dataset-level values, one row per `{group}`: {}",
+            what.join(", ")
+        )],
+        body: Body::Select(Select {
+            items: values,
+            from: Some((Relation::Named(over.to_string()), None)),
+            filter: Some(Expr::IsNull {
+                expr: Box::new(col(group)),
+                negated: true,
+            }),
+            group_by: vec![col(group)],
+            ..Select::default()
+        }),
+        materialized: false,
+    };
+    let join = Join {
+        left: true,
+        relation: Relation::Named(name.clone()),
+        alias: name.clone(),
+        on: Some(binary(qcol(&name, &group_key), Op::Eq, qcol(over, group))),
+    };
+    (cte, join)
+}
+
+/// The column a group (`within region`) is read from: a customer column
+/// or a definition's.
+pub fn group_column(layout: &Layout, group: &crate::semantic::ir::Expr) -> String {
+    match &group.kind {
+        ExprKind::Node(n) => layout.nodes[*n].clone(),
+        ExprKind::Column(c) => customer_columns_of(&layout.customer_columns, c),
+        other => unreachable!("checked: a group is a column or a definition, not {other:?}"),
+    }
+}
+
 /// Step `at` (from 1), made if there are fewer.
 fn step(steps: &mut Vec<Step>, at: usize) -> &mut Step {
     while steps.len() < at {
@@ -897,8 +1143,8 @@ fn placement(p: &Program, layout: &Layout) -> Vec<usize> {
             NodeKind::Score(s) => {
                 let helper = usize::from(has_input_helper(p, layout, i));
                 used_by(&s.input, place[i] - 1 - helper);
-                if let Some(subset) = &s.subset {
-                    used_by(subset, place[i] - 1);
+                for e in s.subset.iter().chain(&s.group) {
+                    used_by(e, place[i] - 1);
                 }
             }
             kind => {
@@ -926,7 +1172,9 @@ fn earliest_steps(p: &Program, layout: &Layout) -> Vec<usize> {
                 }
             }
             NodeKind::Score(score) => {
-                let base = depth(&score.input).max(score.subset.as_ref().map_or(0, depth));
+                let base = depth(&score.input)
+                    .max(score.subset.as_ref().map_or(0, depth))
+                    .max(score.group.as_ref().map_or(0, depth));
                 base + 1 + usize::from(has_input_helper(p, layout, i))
             }
             kind => kind.exprs().into_iter().map(depth).max().unwrap_or(0) + 1,
@@ -946,8 +1194,14 @@ fn dataset_value(input: Expr, fraction: &impl ToString) -> Expr {
 
 /// A score: `floor(N * (rank - 1) / count) + 1` among the scored customers
 /// (those with a value, and in the subset), so equal values get equal
-/// scores; the others get none.
-fn score_bucket(score: &Score, input_column: &str, subset: Option<Expr>) -> Expr {
+/// scores; the others get none. Within a group, rank and count are those
+/// of the customer's group, and customers without a group get none.
+fn score_bucket(
+    score: &Score,
+    input_column: &str,
+    subset: Option<Expr>,
+    group: Option<&str>,
+) -> Expr {
     let mut scored = Vec::new();
     if score.input.nullable {
         scored.push(Expr::IsNull {
@@ -956,8 +1210,19 @@ fn score_bucket(score: &Score, input_column: &str, subset: Option<Expr>) -> Expr
         });
     }
     scored.extend(subset);
+    // The group's own partition holds those without one, who get no score.
+    let partition: Vec<Expr> = group
+        .map(col)
+        .into_iter()
+        .chain(tree::all(scored.clone()))
+        .collect();
+    if let Some(group) = group {
+        scored.push(Expr::IsNull {
+            expr: Box::new(col(group)),
+            negated: true,
+        });
+    }
     let scored = tree::all(scored);
-    let partition: Vec<Expr> = scored.iter().cloned().collect();
     let rank = lower::window(
         "rank",
         Vec::new(),

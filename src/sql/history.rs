@@ -19,8 +19,6 @@ use crate::semantic::ir::{NodeKind, Program};
 
 /// The run being written: its id and as-of date.
 const RUN: &str = "seg$run";
-/// The run's labels, one row per (segmentation, customer).
-const LABELS: &str = "seg$labels";
 /// The memberships that change in this run.
 const LABEL_CHANGES: &str = "seg$label_changes";
 const TAG_CHANGES: &str = "seg$tag_changes";
@@ -76,7 +74,6 @@ impl HistoryColumns {
             ("result", RESULT.into()),
             ("tags_table", TAGS_TABLE.into()),
             ("run", RUN.into()),
-            ("labels", LABELS.into()),
             ("label_changes", LABEL_CHANGES.into()),
             ("tag_changes", TAG_CHANGES.into()),
         ];
@@ -161,23 +158,8 @@ pub fn label_statements(dialect: &dyn Dialect, p: &Program) -> Vec<Statement> {
             ),
         ),
         Statement::new(
-            "This run's labels, one row per segmentation and customer",
-            new_labels(dialect, p, &c),
-        ),
-        Statement::new(
             "The memberships that change: a new label, a new customer, a customer gone",
-            c.fill(
-                dialect,
-                "CREATE OR REPLACE TEMP TABLE {label_changes} AS\n\
-                 SELECT coalesce(\"old\".{seg}, \"new\".{seg}) AS {seg},\n    \
-                 coalesce(\"old\".{key}, \"new\".{key}) AS {key},\n    \
-                 \"new\".{label} AS {label},\n    \
-                 \"old\".{seg} IS NOT NULL AS \"closes\",\n    \
-                 \"new\".{seg} IS NOT NULL AS \"opens\"\n\
-                 FROM (SELECT * FROM {label_history} WHERE {to} IS NULL) AS \"old\"\n\
-                 FULL JOIN {labels} AS \"new\" ON \"new\".{seg} = \"old\".{seg} AND \"new\".{key} = \"old\".{key}\n\
-                 WHERE \"old\".{seg} IS NULL OR \"new\".{seg} IS NULL OR \"old\".{label} IS DISTINCT FROM \"new\".{label}",
-            ),
+            changing_memberships(dialect, p, &c),
         ),
         Statement::new(
             "Close the memberships that end in this run",
@@ -299,32 +281,63 @@ pub fn tag_statements(dialect: &dyn Dialect, p: &Program) -> Vec<Statement> {
 }
 
 /// Every segmentation's labels as rows (none: an empty table of that shape).
-fn new_labels(dialect: &dyn Dialect, p: &Program, c: &HistoryColumns) -> String {
-    let selects: Vec<String> = segmentations(p)
-        .into_iter()
+/// The memberships that change in this run, from the computed table,
+/// which carries each customer's open labels (the `seg$open_*` columns):
+/// per segmentation the customers whose label is new or another, and the
+/// open rows of customers gone or of segmentations the rules dropped.
+fn changing_memberships(dialect: &dyn Dialect, p: &Program, c: &HistoryColumns) -> String {
+    let names = segmentations(p);
+    let mut selects: Vec<String> = names
+        .iter()
         .map(|name| {
             c.fill_with(
                 dialect,
-                "SELECT {name} AS {seg}, {key}, CAST({column} AS VARCHAR) AS {label} FROM {result}",
+                "SELECT {name} AS {seg}, {key}, CAST({column} AS VARCHAR) AS {label},\n    \
+                 {since} IS NOT NULL AS \"closes\", TRUE AS \"opens\"\n\
+                 FROM {result}\n\
+                 WHERE {since} IS NULL OR {held} IS DISTINCT FROM CAST({column} AS VARCHAR)",
                 &[
                     ("name", dialect.string(name)),
                     ("column", dialect.identifier(name)),
+                    ("since", dialect.identifier(&open_column("since", name))),
+                    ("held", dialect.identifier(&open_column("label", name))),
                 ],
             )
         })
         .collect();
-    let body = if selects.is_empty() {
-        c.fill(
-            dialect,
-            "SELECT CAST(NULL AS VARCHAR) AS {seg}, {key}, CAST(NULL AS VARCHAR) AS {label} FROM {result} LIMIT 0",
-        )
+    let dropped = if names.is_empty() {
+        "TRUE".to_string()
     } else {
-        selects.join("\nUNION ALL\n")
+        let listed: Vec<String> = names.iter().map(|n| dialect.string(n)).collect();
+        c.fill_with(
+            dialect,
+            "\"old\".{seg} NOT IN ({names})",
+            &[("names", listed.join(", "))],
+        )
     };
+    selects.push(c.fill_with(
+        dialect,
+        "SELECT \"old\".{seg}, \"old\".{key}, CAST(NULL AS VARCHAR) AS {label},\n    \
+         TRUE AS \"closes\", FALSE AS \"opens\"\n\
+         FROM {label_history} AS \"old\"\n\
+         WHERE \"old\".{to} IS NULL\n    \
+         AND ({dropped} OR NOT EXISTS (SELECT 1 FROM {result} WHERE {result}.{key} = \"old\".{key}))",
+        &[("dropped", dropped)],
+    ));
     format!(
-        "{}\n{body}",
-        c.fill(dialect, "CREATE OR REPLACE TEMP TABLE {labels} AS")
+        "{}\n{}",
+        c.fill(dialect, "CREATE OR REPLACE TEMP TABLE {label_changes} AS"),
+        selects.join("\nUNION ALL\n")
     )
+}
+
+/// The columns of the open labels the computed table carries for the
+/// history statements (dropped before it is published).
+pub fn open_columns(p: &Program) -> Vec<String> {
+    segmentations(p)
+        .into_iter()
+        .flat_map(|name| [open_column("label", name), open_column("since", name)])
+        .collect()
 }
 
 /// The open rows of the label history, one row per customer: per
@@ -600,4 +613,16 @@ mod tests {
         assert_eq!((c.key.as_str(), c.label.as_str()), ("Label", "seg_label"));
         assert_eq!(c.segmentation, "segmentation");
     }
+}
+
+/// The score edges the last run recorded, bucket by bucket (scores
+/// computed `within` a group are in `group_score_edges`, not here).
+pub fn last_score_edges(dialect: &dyn Dialect) -> String {
+    fill(
+        "SELECT \"run_id\", CAST(\"as_of\" AS VARCHAR), \"e\".\"score\", \"e\".\"bucket\", \"e\".\"low\", \"e\".\"high\", \"e\".\"customers\"\n\
+         FROM (SELECT \"run_id\", \"as_of\", unnest(\"score_edges\") AS \"e\" FROM {runs}\n    \
+         WHERE \"run_id\" = (SELECT max(\"run_id\") FROM {runs}))\n\
+         ORDER BY \"e\".\"score\", \"e\".\"bucket\"",
+        &[("runs", dialect.identifier(RUNS_TABLE))],
+    )
 }

@@ -9,6 +9,7 @@ pub mod diff;
 pub mod examples;
 pub mod expect;
 pub mod history;
+mod kmeans;
 mod lower;
 mod outputs;
 mod quote;
@@ -17,7 +18,7 @@ mod snapshot;
 mod tree;
 
 pub use dialect::{Capabilities, Dialect, DuckDb, Spark, TableFormat, staged};
-pub use outputs::SummaryQueries;
+pub use outputs::{LOOKUP_EXAMPLES, LookupCheck, LookupMisses, SummaryQueries};
 pub use sandbox::{lock_down, relations, temp_directory};
 pub use snapshot::wide_table;
 
@@ -68,6 +69,8 @@ pub struct Plan {
     /// Checks the customer key is present and unique.
     pub key_check: String,
     pub duplicate_keys: String,
+    /// Checks each lookup table's key is unique.
+    pub lookup_checks: Vec<outputs::LookupCheck>,
     /// Creates the run log and the history tables if missing (or brings an
     /// older run log up to date): the first statements of the run's one
     /// transaction, as the computation reads the open history rows.
@@ -94,6 +97,71 @@ pub struct Plan {
     pub expectations: Option<String>,
     /// What the engine the plan is for can do (the run loop reads it).
     pub capabilities: Capabilities,
+    /// The kmeans segmentations, computed after the base and before
+    /// `derived` (which reads their clusters).
+    pub clusters: Vec<ClusterPlan>,
+}
+
+/// The statements of one kmeans segmentation (`sql/kmeans.rs`); the engine
+/// runs `setup`, the `seeds`, then `step`, `movement` and `moved` until the
+/// centres settle, then `labels`.
+#[derive(Debug)]
+pub struct ClusterPlan {
+    pub segmentation: String,
+    pub k: usize,
+    pub inputs: Vec<String>,
+    pub log: Vec<bool>,
+    pub seed: u64,
+    /// The points, standardised, and an empty table of centres.
+    pub setup: Vec<String>,
+    /// One per centre, k-means++.
+    pub seeds: Vec<String>,
+    pub step: String,
+    pub movement: String,
+    pub moved: String,
+    pub labels: String,
+    /// Per cluster: number, size, sum of squared distances, centroid.
+    pub report: String,
+    /// Each input's mean and standard deviation, and the number of points.
+    pub read_scale: String,
+    pub clean_up: String,
+}
+
+pub use kmeans::{MAX_ITERATIONS, TOLERANCE};
+
+fn cluster_plans(
+    program: &Program,
+    layout: &compute::Layout,
+    dialect: &dyn Dialect,
+) -> Vec<ClusterPlan> {
+    program
+        .clusters
+        .iter()
+        .map(|k| {
+            let sql = kmeans::KmeansSql::new(program, k, dialect);
+            ClusterPlan {
+                segmentation: sql.name.clone(),
+                k: k.k,
+                inputs: k.inputs.iter().map(|(n, _)| n.clone()).collect(),
+                log: k.log.clone(),
+                seed: k.seed,
+                setup: vec![
+                    sql.raw(program, layout),
+                    sql.scale(),
+                    sql.points(),
+                    sql.no_centres(),
+                ],
+                seeds: (1..=k.k).map(|round| sql.seed(round)).collect(),
+                step: sql.step(),
+                movement: sql.movement(),
+                moved: sql.moved(),
+                labels: sql.labels(),
+                report: sql.report(),
+                read_scale: sql.read_scale(),
+                clean_up: sql.clean_up(),
+            }
+        })
+        .collect()
 }
 
 /// The entry of the stage.
@@ -146,8 +214,10 @@ pub fn compile(program: &Program, dialect: &dyn Dialect) -> Plan {
         publish.push(Statement::new(title, sql));
     }
     Plan {
+        clusters: cluster_plans(program, &layout, dialect),
         key_check: outputs::key_check(dialect, program),
         duplicate_keys: outputs::duplicate_keys(dialect, program),
+        lookup_checks: outputs::lookup_checks(dialect, program),
         summary: outputs::summary(dialect, program, &layout),
         prepare,
         base,
@@ -170,12 +240,6 @@ impl Plan {
     /// and readers).
     pub fn compute_sql(&self) -> String {
         format!("{};\n\n{}", self.base.sql.trim_end(), self.derived.sql)
-    }
-
-    /// The statements that compute a run's values, in order: `prepare`,
-    /// `base`, `derived`.
-    pub fn computation(&self) -> impl Iterator<Item = &Statement> {
-        self.prepare.iter().chain([&self.base, &self.derived])
     }
 
     /// The whole plan as one readable script, for `seg compile`.
@@ -223,9 +287,38 @@ impl Plan {
                 "BEGIN TRANSACTION",
             );
         }
-        for s in self.computation() {
+        for s in self.prepare.iter().chain([&self.base]) {
             section(&s.title, &s.sql);
         }
+        for c in &self.clusters {
+            let name = &c.segmentation;
+            for sql in &c.setup {
+                section(&format!("kmeans `{name}`: its points, standardised"), sql);
+            }
+            for (round, sql) in c.seeds.iter().enumerate() {
+                section(&format!("kmeans `{name}`: seed centre {}", round + 1), sql);
+            }
+            section(
+                &format!(
+                    "kmeans `{name}`: a Lloyd step; the engine repeats it and the next two until the centres move at most {TOLERANCE} or {MAX_ITERATIONS} times"
+                ),
+                &c.step,
+            );
+            section(
+                &format!("kmeans `{name}`: how far the centres moved"),
+                &c.movement,
+            );
+            section(&format!("kmeans `{name}`: the moved centres"), &c.moved);
+            section(
+                &format!("kmeans `{name}`: each customer's cluster, numbered"),
+                &c.labels,
+            );
+            section(
+                &format!("kmeans `{name}`: done with its working tables"),
+                &c.clean_up,
+            );
+        }
+        section(&self.derived.title, &self.derived.sql);
         if let Some(sql) = &self.expectations {
             section(
                 "Check the expectations on the computed table (a failure stops a --strict run here)",

@@ -6,7 +6,7 @@ use super::compute::{
 };
 use super::dialect::Dialect;
 use super::tree::{
-    self, Body, Expr, Item, Op, Printer, Query, Relation, Select, binary, call, col,
+    self, Body, Expr, Item, Join, Op, Printer, Query, Relation, Select, binary, call, col, qcol,
 };
 use super::{CATALOG_TABLE, CUSTOMERS_TABLE, RESULT, RUNS_TABLE, TAGS_TABLE};
 use crate::semantic::ir::{EntryKind, NodeKind, Program};
@@ -78,7 +78,12 @@ pub fn put_in_place(dialect: &dyn Dialect, p: &Program, layout: &Layout) -> Vec<
         pr.text("DROP TABLE IF EXISTS ");
         pr.ident(CUSTOMERS_TABLE);
     })];
-    for (_, column) in summary_columns(p, layout) {
+    let open = super::history::open_columns(p);
+    for column in summary_columns(p, layout)
+        .into_iter()
+        .map(|(_, c)| c)
+        .chain(open)
+    {
         out.push(print(dialect, |pr| {
             pr.text("ALTER TABLE ");
             pr.ident(RESULT);
@@ -250,6 +255,10 @@ pub struct SummaryQueries {
     pub score_edges: Option<String>,
     /// (name, value)
     pub dataset_values: Option<String>,
+    /// The same, per group, of those computed `within` one: (score, group,
+    /// bucket, low, high, customers) and (name, group, value).
+    pub group_score_edges: Option<String>,
+    pub group_dataset_values: Option<String>,
     /// (customers)
     pub customers: String,
     /// For each fact source the rules read: its name, and the query
@@ -258,6 +267,104 @@ pub struct SummaryQueries {
     /// The rows of those sources that matched a customer, one column per
     /// source in the same order; `None` when no source is read.
     pub matched_rows: Option<String>,
+    /// For each fact source and lookup table it reads: the rows dated
+    /// before the as-of date whose key the lookup does not list (kept,
+    /// with the lookup's columns missing).
+    pub lookup_misses: Vec<LookupMisses>,
+}
+
+#[derive(Debug)]
+pub struct LookupMisses {
+    pub source: String,
+    pub lookup: String,
+    pub key: String,
+    /// (rows)
+    pub sql: String,
+}
+
+/// A lookup table's keys that appear more than once (the first few, in
+/// order): a run stops before it starts when there is one, since a fact
+/// row would be counted once per copy.
+#[derive(Debug)]
+pub struct LookupCheck {
+    pub lookup: String,
+    pub key: String,
+    /// (key as text), at most [`LOOKUP_EXAMPLES`] rows.
+    pub duplicates: String,
+}
+
+pub const LOOKUP_EXAMPLES: u64 = 5;
+
+pub fn lookup_checks(dialect: &dyn Dialect, p: &Program) -> Vec<LookupCheck> {
+    p.lookups
+        .iter()
+        .filter(|l| !l.joined.is_empty())
+        .map(|l| {
+            let key = || col(&l.source.key);
+            let select = Select {
+                items: vec![Item::new(Expr::Cast(Box::new(key()), "VARCHAR"))],
+                from: Some((stored_relation(&l.source), None)),
+                filter: Some(Expr::IsNull {
+                    expr: Box::new(key()),
+                    negated: true,
+                }),
+                group_by: vec![key()],
+                having: Some(binary(count(), Op::Gt, Expr::Number("1".into()))),
+                order_by: vec![(key(), false)],
+                limit: Some(LOOKUP_EXAMPLES),
+                ..Select::default()
+            };
+            LookupCheck {
+                lookup: l.source.name.clone(),
+                key: l.source.key.clone(),
+                duplicates: print(dialect, |pr| pr.select(&select, 0)),
+            }
+        })
+        .collect()
+}
+
+/// How many rows of each fact source name a key its lookup table lacks.
+fn lookup_misses(dialect: &dyn Dialect, p: &Program) -> Vec<LookupMisses> {
+    let (facts, lookup) = ("seg$facts", "seg$lookup");
+    let mut out = Vec::new();
+    for l in &p.lookups {
+        for (f, _) in &l.joined {
+            let source = &p.facts[*f];
+            let key = &l.source.key;
+            let mut filter = vec![
+                Expr::IsNull {
+                    expr: Box::new(qcol(facts, key)),
+                    negated: true,
+                },
+                Expr::IsNull {
+                    expr: Box::new(qcol(lookup, key)),
+                    negated: false,
+                },
+            ];
+            if let Some(at) = &source.at {
+                filter.push(binary(qcol(facts, at), Op::Lt, Expr::Date(p.as_of)));
+            }
+            let select = Select {
+                items: vec![Item::named(count(), "rows")],
+                from: Some((source_relation(source), Some(facts.to_string()))),
+                joins: vec![Join {
+                    left: true,
+                    relation: source_relation(&l.source),
+                    alias: lookup.to_string(),
+                    on: Some(binary(qcol(lookup, key), Op::Eq, qcol(facts, key))),
+                }],
+                filter: tree::all(filter),
+                ..Select::default()
+            };
+            out.push(LookupMisses {
+                source: source.name.clone(),
+                lookup: l.source.name.clone(),
+                key: key.clone(),
+                sql: print(dialect, |pr| pr.select(&select, 0)),
+            });
+        }
+    }
+    out
 }
 
 pub fn summary(dialect: &dyn Dialect, p: &Program, layout: &Layout) -> SummaryQueries {
@@ -279,16 +386,30 @@ pub fn summary(dialect: &dyn Dialect, p: &Program, layout: &Layout) -> SummaryQu
     let mut labels = Vec::new();
     let mut edges = Vec::new();
     let mut datasets = Vec::new();
+    let (mut group_edges, mut group_datasets) = (Vec::new(), Vec::new());
     for (i, node) in p.nodes.iter().enumerate() {
         let column = &layout.nodes[i];
-        match &node.kind {
-            NodeKind::Segmentation(_) => labels.push(label_counts(&node.name, column)),
-            NodeKind::Score(_) => edges.push(score_edges(
+        let group = layout.groups.get(&i).map(|(_, kept)| kept.as_str());
+        match (&node.kind, group) {
+            (NodeKind::Segmentation(_), _) => labels.push(label_counts(&node.name, column)),
+            (NodeKind::Score(_), None) => edges.push(score_edges(
                 &node.name,
                 column,
                 &layout.result_score_inputs[&i],
+                None,
             )),
-            NodeKind::DatasetValue { .. } => datasets.push(dataset_value(&node.name, column)),
+            (NodeKind::Score(_), Some(g)) => group_edges.push(score_edges(
+                &node.name,
+                column,
+                &layout.result_score_inputs[&i],
+                Some(g),
+            )),
+            (NodeKind::DatasetValue { .. }, None) => {
+                datasets.push(dataset_value(&node.name, column, None))
+            }
+            (NodeKind::DatasetValue { .. }, Some(g)) => {
+                group_datasets.push(dataset_value(&node.name, column, Some(g)))
+            }
             _ => {}
         }
     }
@@ -306,6 +427,8 @@ pub fn summary(dialect: &dyn Dialect, p: &Program, layout: &Layout) -> SummaryQu
         }),
         score_edges: union(edges),
         dataset_values: union(datasets),
+        group_score_edges: union(group_edges),
+        group_dataset_values: union(group_datasets),
         customers: select(Select {
             items: vec![Item::named(count(), "customers")],
             from: from_result(),
@@ -316,6 +439,7 @@ pub fn summary(dialect: &dyn Dialect, p: &Program, layout: &Layout) -> SummaryQu
             .map(|(name, s)| (name, select(s)))
             .collect(),
         matched_rows: matched_rows.map(select),
+        lookup_misses: lookup_misses(dialect, p),
     }
 }
 
@@ -340,39 +464,54 @@ fn label_counts(segmentation: &str, column: &str) -> Select {
     }
 }
 
-/// The lowest and highest input of each bucket of a score.
-fn score_edges(score: &str, column: &str, input: &str) -> Select {
+/// The lowest and highest input of each bucket of a score (in each group,
+/// for a score `within` one).
+fn score_edges(score: &str, column: &str, input: &str, group: Option<&str>) -> Select {
     let as_double = |e: Expr| Expr::Cast(Box::new(e), "DOUBLE");
+    let mut items = vec![Item::named(Expr::Str(score.to_string()), "score")];
+    items.extend(group.map(group_item));
+    items.extend([
+        Item::named(Expr::Cast(Box::new(col(column)), "INTEGER"), "bucket"),
+        Item::named(as_double(call("min", vec![col(input)])), "low"),
+        Item::named(as_double(call("max", vec![col(input)])), "high"),
+        Item::named(count(), "customers"),
+    ]);
     Select {
-        items: vec![
-            Item::named(Expr::Str(score.to_string()), "score"),
-            Item::named(Expr::Cast(Box::new(col(column)), "INTEGER"), "bucket"),
-            Item::named(as_double(call("min", vec![col(input)])), "low"),
-            Item::named(as_double(call("max", vec![col(input)])), "high"),
-            Item::named(count(), "customers"),
-        ],
+        items,
         from: from_result(),
         filter: Some(Expr::IsNull {
             expr: Box::new(col(column)),
             negated: true,
         }),
-        group_by: vec![col(column)],
+        group_by: group.map(col).into_iter().chain([col(column)]).collect(),
         ..Select::default()
     }
 }
 
-fn dataset_value(name: &str, column: &str) -> Select {
+/// A dataset-level value (one per group, for one `within` a group: the
+/// customers without a group have none).
+fn dataset_value(name: &str, column: &str, group: Option<&str>) -> Select {
+    let mut items = vec![Item::named(Expr::Str(name.to_string()), "name")];
+    items.extend(group.map(group_item));
+    items.push(Item::named(
+        Expr::Cast(Box::new(call("any_value", vec![col(column)])), "DOUBLE"),
+        "value",
+    ));
     Select {
-        items: vec![
-            Item::named(Expr::Str(name.to_string()), "name"),
-            Item::named(
-                Expr::Cast(Box::new(call("any_value", vec![col(column)])), "DOUBLE"),
-                "value",
-            ),
-        ],
+        items,
         from: from_result(),
+        filter: group.map(|g| Expr::IsNull {
+            expr: Box::new(col(g)),
+            negated: true,
+        }),
+        group_by: group.map(col).into_iter().collect(),
         ..Select::default()
     }
+}
+
+/// A group's value as text, for the run log.
+fn group_item(group: &str) -> Item {
+    Item::named(Expr::Cast(Box::new(col(group)), "VARCHAR"), "group")
 }
 
 /// How many rows each read fact source has before the as-of date, and how
@@ -535,6 +674,42 @@ const RUN_COLUMNS: &[RunColumn] = &[
             ("share", "DOUBLE"),
             ("examples", "VARCHAR[]"),
             ("detail", "VARCHAR"),
+        ],
+    ),
+    // Score edges and dataset-level values of those computed `within` a
+    // group, for each group (its value as text).
+    RunColumn::Records(
+        "group_score_edges",
+        &[
+            ("score", "VARCHAR"),
+            ("group", "VARCHAR"),
+            ("bucket", "INTEGER"),
+            ("low", "DOUBLE"),
+            ("high", "DOUBLE"),
+            ("customers", "BIGINT"),
+        ],
+    ),
+    RunColumn::Records(
+        "group_dataset_values",
+        &[
+            ("name", "VARCHAR"),
+            ("group", "VARCHAR"),
+            ("value", "DOUBLE"),
+        ],
+    ),
+    // The clusters of the kmeans segmentations: centroids (in the inputs'
+    // units and standardised), sizes, iterations and inertia.
+    RunColumn::Records(
+        "clusters",
+        &[
+            ("segmentation", "VARCHAR"),
+            ("cluster", "INTEGER"),
+            ("customers", "BIGINT"),
+            ("centroid", "DOUBLE[]"),
+            ("standardised", "DOUBLE[]"),
+            ("inputs", "VARCHAR[]"),
+            ("iterations", "INTEGER"),
+            ("inertia", "DOUBLE"),
         ],
     ),
 ];

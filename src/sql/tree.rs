@@ -5,7 +5,7 @@ use jiff::civil::Date;
 
 use super::dialect::Dialect;
 use super::quote;
-use crate::semantic::ir::{FileFormat, SinceUnit, TimeUnit};
+use crate::semantic::ir::{FileFormat, ReadOptions, SinceUnit, TimeUnit};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
@@ -203,6 +203,7 @@ pub enum Relation {
     File {
         path: String,
         format: FileFormat,
+        read: ReadOptions,
     },
     /// `base` with these timestamp-with-time-zone columns as plain (UTC)
     /// timestamps.
@@ -458,8 +459,8 @@ impl<'d> Printer<'d> {
                     self.ident(part);
                 }
             }
-            Relation::File { path, format } => {
-                let text = self.dialect.read_file(path, *format);
+            Relation::File { path, format, read } => {
+                let text = self.dialect.read_file(path, *format, read);
                 self.out.push_str(&text);
             }
             Relation::WithoutZones { base, columns } => {

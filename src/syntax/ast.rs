@@ -48,7 +48,20 @@ pub enum StatementKind {
     Describe(Describe),
     Example(Example),
     Expect(Expect),
+    Kmeans(KmeansDecl),
     Rule(SegmentRule),
+}
+
+/// `segmentation cluster = kmeans(5, recency, frequency, monetary) log monetary seed 7`
+#[derive(Debug, Clone, PartialEq)]
+pub struct KmeansDecl {
+    pub name: Name,
+    /// The number of clusters, as written.
+    pub k: Name,
+    pub inputs: Vec<Name>,
+    /// Inputs taken as `ln(1 + x)` before they are standardised.
+    pub log: Vec<Name>,
+    pub seed: Option<Name>,
 }
 
 /// A name or label as written. `quoted` labels were written in quotes, and
@@ -82,6 +95,53 @@ pub enum SourceOptionKind {
     Key(Name),
     By(Name),
     At(Name),
+    /// `with delimiter ";", no header, ...`: how a text file is read.
+    Read(Vec<ReadOption>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadOption {
+    pub kind: ReadOptionKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReadOptionKind {
+    Delimiter(String),
+    /// `header` (true) or `no header` (false).
+    Header(bool),
+    Null(String),
+    DateFormat(String),
+    TimestampFormat(String),
+    Encoding(String),
+    /// `columns (customer_id text, amount)`: every column, in order.
+    Columns(Vec<ColumnType>),
+    /// `types (customer_id text)`: the types of columns named in the header.
+    Types(Vec<ColumnType>),
+}
+
+impl ReadOptionKind {
+    /// The option's words, for messages.
+    pub fn words(&self) -> &'static str {
+        match self {
+            ReadOptionKind::Delimiter(_) => "delimiter",
+            ReadOptionKind::Header(_) => "header",
+            ReadOptionKind::Null(_) => "null",
+            ReadOptionKind::DateFormat(_) => "date format",
+            ReadOptionKind::TimestampFormat(_) => "timestamp format",
+            ReadOptionKind::Encoding(_) => "encoding",
+            ReadOptionKind::Columns(_) => "columns",
+            ReadOptionKind::Types(_) => "types",
+        }
+    }
+}
+
+/// `amount number` in `columns (...)` or `types (...)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnType {
+    pub column: Name,
+    /// The type as written (`text`, `number`, ...), checked later.
+    pub ty: Option<Name>,
 }
 
 /// `as of 2025-06-30`
@@ -285,6 +345,11 @@ pub enum ExprKind {
         expr: Box<Expr>,
         period: Period,
     },
+    /// `quintile(recency) within region`: a score or percentile per group.
+    WithinGroup {
+        expr: Box<Expr>,
+        group: Name,
+    },
     /// `email ends with "@example.com"`
     TextTest {
         expr: Box<Expr>,
@@ -436,6 +501,7 @@ impl Expr {
             ExprKind::Unary { expr, .. }
             | ExprKind::IsMissing { expr, .. }
             | ExprKind::Within { expr, .. }
+            | ExprKind::WithinGroup { expr, .. }
             | ExprKind::IgnoringCase(expr) => vec![expr],
             ExprKind::Binary { left, right, .. }
             | ExprKind::TextTest {
@@ -519,6 +585,7 @@ impl Expr {
             ExprKind::Unary { expr, .. }
             | ExprKind::IsMissing { expr, .. }
             | ExprKind::Within { expr, .. }
+            | ExprKind::WithinGroup { expr, .. }
             | ExprKind::IgnoringCase(expr) => take(expr),
             ExprKind::Binary { left, right, .. }
             | ExprKind::TextTest {

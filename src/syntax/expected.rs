@@ -68,6 +68,37 @@ fn phrase(rule: Rule) -> Option<(Rank, &'static str)> {
         Rule::ago_window => (Specific, "a time window like `90 to 30 days ago`"),
         Rule::kw_with => (Specific, "`with`"),
         Rule::kw_case => (Specific, "`case`"),
+        Rule::read_clause => (Specific, "`with <read options>`"),
+        Rule::delimiter_option
+        | Rule::no_header_option
+        | Rule::header_option
+        | Rule::null_option
+        | Rule::date_format_option
+        | Rule::timestamp_format_option
+        | Rule::encoding_option
+        | Rule::columns_option
+        | Rule::types_option
+        | Rule::kw_delimiter
+        | Rule::kw_header
+        | Rule::kw_null
+        | Rule::kw_date
+        | Rule::kw_timestamp
+        | Rule::kw_encoding
+        | Rule::kw_columns
+        | Rule::kw_types => (
+            Specific,
+            "a read option (`delimiter \";\"`, `no header`, `null \"NA\"`, `date format \"%d/%m/%Y\"`, `encoding \"latin-1\"`, `columns (...)`, `types (...)`)",
+        ),
+        Rule::kw_format => (Specific, "`format`"),
+        Rule::kmeans_log | Rule::kw_log => (Specific, "`log <input>`"),
+        Rule::kmeans_seed | Rule::kw_seed => (Specific, "`seed <whole number>`"),
+        Rule::kw_kmeans => (Specific, "`kmeans(k, inputs...)`"),
+        Rule::kw_segmentation => (Specific, "`segmentation`"),
+        Rule::column_type => (Value, "a column name, and maybe its type (`amount number`)"),
+        Rule::type_name => (
+            Specific,
+            "a type: `text`, `number`, `date`, `timestamp` or `bool`",
+        ),
         Rule::duration => (Value, "a length of time like `30 days`"),
         Rule::kw_and => (Specific, "`and`"),
         Rule::kw_not | Rule::negated => (Specific, "`not`"),
@@ -109,6 +140,7 @@ fn phrase(rule: Rule) -> Option<(Rank, &'static str)> {
         | Rule::in_list
         | Rule::between
         | Rule::within
+        | Rule::within_group
         | Rule::text_test
         | Rule::text_op
         | Rule::ignoring_case

@@ -16,7 +16,7 @@ use crate::source::{FileId, Span};
 struct SegParser;
 
 /// Operators from the loosest to the tightest binding.
-static PRATT: ConstPrattParser<Rule, 20> = ConstPrattParser::new_const(pest::pratt_precedence![
+static PRATT: ConstPrattParser<Rule, 21> = ConstPrattParser::new_const(pest::pratt_precedence![
     Op::infix(Rule::or, Assoc::Left),
     Op::infix(Rule::and, Assoc::Left),
     Op::prefix(Rule::not),
@@ -35,6 +35,8 @@ static PRATT: ConstPrattParser<Rule, 20> = ConstPrattParser::new_const(pest::pra
     Op::infix(Rule::add, Assoc::Left) | Op::infix(Rule::sub, Assoc::Left),
     Op::infix(Rule::mul, Assoc::Left) | Op::infix(Rule::div, Assoc::Left),
     Op::prefix(Rule::neg),
+    // Binds tightest: `spend >= percentile(spend, 0.9) within region`.
+    Op::postfix(Rule::within_group),
 ]);
 
 /// The most rule calls pest makes for one statement before giving up: far
@@ -150,6 +152,7 @@ impl Ctx {
                 let options = inner.map(|p| self.source_option(p)).collect();
                 StatementKind::Source(SourceDecl { name, options })
             }
+            Rule::kmeans_decl => StatementKind::Kmeans(self.kmeans(inner)),
             Rule::as_of_decl => {
                 let date = inner.find(|p| p.as_rule() == Rule::date).unwrap();
                 StatementKind::AsOf(AsOf {
@@ -230,6 +233,17 @@ impl Ctx {
     fn source_option(&self, pair: Pair<Rule>) -> SourceOption {
         let span = self.span(&pair);
         let rule = pair.as_rule();
+        if rule == Rule::read_clause {
+            let options = pair
+                .into_inner()
+                .filter(|p| p.as_rule() != Rule::kw_with)
+                .map(|p| self.read_option(p))
+                .collect();
+            return SourceOption {
+                kind: SourceOptionKind::Read(options),
+                span,
+            };
+        }
         let value = last(pair);
         let kind = match rule {
             Rule::from_file => SourceOptionKind::File(unquote(&value)),
@@ -240,6 +254,70 @@ impl Ctx {
             other => unreachable!("source option {other:?}"),
         };
         SourceOption { kind, span }
+    }
+
+    /// `segmentation <name> = kmeans(k, inputs...) [log ...] [seed n]`
+    fn kmeans(&self, inner: Pairs<Rule>) -> KmeansDecl {
+        let mut name = None;
+        let mut k = None;
+        let mut decl_inputs = Vec::new();
+        let mut log = Vec::new();
+        let mut seed = None;
+        for pair in inner {
+            match pair.as_rule() {
+                Rule::name if name.is_none() => name = Some(self.name(pair)),
+                Rule::name => decl_inputs.push(self.name(pair)),
+                Rule::integer => k = Some(self.name(pair)),
+                Rule::kmeans_log => log.extend(
+                    pair.into_inner()
+                        .filter(|p| p.as_rule() == Rule::name)
+                        .map(|p| self.name(p)),
+                ),
+                Rule::kmeans_seed => {
+                    seed = Some(self.name(last(pair)));
+                }
+                _ => {}
+            }
+        }
+        KmeansDecl {
+            name: name.expect("a kmeans segmentation has a name"),
+            k: k.expect("kmeans has k"),
+            inputs: decl_inputs,
+            log,
+            seed,
+        }
+    }
+
+    /// One option of `with ...`.
+    fn read_option(&self, pair: Pair<Rule>) -> ReadOption {
+        let span = self.span(&pair);
+        let rule = pair.as_rule();
+        let text = |pair: Pair<Rule>| unquote(&last(pair));
+        let kind = match rule {
+            Rule::delimiter_option => ReadOptionKind::Delimiter(text(pair)),
+            Rule::no_header_option => ReadOptionKind::Header(false),
+            Rule::header_option => ReadOptionKind::Header(true),
+            Rule::null_option => ReadOptionKind::Null(text(pair)),
+            Rule::date_format_option => ReadOptionKind::DateFormat(text(pair)),
+            Rule::timestamp_format_option => ReadOptionKind::TimestampFormat(text(pair)),
+            Rule::encoding_option => ReadOptionKind::Encoding(text(pair)),
+            Rule::columns_option => ReadOptionKind::Columns(self.column_types(pair)),
+            Rule::types_option => ReadOptionKind::Types(self.column_types(pair)),
+            other => unreachable!("read option {other:?}"),
+        };
+        ReadOption { kind, span }
+    }
+
+    fn column_types(&self, pair: Pair<Rule>) -> Vec<ColumnType> {
+        pair.into_inner()
+            .filter(|p| p.as_rule() == Rule::column_type)
+            .map(|p| {
+                let mut inner = p.into_inner();
+                let column = self.name(inner.next().unwrap());
+                let ty = inner.next().map(|t| self.name(t));
+                ColumnType { column, ty }
+            })
+            .collect()
     }
 
     /// `example "name": givens expects outcomes`
@@ -277,8 +355,21 @@ impl Ctx {
             Rule::given_tag => GivenKind::Tag(self.label(last(inner))),
             _ => {
                 let mut parts = inner.into_inner();
-                let target = self.primary(parts.next().unwrap())?;
-                let value = parts.next().unwrap();
+                let mut target = self.primary(parts.next().unwrap())?;
+                let mut value = parts.next().unwrap();
+                // `percentile(monetary, 0.9) within region = 5000`
+                if value.as_rule() == Rule::within_group {
+                    let group = self.name(value.into_inner().last().unwrap());
+                    let span = target.span.to(group.span);
+                    target = Expr {
+                        kind: ExprKind::WithinGroup {
+                            expr: Box::new(target),
+                            group,
+                        },
+                        span,
+                    };
+                    value = parts.next().unwrap();
+                }
                 let value_span = self.span(&value);
                 let literal = match value.as_rule() {
                     Rule::kw_missing => None,
@@ -493,6 +584,7 @@ impl Ctx {
                         negated,
                     },
                     Postfix::Within(period) => ExprKind::Within { expr, period },
+                    Postfix::WithinGroup(group) => ExprKind::WithinGroup { expr, group },
                     Postfix::TextTest(op, pattern) => ExprKind::TextTest {
                         expr,
                         op,
@@ -565,6 +657,7 @@ impl Ctx {
                 let unit = inner.next().unwrap();
                 Postfix::Within(self.period(amount, unit)?)
             }
+            Rule::within_group => Postfix::WithinGroup(self.name(inner.next().unwrap())),
             Rule::text_test => {
                 let op = inner.next().unwrap();
                 let op = match op.into_inner().next().unwrap().as_rule() {
@@ -869,7 +962,10 @@ fn invisible(found: &str) -> Option<char> {
     .then_some(c)
 }
 
-/// The words of the language, which are written in lower case.
+/// The words of the language, which are written in lower case: every
+/// keyword of `grammar/seg.pest` (its `kw_` rules, the reserved words, the
+/// booleans and the units of time). A test of `seg lsp`, which highlights
+/// them, holds it to the grammar.
 pub const WORDS: &[&str] = &[
     "source",
     "from",
@@ -892,16 +988,25 @@ pub const WORDS: &[&str] = &[
     "otherwise",
     "where",
     "last",
-    "to",
-    "ago",
     "and",
     "or",
     "not",
-    "in",
-    "between",
     "is",
     "missing",
+    "in",
+    "between",
     "within",
+    "example",
+    "expects",
+    "expect",
+    "no",
+    "customer",
+    "every",
+    "has",
+    "under",
+    "over",
+    "most",
+    "least",
     "contains",
     "starts",
     "ends",
@@ -909,11 +1014,31 @@ pub const WORDS: &[&str] = &[
     "matches",
     "ignoring",
     "case",
+    "to",
+    "ago",
     "true",
     "false",
-    "example",
-    "expects",
-    "expect",
+    "segmentation",
+    "kmeans",
+    "log",
+    "seed",
+    "delimiter",
+    "header",
+    "null",
+    "date",
+    "format",
+    "timestamp",
+    "encoding",
+    "columns",
+    "types",
+    "day",
+    "days",
+    "week",
+    "weeks",
+    "month",
+    "months",
+    "year",
+    "years",
 ];
 
 /// A help line for the mistakes business users make most.
@@ -989,6 +1114,7 @@ enum Postfix {
     InList(Vec<Expr>),
     Between(Expr, Expr),
     Within(Period),
+    WithinGroup(Name),
     TextTest(TextOp, Expr),
     IgnoringCase,
 }

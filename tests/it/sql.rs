@@ -235,7 +235,9 @@ fn names_and_labels_are_quoted_so_nothing_breaks_out() {
         "customer_id",
         "tier",
         CASE WHEN "seg$open_since:tier" IS NOT NULL AND ("seg$open_label:tier" = "tier" OR "seg$open_label:tier" IS NULL AND "tier" IS NULL) THEN "seg$open_since:tier" ELSE DATE '2025-06-30' END AS "tier_since",
-        CAST([] AS VARCHAR[]) AS "tags"
+        CAST([] AS VARCHAR[]) AS "tags",
+        "seg$open_label:tier",
+        "seg$open_since:tier"
     FROM "seg_step_1"
     LEFT JOIN "seg_open_labels" AS "seg_open_labels" ON "seg_open_labels"."seg$open_key" = "seg_step_1"."customer_id"
     ORDER BY "customer_id"

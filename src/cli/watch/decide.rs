@@ -183,6 +183,7 @@ mod tests {
         Location::File {
             path: PathBuf::from(path),
             format: FileFormat::Csv,
+            read: Default::default(),
         }
     }
 

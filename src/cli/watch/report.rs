@@ -241,6 +241,7 @@ mod tests {
             params: vec![],
             sources: vec![],
             source_rows: vec![],
+            lookup_misses: vec![],
             header_only: vec![],
             warnings: vec![],
             tables: vec![],
@@ -248,6 +249,7 @@ mod tests {
             base_reused: false,
             changes: None,
             expectations: vec![],
+            clusters: vec![],
         }
     }
 

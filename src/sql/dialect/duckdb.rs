@@ -1,25 +1,33 @@
 //! DuckDB, the embedded default: every hook answered as DuckDB spells it.
 
 use super::Dialect;
-use crate::semantic::ir::{FileFormat, SinceUnit};
+use crate::semantic::ir::{ColumnKind, FileFormat, ReadOptions, SinceUnit};
 use crate::sql::quote;
 
 /// The embedded default.
 pub struct DuckDb;
 
 impl Dialect for DuckDb {
-    fn read_file(&self, path: &str, format: FileFormat) -> String {
+    fn read_file(&self, path: &str, format: FileFormat, read: &ReadOptions) -> String {
         // Files matched by a glob may differ in their columns: match them
         // up by name, a column missing from a file reading as NULL.
-        let options = if path.contains(['*', '?', '[']) {
-            ", union_by_name = true"
+        let mut options = if path.contains(['*', '?', '[']) {
+            ", union_by_name = true".to_string()
+        } else {
+            String::new()
+        };
+        if format.is_text() {
+            options.push_str(&csv_options(read));
+        }
+        let path = quote::string(path);
+        let tab = if read.delimiter.is_none() {
+            ", delim = '\\t'"
         } else {
             ""
         };
-        let path = quote::string(path);
         match format {
             FileFormat::Csv => format!("read_csv({path}{options})"),
-            FileFormat::Tsv => format!("read_csv({path}, delim = '\\t'{options})"),
+            FileFormat::Tsv => format!("read_csv({path}{tab}{options})"),
             FileFormat::Parquet => format!("read_parquet({path}{options})"),
             FileFormat::Json => format!("read_json({path}{options})"),
         }
@@ -140,5 +148,47 @@ impl Dialect for DuckDb {
             quote::identifier(table),
             quote::string(path)
         )
+    }
+}
+
+/// `read_csv`'s parameters for a source's read options, each with a leading
+/// comma; empty when none is set.
+fn csv_options(read: &ReadOptions) -> String {
+    let mut out = String::new();
+    let mut text = |name: &str, value: &Option<String>| {
+        if let Some(value) = value {
+            out.push_str(&format!(", {name} = {}", quote::string(value)));
+        }
+    };
+    text("delim", &read.delimiter);
+    text("nullstr", &read.null);
+    text("dateformat", &read.date_format);
+    text("timestampformat", &read.timestamp_format);
+    text("encoding", &read.encoding);
+    if let Some(header) = read.header {
+        out.push_str(&format!(", header = {header}"));
+    }
+    if !read.names.is_empty() {
+        let names: Vec<String> = read.names.iter().map(|n| quote::string(n)).collect();
+        out.push_str(&format!(", names = [{}]", names.join(", ")));
+    }
+    if !read.types.is_empty() {
+        let types: Vec<String> = read
+            .types
+            .iter()
+            .map(|(name, kind)| format!("{}: '{}'", quote::string(name), duckdb_type(*kind)))
+            .collect();
+        out.push_str(&format!(", types = {{{}}}", types.join(", ")));
+    }
+    out
+}
+
+fn duckdb_type(kind: ColumnKind) -> &'static str {
+    match kind {
+        ColumnKind::Text => "VARCHAR",
+        ColumnKind::Number => "DOUBLE",
+        ColumnKind::Date => "DATE",
+        ColumnKind::Timestamp => "TIMESTAMP",
+        ColumnKind::Bool => "BOOLEAN",
     }
 }

@@ -15,7 +15,7 @@ pub use spark::{Spark, TableFormat};
 use jiff::civil::Date;
 
 use super::quote;
-use crate::semantic::ir::{FileFormat, SinceUnit, TimeUnit};
+use crate::semantic::ir::{FileFormat, ReadOptions, SinceUnit, TimeUnit};
 
 /// What an engine can do, read by the run loop and the plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -147,8 +147,9 @@ pub trait Dialect {
         format!("DATE {}", quote::string(&date.to_string()))
     }
 
-    /// A relation reading a data file.
-    fn read_file(&self, path: &str, format: FileFormat) -> String;
+    /// A relation reading a data file, text files as `read` says (the
+    /// checker gives read options only to CSV and TSV files).
+    fn read_file(&self, path: &str, format: FileFormat, read: &ReadOptions) -> String;
 
     /// Whole days / months / years from `from` to `to` (both dates).
     fn since(&self, unit: SinceUnit, from: &str, to: &str) -> String;
@@ -221,4 +222,11 @@ pub trait Dialect {
 
     /// Copies a table to a file, as CSV with a header line or as Parquet.
     fn copy_to_file(&self, table: &str, path: &str, csv: bool) -> String;
+
+    /// A number in (0, 1) drawn from a hash of a text: the same text gives
+    /// the same number (kmeans seeding). DuckDB's 64-bit `hash`, its top
+    /// 53 bits as a fraction; another engine names its own hash.
+    fn unit_hash(&self, text: &str) -> String {
+        format!("((CAST(hash({text}) >> 11 AS DOUBLE) + 0.5) / 9007199254740992.0)")
+    }
 }

@@ -7,7 +7,7 @@
 //! DuckDB rounds a double, CSV globs matched by name or refused.
 
 use super::{Capabilities, Dialect};
-use crate::semantic::ir::{FileFormat, SinceUnit};
+use crate::semantic::ir::{FileFormat, ReadOptions, SinceUnit};
 
 /// The format published and scratch tables are written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -233,7 +233,8 @@ impl Dialect for Spark {
         )
     }
 
-    fn read_file(&self, path: &str, format: FileFormat) -> String {
+    fn read_file(&self, path: &str, format: FileFormat, _read: &ReadOptions) -> String {
+        // TODO(spark): read options (delimiter, header, null, date format, columns, types, encoding).
         // Files matched by a glob are matched up by position in CSV: with
         // the schema not enforced, files whose headers differ fail loudly
         // instead of shifting columns. Parquet files merge their schemas.
