@@ -167,7 +167,7 @@ pub struct LookupMiss {
 }
 
 impl LookupMiss {
-    fn warning(&self) -> Option<String> {
+    pub(crate) fn warning(&self) -> Option<String> {
         (self.rows > 0).then(|| {
             format!(
                 "{} {} of `{}` {} a `{}` that `{}` does not list: kept, with its columns missing",

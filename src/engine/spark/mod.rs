@@ -131,12 +131,13 @@ impl SparkEngine {
 /// (`s3://...`, `hdfs://...`) and a table stay as written.
 pub fn as_spark_reads(location: &Location) -> Location {
     match location {
-        Location::File { path, format }
+        Location::File { path, format, read }
             if path.is_relative() && !path.to_string_lossy().contains("://") =>
         {
             Location::File {
                 path: std::path::absolute(path).unwrap_or_else(|_| path.clone()),
                 format: *format,
+                read: read.clone(),
             }
         }
         other => other.clone(),
@@ -145,8 +146,29 @@ pub fn as_spark_reads(location: &Location) -> Location {
 
 /// The program with every source located as the Spark server reads it.
 pub fn located_for_spark(program: &mut crate::semantic::Program) {
-    for source in std::iter::once(&mut program.customers).chain(&mut program.facts) {
+    let lookups = program.lookups.iter_mut().map(|l| &mut l.source);
+    for source in std::iter::once(&mut program.customers)
+        .chain(&mut program.facts)
+        .chain(lookups)
+    {
         source.location = as_spark_reads(&source.location);
+    }
+}
+
+/// The first read option of a file source that the Spark dialect does not
+/// pass to Spark's reader (`columns` and `types`: Spark names a headerless
+/// file's columns `_c0` ..., and types them by its own inference). Refused
+/// when the source is described, so the check reports it at the source.
+fn unread_option(location: &Location) -> Option<&'static str> {
+    let Location::File { read, .. } = location else {
+        return None;
+    };
+    if !read.names.is_empty() {
+        Some("columns")
+    } else if !read.types.is_empty() {
+        Some("types")
+    } else {
+        None
     }
 }
 
@@ -191,6 +213,13 @@ impl Catalog for SparkEngine {
             EngineError::Query { message, .. } => message,
             other => other.to_string(),
         };
+        if let Some(option) = unread_option(location) {
+            return Err(format!(
+                "Spark's CSV reader takes no `{option} (...)`: seg cannot give it the file's \
+                 column names and types, so it would read other columns than DuckDB does; \
+                 run this rule set on DuckDB, or give the file a header line (docs/spark.md)"
+            ));
+        }
         let location = &as_spark_reads(location);
         let rows = self
             .query_text(&sql::describe(&self.dialect, location))

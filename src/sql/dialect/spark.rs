@@ -53,6 +53,110 @@ impl Spark {
     }
 }
 
+/// One option of Spark's file readers, `'name' = 'value'`.
+fn option(name: &str, value: &str) -> String {
+    format!("{} = {}", string_literal(name), string_literal(value))
+}
+
+/// The options of Spark's CSV reader for a source's read options. The
+/// column names and types of `columns (...)`/`types (...)` have no reader
+/// option here: the Spark run refuses them (`engine/spark`).
+fn csv_options(format: FileFormat, read: &ReadOptions) -> Vec<String> {
+    let header = if read.header == Some(false) {
+        "false"
+    } else {
+        "true"
+    };
+    let mut options = vec![option("header", header), option("inferSchema", "true")];
+    match (&read.delimiter, format) {
+        (Some(delimiter), _) => options.push(option("sep", delimiter)),
+        (None, FileFormat::Tsv) => options.push(option("sep", "\t")),
+        (None, _) => {}
+    }
+    if let Some(null) = &read.null {
+        options.push(option("nullValue", null));
+    }
+    if let Some(f) = &read.date_format {
+        options.push(option("dateFormat", &java_pattern(f)));
+    }
+    if let Some(f) = &read.timestamp_format {
+        options.push(option("timestampFormat", &java_pattern(f)));
+    }
+    if let Some(encoding) = &read.encoding {
+        let java = match encoding.as_str() {
+            "latin-1" => "ISO-8859-1",
+            "utf-16" => "UTF-16",
+            _ => "UTF-8",
+        };
+        options.push(option("encoding", java));
+    }
+    options
+}
+
+/// A strftime format (what seg's `date format` takes, as DuckDB reads it)
+/// as the Java date-time pattern Spark's readers take: each directive by
+/// its pattern letters, every other character quoted as text.
+fn java_pattern(strftime: &str) -> String {
+    let mut out = String::new();
+    let mut chars = strftime.chars();
+    let mut literal = String::new();
+    let flush = |out: &mut String, literal: &mut String| {
+        if !literal.is_empty() {
+            out.push('\'');
+            out.push_str(&literal.replace('\'', "''"));
+            out.push('\'');
+            literal.clear();
+        }
+    };
+    while let Some(c) = chars.next() {
+        let letters = match c {
+            '%' => match chars.next() {
+                Some('Y') => "yyyy",
+                Some('y') => "yy",
+                Some('m') => "MM",
+                Some('-' | '#') => match chars.next() {
+                    Some('m') => "M",
+                    Some('d') => "d",
+                    Some('H') => "H",
+                    _ => "",
+                },
+                Some('d') => "dd",
+                Some('e') => "d",
+                Some('H') => "HH",
+                Some('I') => "hh",
+                Some('M') => "mm",
+                Some('S') => "ss",
+                Some('f') => "SSSSSS",
+                Some('p') => "a",
+                Some('b') => "MMM",
+                Some('B') => "MMMM",
+                Some('a') => "EEE",
+                Some('A') => "EEEE",
+                Some('j') => "DDD",
+                Some('z') => "XX",
+                Some('%') => {
+                    literal.push('%');
+                    continue;
+                }
+                _ => "",
+            },
+            c if c.is_ascii_alphabetic() || c == '\'' => {
+                literal.push(c);
+                continue;
+            }
+            c => {
+                flush(&mut out, &mut literal);
+                out.push(c);
+                continue;
+            }
+        };
+        flush(&mut out, &mut literal);
+        out.push_str(letters);
+    }
+    flush(&mut out, &mut literal);
+    out
+}
+
 /// A backquoted identifier, with `` ` `` doubled.
 fn backquoted(name: &str) -> String {
     let mut out = String::with_capacity(name.len() + 2);
@@ -83,6 +187,7 @@ fn string_literal(text: &str) -> String {
             '\'' => out.push_str("\\'"),
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
             '\0' => out.push('\u{FFFD}'),
             c => out.push(c),
         }
@@ -233,8 +338,7 @@ impl Dialect for Spark {
         )
     }
 
-    fn read_file(&self, path: &str, format: FileFormat, _read: &ReadOptions) -> String {
-        // TODO(spark): read options (delimiter, header, null, date format, columns, types, encoding).
+    fn read_file(&self, path: &str, format: FileFormat, read: &ReadOptions) -> String {
         // Files matched by a glob are matched up by position in CSV: with
         // the schema not enforced, files whose headers differ fail loudly
         // instead of shifting columns. Parquet files merge their schemas.
@@ -243,16 +347,12 @@ impl Dialect for Spark {
         let mut options = Vec::new();
         match format {
             FileFormat::Csv | FileFormat::Tsv => {
-                options.push("'header' = 'true'");
-                options.push("'inferSchema' = 'true'");
-                if format == FileFormat::Tsv {
-                    options.push("'sep' = '\\t'");
-                }
+                options.extend(csv_options(format, read));
                 if globbed {
-                    options.push("'enforceSchema' = 'false'");
+                    options.push(option("enforceSchema", "false"));
                 }
             }
-            FileFormat::Parquet if globbed => options.push("'mergeSchema' = 'true'"),
+            FileFormat::Parquet if globbed => options.push(option("mergeSchema", "true")),
             FileFormat::Parquet | FileFormat::Json => {}
         }
         let reader = match format {
@@ -374,6 +474,16 @@ impl Dialect for Spark {
         let _ = (path, csv);
         format!("SELECT * FROM {}", backquoted(table))
     }
+
+    fn unit_hash(&self, text: &str) -> String {
+        // Spark's `hash` is 32 bits (murmur3): its 64-bit one is `xxhash64`,
+        // whose top 53 bits, read unsigned, make the fraction. The numbers
+        // differ from DuckDB's (another hash); kmeans is refused on Spark
+        // for now (`engine/spark`), this keeps the printed SQL sound.
+        format!(
+            "((CAST(shiftrightunsigned(xxhash64({text}), 11) AS DOUBLE) + 0.5) / 9007199254740992.0)"
+        )
+    }
 }
 
 #[cfg(test)]
@@ -393,6 +503,33 @@ mod tests {
         // A backslash before the quote cannot escape the escape.
         assert_eq!(string_literal("x\\'); DROP"), "'x\\\\\\'); DROP'");
         assert_eq!(string_literal("two\nlines"), "'two\\nlines'");
+    }
+
+    #[test]
+    fn strftime_formats_become_java_patterns() {
+        assert_eq!(java_pattern("%d/%m/%Y"), "dd/MM/yyyy");
+        assert_eq!(java_pattern("%Y-%m-%d %H:%M:%S"), "yyyy-MM-dd HH:mm:ss");
+        assert_eq!(java_pattern("%d.%m.%y"), "dd.MM.yy");
+        assert_eq!(java_pattern("%Y年%m月%d日"), "yyyy年MM月dd日");
+        assert_eq!(java_pattern("%Y-%m-%dT%H:%M"), "yyyy-MM-dd'T'HH:mm");
+        assert_eq!(java_pattern("%b %e, %Y"), "MMM d, yyyy");
+    }
+
+    #[test]
+    fn read_options_become_spark_reader_options() {
+        let read = ReadOptions {
+            delimiter: Some(";".into()),
+            header: Some(false),
+            null: Some("N/A".into()),
+            date_format: Some("%d/%m/%Y".into()),
+            encoding: Some("latin-1".into()),
+            ..ReadOptions::default()
+        };
+        assert_eq!(
+            Spark::default().read_file("/d/o.csv", FileFormat::Csv, &read),
+            "csv.`/d/o.csv` WITH ('header' = 'false', 'inferSchema' = 'true', 'sep' = ';', \
+             'nullValue' = 'N/A', 'dateFormat' = 'dd/MM/yyyy', 'encoding' = 'ISO-8859-1')"
+        );
     }
 
     #[test]
