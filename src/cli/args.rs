@@ -25,7 +25,7 @@ pub enum Command {
     /// Find rules that never match, customers no rule reaches, conditions that never hold. Nothing runs.
     Lint(LintArgs),
     /// Print the SQL a run executes.
-    Compile(RuleArgs),
+    Compile(CompileArgs),
     /// Run a rule set and write the tagged tables.
     Run(RunArgs),
     /// Run a rule set, then again on every saved change (and on a schedule).
@@ -142,6 +142,8 @@ pub struct RunArgs {
     pub strict: bool,
     #[command(flatten)]
     pub resources: ResourceArgs,
+    #[command(flatten)]
+    pub engine: EngineArgs,
 }
 
 /// How much of the machine DuckDB may use (`seg run`, `seg watch`, `seg demo`).
@@ -153,6 +155,60 @@ pub struct ResourceArgs {
     /// How many threads DuckDB may use (default: one per core).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub threads: Option<u32>,
+}
+
+/// `seg compile`: the rule set, and which engine's SQL to print.
+#[derive(Debug, Args)]
+pub struct CompileArgs {
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    /// Whose SQL to print: DuckDB's (what `seg run` executes) or Spark's (`seg run --engine spark`).
+    #[arg(long, value_enum, default_value_t = EngineKind::Duckdb)]
+    pub dialect: EngineKind,
+    /// With --dialect spark: the format its tables are written in.
+    #[arg(long, value_enum, default_value_t = TableFormatArg::Parquet)]
+    pub table_format: TableFormatArg,
+}
+
+/// Where `seg run` computes and publishes: the DuckDB file of --db, or a
+/// Spark cluster through Spark Connect.
+#[derive(Debug, Args)]
+pub struct EngineArgs {
+    /// The engine that runs the rules: DuckDB (the --db file) or Apache Spark (through Spark Connect, --remote).
+    #[arg(long, value_enum, default_value_t = EngineKind::Duckdb)]
+    pub engine: EngineKind,
+    /// With --engine spark: the Spark Connect server, e.g. sc://spark-host:15002.
+    #[arg(long, value_name = "URL")]
+    pub remote: Option<String>,
+    /// With --engine spark: the schema (database) the tables are written in; created if missing.
+    #[arg(long, value_name = "NAME", default_value = "seg")]
+    pub schema: String,
+    /// With --engine spark: the format tables are written in (Delta and Iceberg replace each table atomically).
+    #[arg(long, value_enum, default_value_t = TableFormatArg::Parquet)]
+    pub table_format: TableFormatArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EngineKind {
+    Duckdb,
+    Spark,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TableFormatArg {
+    Parquet,
+    Delta,
+    Iceberg,
+}
+
+impl TableFormatArg {
+    pub fn format(self) -> seg::sql::TableFormat {
+        match self {
+            TableFormatArg::Parquet => seg::sql::TableFormat::Parquet,
+            TableFormatArg::Delta => seg::sql::TableFormat::Delta,
+            TableFormatArg::Iceberg => seg::sql::TableFormat::Iceberg,
+        }
+    }
 }
 
 /// Seconds a run waits for a database another process has open.

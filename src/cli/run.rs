@@ -13,12 +13,23 @@ use seg::semantic::Mode;
 use seg::semantic::ir::Location;
 use seg::source::{LoadError, SourceMap};
 
-use super::args::{Format, OutFormat, RuleArgs, RunArgs};
+use super::args::{EngineKind, Format, OutFormat, RuleArgs, RunArgs};
 use super::output::{self, pad, thousands};
 use super::progress::Progress;
 use super::{CLEAN, RULE_ERRORS, check, replay};
 
 pub fn run(args: RunArgs) -> u8 {
+    #[cfg(feature = "spark")]
+    if args.engine.engine == EngineKind::Spark {
+        return on_spark(&args);
+    }
+    #[cfg(not(feature = "spark"))]
+    if args.engine.engine == EngineKind::Spark {
+        return output::usage(
+            "this seg was built without Spark",
+            Some("build it with `cargo build --features spark` (docs/spark.md); `seg compile --dialect spark` prints the SQL in any build".into()),
+        );
+    }
     let target = match Target::of(&args, "seg run") {
         Ok(t) => t,
         Err(status) => return status,
@@ -431,4 +442,88 @@ pub fn shares(segmentations: &[SegmentationCounts], tags: &[TagCount]) -> String
         }
     }
     out
+}
+
+/// `seg run --engine spark`: checks the rules against the sources as Spark
+/// describes them, then runs the Spark plan through Spark Connect.
+#[cfg(feature = "spark")]
+fn on_spark(args: &RunArgs) -> u8 {
+    use seg::engine::spark::{self, SparkEngine};
+
+    let refuse = |what: &str, hint: &str| output::usage(what, Some(hint.into()));
+    let Some(remote) = &args.engine.remote else {
+        return refuse(
+            "`seg run --engine spark` needs the Spark Connect server",
+            "pass --remote sc://host:15002 (tests/spark/start.sh starts one on 127.0.0.1)",
+        );
+    };
+    if args.rules.db.is_some() {
+        return refuse(
+            "--db is DuckDB's database; with --engine spark the tables go to --schema",
+            "leave out --db, or run on DuckDB",
+        );
+    }
+    if !args.rules.allowed_folders().is_empty() {
+        return refuse(
+            "--allow-path confines DuckDB; Spark reads with the cluster's own permissions",
+            "leave out --allow-path (and SEG_ALLOW_PATH) with --engine spark",
+        );
+    }
+    if args.step.is_some() || matches!(args.rules.as_of, Some(super::args::AsOf::Range(..))) {
+        return refuse(
+            "replaying dates (--as-of FROM..TO) runs on DuckDB only",
+            "give one date, like --as-of 2024-06-01",
+        );
+    }
+    let options = RunOptions {
+        out: args.out.clone(),
+        csv: args.out_format == OutFormat::Csv,
+        base_cache: None,
+        strict: args.strict,
+    };
+    if let Some(out) = &options.out
+        && let Err(e) = engine::check_out_dir(out, options.csv)
+    {
+        return output::failure(&e);
+    }
+    let engine = match SparkEngine::connect(
+        remote,
+        &args.engine.schema,
+        args.engine.table_format.format(),
+    ) {
+        Ok(e) => e,
+        Err(e) => return output::failure(&e),
+    };
+    let files = match seg::source::read_rule_set(&args.rules.path) {
+        Ok(f) => f,
+        Err(e) => return check::unreadable(&e, args.format),
+    };
+    let checked = seg::check(&files, &engine, &check::settings(&args.rules, Mode::Run));
+    let Some(mut program) = checked.program else {
+        let once = Once::Rejected {
+            files,
+            diagnostics: checked.diagnostics,
+        };
+        return report(&once, Path::new(""), args.format, args.quiet);
+    };
+    spark::located_for_spark(&mut program);
+    let plan = seg::sql::compile(&program, engine.dialect());
+    let bar = if args.quiet {
+        Progress::hidden()
+    } else {
+        Progress::new()
+    };
+    let result = spark::run(&engine, &program, &plan, &options, &bar);
+    bar.finish();
+    let once = match result {
+        Ok(summary) => Once::Ran {
+            summary,
+            files,
+            diagnostics: checked.diagnostics,
+            sources: Vec::new(),
+        },
+        Err(e) => Once::Failed(e),
+    };
+    let place = format!("{} (schema {})", engine.remote(), engine.schema());
+    report(&once, Path::new(&place), args.format, args.quiet)
 }

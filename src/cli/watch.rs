@@ -67,6 +67,12 @@ impl Trigger {
 }
 
 pub fn run(args: WatchArgs) -> u8 {
+    if args.run.engine.engine == super::args::EngineKind::Spark {
+        return output::usage(
+            "`seg watch` runs on DuckDB only",
+            Some("run `seg run --engine spark` on a schedule instead (docs/spark.md)".into()),
+        );
+    }
     // A watch runs at one date; a range of dates is `seg run`'s replay.
     if let Err(status) = check::one_date(&args.run.rules, "watch") {
         return status;

@@ -15,6 +15,8 @@ mod replay;
 mod run;
 mod sandbox;
 mod snapshot;
+#[cfg(feature = "spark")]
+pub mod spark;
 
 pub use base_cache::BaseCache;
 pub use changes::{Cell, Changes, TAG_PREFIX, TagChange, Transition};
@@ -121,6 +123,24 @@ pub enum EngineError {
         help("the previous tables are unchanged; without --strict the run publishes and warns")
     )]
     ExpectationsFailed { failed: Vec<ExpectationOutcome> },
+
+    #[error("cannot reach Spark Connect at `{remote}`: {message}")]
+    #[diagnostic(
+        code(seg::spark_connect),
+        help(
+            "start a Spark Connect server (tests/spark/start.sh starts one on 127.0.0.1:15002) or pass the cluster's address, --remote sc://host:15002"
+        )
+    )]
+    Connect { remote: String, message: String },
+
+    #[error("{what} is not supported on Spark yet")]
+    #[diagnostic(
+        code(seg::not_on_spark),
+        help(
+            "run on DuckDB (the default engine) for this, or leave it out; docs/spark.md lists what Spark runs"
+        )
+    )]
+    NotOnSpark { what: String },
 
     /// A text file with bytes that are not UTF-8: most often a GBK export.
     #[error(

@@ -167,7 +167,7 @@ pub struct LookupMiss {
 }
 
 impl LookupMiss {
-    fn warning(&self) -> Option<String> {
+    pub(crate) fn warning(&self) -> Option<String> {
         (self.rows > 0).then(|| {
             format!(
                 "{} {} of `{}` {} a `{}` that `{}` does not list: kept, with its columns missing",
@@ -188,7 +188,7 @@ impl SourceRows {
     /// mean a wrong key or a stale customer list.
     pub const WARN_SHARE: f64 = 0.01;
 
-    fn warning(&self) -> Option<String> {
+    pub(crate) fn warning(&self) -> Option<String> {
         let share = self.unmatched as f64 / self.rows.max(1) as f64;
         (self.unmatched > 0 && share > Self::WARN_SHARE).then(|| {
             format!(
@@ -626,7 +626,7 @@ fn label_counts(
 /// rows, in the order the rules list the labels; "no label" last, when
 /// someone has none or — with `no_label_without_otherwise` — whenever the
 /// segmentation has no `otherwise`.
-pub(super) fn segmentation_counts(
+pub(crate) fn segmentation_counts(
     program: &Program,
     rows: &[(String, Option<String>, i64)],
     share: &dyn Fn(i64) -> f64,
@@ -899,7 +899,7 @@ fn json<T: Serialize>(value: &T) -> String {
 }
 
 /// The files `--out` writes, for a folder and a format.
-fn export_paths(dir: &Path, csv: bool) -> Vec<(&'static str, PathBuf)> {
+pub(super) fn export_paths(dir: &Path, csv: bool) -> Vec<(&'static str, PathBuf)> {
     let extension = if csv { "csv" } else { "parquet" };
     [CUSTOMERS_TABLE, TAGS_TABLE]
         .into_iter()

@@ -194,30 +194,42 @@ pub fn create_tables(dialect: &dyn Dialect, p: &Program) -> Vec<Statement> {
     let c = HistoryColumns::of_program(p);
     let mut pr = super::tree::Printer::new(dialect);
     pr.relation(&super::compute::source_relation(&p.customers));
-    let customers = [("customers", pr.finish())];
+    let pr_customers = pr.finish();
+    // Names and types as the dialect spells them (Spark: `USING`, STRING).
+    let values = |table: &str| {
+        [
+            ("customers", pr_customers.clone()),
+            (
+                "create",
+                dialect.create_table_if_missing_as(&dialect.identifier(table)),
+            ),
+            ("text", dialect.type_name("VARCHAR")),
+            ("bigint", dialect.type_name("BIGINT")),
+        ]
+    };
     vec![
         Statement::new(
             "The label history: who held which label from which run to which (created once)",
             c.fill_with(
                 dialect,
-                "CREATE TABLE IF NOT EXISTS {label_history} AS\n\
-                 SELECT CAST(NULL AS VARCHAR) AS {seg}, {key}, CAST(NULL AS VARCHAR) AS {label},\n    \
-                 CAST(NULL AS BIGINT) AS {from}, CAST(NULL AS BIGINT) AS {to}\n\
+                "{create}\n\
+                 SELECT CAST(NULL AS {text}) AS {seg}, {key}, CAST(NULL AS {text}) AS {label},\n    \
+                 CAST(NULL AS {bigint}) AS {from}, CAST(NULL AS {bigint}) AS {to}\n\
                  FROM {customers}\n\
                  LIMIT 0",
-                &customers,
+                &values(LABEL_HISTORY),
             ),
         ),
         Statement::new(
             "The tag history: who carried which tag from which run to which (created once)",
             c.fill_with(
                 dialect,
-                "CREATE TABLE IF NOT EXISTS {tag_history} AS\n\
-                 SELECT CAST(NULL AS VARCHAR) AS {tag}, {key},\n    \
-                 CAST(NULL AS BIGINT) AS {from}, CAST(NULL AS BIGINT) AS {to}\n\
+                "{create}\n\
+                 SELECT CAST(NULL AS {text}) AS {tag}, {key},\n    \
+                 CAST(NULL AS {bigint}) AS {from}, CAST(NULL AS {bigint}) AS {to}\n\
                  FROM {customers}\n\
                  LIMIT 0",
-                &customers,
+                &values(TAG_HISTORY),
             ),
         ),
     ]

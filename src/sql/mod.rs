@@ -17,7 +17,7 @@ mod sandbox;
 mod snapshot;
 mod tree;
 
-pub use dialect::{Dialect, DuckDb};
+pub use dialect::{Capabilities, Dialect, DuckDb, Spark, TableFormat, staged};
 pub use outputs::{LOOKUP_EXAMPLES, LookupCheck, LookupMisses, SummaryQueries};
 pub use sandbox::{lock_down, relations, resources, temp_directory};
 pub use snapshot::wide_table;
@@ -95,6 +95,8 @@ pub struct Plan {
     /// Checks the rules' expectations on the computed table, before
     /// anything is published (`None`: the rules expect nothing).
     pub expectations: Option<String>,
+    /// What the engine the plan is for can do (the run loop reads it).
+    pub capabilities: Capabilities,
     /// The kmeans segmentations, computed after the base and before
     /// `derived` (which reads their clusters).
     pub clusters: Vec<ClusterPlan>,
@@ -183,12 +185,26 @@ pub fn compile(program: &Program, dialect: &dyn Dialect) -> Plan {
         outputs::runs_table(dialect).join(";\n"),
     )];
     prepare.extend(history::create_tables(dialect, program));
-    let mut publish = history::label_statements(dialect, program);
+    // The history is brought up to date with `UPDATE`: an engine without
+    // it keeps the (empty) history tables the since-dates read, unwritten.
+    let history = dialect.capabilities().update;
+    let mut publish = if history {
+        history::label_statements(dialect, program)
+    } else {
+        Vec::new()
+    };
     publish.push(Statement::new(
         "The long table: one row per customer and tag",
-        outputs::create_table_as(dialect, TAGS_TABLE, false, &outputs::tags_table(program)),
+        outputs::create_table_as(
+            dialect,
+            &outputs::writing(dialect, TAGS_TABLE),
+            false,
+            &outputs::tags_table(program),
+        ),
     ));
-    publish.extend(history::tag_statements(dialect, program));
+    if history {
+        publish.extend(history::tag_statements(dialect, program));
+    }
     for (i, sql) in outputs::catalogue(dialect, program).into_iter().enumerate() {
         let title = if i == 0 {
             "The tag catalogue: every label and tag, described"
@@ -215,6 +231,7 @@ pub fn compile(program: &Program, dialect: &dyn Dialect) -> Plan {
         next_run_id: outputs::next_run_id(dialect),
         record_run: outputs::record_run(dialect),
         expectations: expect::query(dialect, program, &layout),
+        capabilities: dialect.capabilities(),
     }
 }
 
@@ -246,6 +263,13 @@ impl Plan {
             out.push_str(&source("facts", f));
         }
         out.push('\n');
+        let transaction = self.capabilities.transactions;
+        if !transaction {
+            out.push_str(
+                "-- No transactions: every published table is written under a staging name,\n\
+                 -- then swapped in at the end; a failure before that leaves the previous tables whole.\n\n",
+            );
+        }
         let mut section = |title: &str, sql: &str| {
             out.push_str(&format!(
                 "-- {}\n{};\n\n",
@@ -257,10 +281,12 @@ impl Plan {
             "Check that every customer has one unique key",
             &self.key_check,
         );
-        section(
-            "Compute and publish in one transaction: a failure leaves the previous tables whole",
-            "BEGIN TRANSACTION",
-        );
+        if transaction {
+            section(
+                "Compute and publish in one transaction: a failure leaves the previous tables whole",
+                "BEGIN TRANSACTION",
+            );
+        }
         for s in self.prepare.iter().chain([&self.base]) {
             section(&s.title, &s.sql);
         }
@@ -307,7 +333,9 @@ impl Plan {
             "Record this run (values bound at run time)",
             &self.record_run,
         );
-        out.push_str("COMMIT;\n");
+        if transaction {
+            out.push_str("COMMIT;\n");
+        }
         out
     }
 }

@@ -17,18 +17,53 @@ fn print(dialect: &dyn Dialect, f: impl FnOnce(&mut Printer)) -> String {
     p.finish()
 }
 
-/// `CREATE OR REPLACE [TEMP] TABLE name AS query`.
+/// `CREATE OR REPLACE [TEMP] TABLE name AS query`, as the dialect spells it.
 pub fn create_table_as(dialect: &dyn Dialect, name: &str, temp: bool, query: &Query) -> String {
     print(dialect, |p| {
-        p.text(if temp {
-            "CREATE OR REPLACE TEMP TABLE "
-        } else {
-            "CREATE OR REPLACE TABLE "
-        });
-        p.ident(name);
-        p.text(" AS\n");
+        p.text(&dialect.create_table_as(&dialect.identifier(name), temp));
         p.query(query, 0);
     })
+}
+
+/// Where a published table's new version is written during a run: in
+/// place inside the run's transaction, or under its staging name on an
+/// engine without transactions, swapped in as the run's last step.
+pub fn writing(dialect: &dyn Dialect, table: &str) -> String {
+    if dialect.capabilities().transactions {
+        table.to_string()
+    } else {
+        super::dialect::staged(table)
+    }
+}
+
+/// On an engine without transactions: the computed table's published
+/// columns under the wide table's staging name, then each published
+/// table's new version swapped in for the previous one, the wide table
+/// last (`docs/spark.md` says what is atomic per table format).
+fn write_then_swap(dialect: &dyn Dialect, p: &Program, layout: &Layout) -> Vec<String> {
+    let dropped: Vec<String> = summary_columns(p, layout)
+        .into_iter()
+        .map(|(_, column)| dialect.identifier(&column))
+        .collect();
+    let mut out = vec![print(dialect, |pr| {
+        pr.text(&dialect.create_table_as(
+            &dialect.identifier(&writing(dialect, CUSTOMERS_TABLE)),
+            false,
+        ));
+        pr.text("SELECT *");
+        if !dropped.is_empty() {
+            pr.text(&format!(" EXCEPT ({})", dropped.join(", ")));
+        }
+        pr.text(" FROM ");
+        pr.ident(RESULT);
+    })];
+    for table in [TAGS_TABLE, CATALOG_TABLE, CUSTOMERS_TABLE] {
+        out.push(dialect.swap_in(
+            &dialect.identifier(table),
+            &dialect.identifier(&writing(dialect, table)),
+        ));
+    }
+    out
 }
 
 /// The computed table becomes the wide table (key, metrics, scores,
@@ -36,6 +71,9 @@ pub fn create_table_as(dialect: &dyn Dialect, name: &str, temp: bool, query: &Qu
 /// the previous wide table goes, the columns only the summaries read are
 /// dropped, and the table takes the wide table's name.
 pub fn put_in_place(dialect: &dyn Dialect, p: &Program, layout: &Layout) -> Vec<String> {
+    if !dialect.capabilities().transactions {
+        return write_then_swap(dialect, p, layout);
+    }
     let mut out = vec![print(dialect, |pr| {
         pr.text("DROP TABLE IF EXISTS ");
         pr.ident(CUSTOMERS_TABLE);
@@ -100,20 +138,13 @@ pub const CATALOG_COLUMNS: &[(&str, &str)] = &[
 /// The statements that fill the catalogue: the entries the rules define,
 /// then hand-assigned tags found in the data that no rule describes.
 pub fn catalogue(dialect: &dyn Dialect, p: &Program) -> Vec<String> {
-    let mut out = vec![print(dialect, |pr| {
-        pr.text("CREATE OR REPLACE TABLE ");
-        pr.ident(CATALOG_TABLE);
-        pr.text(" (");
-        for (i, (name, ty)) in CATALOG_COLUMNS.iter().enumerate() {
-            if i > 0 {
-                pr.text(", ");
-            }
-            pr.ident(name);
-            pr.text(" ");
-            pr.text(ty);
-        }
-        pr.text(")");
-    })];
+    let catalog = writing(dialect, CATALOG_TABLE);
+    let columns: Vec<String> = CATALOG_COLUMNS
+        .iter()
+        .map(|(name, ty)| format!("{} {}", dialect.identifier(name), dialect.type_name(ty)))
+        .collect();
+    let mut out =
+        vec![dialect.create_table(&dialect.identifier(&catalog), &columns.join(", "), false)];
 
     let text = |v: &Option<String>| v.clone().map_or(Expr::Null, Expr::Str);
     let mut rows = Vec::new();
@@ -149,7 +180,7 @@ pub fn catalogue(dialect: &dyn Dialect, p: &Program) -> Vec<String> {
     if !rows.is_empty() {
         out.push(print(dialect, |pr| {
             pr.text("INSERT INTO ");
-            pr.ident(CATALOG_TABLE);
+            pr.ident(&catalog);
             pr.text(" VALUES\n");
             for (i, row) in rows.iter().enumerate() {
                 pr.text("    (");
@@ -166,34 +197,43 @@ pub fn catalogue(dialect: &dyn Dialect, p: &Program) -> Vec<String> {
     if !p.manual_tags.is_empty() {
         out.push(print(dialect, |pr| {
             pr.text("INSERT INTO ");
-            pr.ident(CATALOG_TABLE);
+            pr.ident(&catalog);
             pr.text("\n");
-            pr.select(&undescribed_manual_tags(p), 0);
+            pr.select(&undescribed_manual_tags(dialect, p), 0);
         }));
     }
     out
 }
 
 /// Hand-assigned tags found in the data that the catalogue does not list.
-fn undescribed_manual_tags(p: &Program) -> Select {
+fn undescribed_manual_tags(dialect: &dyn Dialect, p: &Program) -> Select {
     let known: Vec<Expr> = p
         .catalogue
         .iter()
         .filter(|e| e.kind != EntryKind::Label)
         .map(|e| Expr::Str(e.name.clone()))
         .collect();
-    let mut items: Vec<Item> = CATALOG_COLUMNS
-        .iter()
-        .map(|_| Item::new(Expr::Null))
-        .collect();
-    items[0] = Item::new(Expr::Str("tag".into()));
+    // Every item named as its catalogue column: an unnamed literal would
+    // be named by its text in some engines (Spark names `'tag'` `tag`,
+    // which the ORDER BY would then mean).
     let tag = || col(&own_column(p, "tag"));
-    items[2] = Item::new(tag());
-    items[6] = Item::new(Expr::Str("manual".into()));
+    let items: Vec<Item> = CATALOG_COLUMNS
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _))| {
+            let value = match i {
+                0 => Expr::Str("tag".into()),
+                2 => tag(),
+                6 => Expr::Str("manual".into()),
+                _ => Expr::Null,
+            };
+            Item::named(value, name)
+        })
+        .collect();
     Select {
         distinct: true,
         items,
-        from: Some((Relation::Named(TAGS_TABLE.into()), None)),
+        from: Some((Relation::Named(writing(dialect, TAGS_TABLE)), None)),
         filter: (!known.is_empty()).then(|| Expr::InList {
             expr: Box::new(tag()),
             items: known,
@@ -381,7 +421,7 @@ pub fn summary(dialect: &dyn Dialect, p: &Program, layout: &Layout) -> SummaryQu
                 Item::new(col(&own_column(p, "tag"))),
                 Item::named(count(), "customers"),
             ],
-            from: Some((Relation::Named(TAGS_TABLE.into()), None)),
+            from: Some((Relation::Named(writing(dialect, TAGS_TABLE)), None)),
             group_by: vec![col(&own_column(p, "tag"))],
             ..Select::default()
         }),
@@ -685,41 +725,32 @@ impl RunColumn {
         }
     }
 
-    fn print(&self, dialect: &dyn Dialect, pr: &mut Printer) {
-        pr.ident(self.name());
-        pr.text(" ");
-        match self {
-            RunColumn::Scalar(_, ty) => pr.text(ty),
-            RunColumn::Records(_, fields) => pr.text(&dialect.records_type(fields)),
-        }
+    /// The column's name and type, as the dialect spells them.
+    fn definition(&self, dialect: &dyn Dialect) -> (String, String) {
+        let ty = match self {
+            RunColumn::Scalar(_, ty) => dialect.type_name(ty),
+            RunColumn::Records(_, fields) => dialect.records_type(fields),
+        };
+        (dialect.identifier(self.name()), ty)
     }
 }
 
 /// The run log: one row per run, never replaced. The first statement
 /// creates it; the others add later columns to an older one.
 pub fn runs_table(dialect: &dyn Dialect) -> Vec<String> {
-    let create = print(dialect, |pr| {
-        pr.text("CREATE TABLE IF NOT EXISTS ");
-        pr.ident(RUNS_TABLE);
-        pr.text(" (\n");
-        for (i, column) in RUN_COLUMNS.iter().enumerate() {
-            pr.text("    ");
-            column.print(dialect, pr);
-            pr.text(if i + 1 < RUN_COLUMNS.len() {
-                ",\n"
-            } else {
-                "\n)"
-            });
-        }
-    });
-    let added = RUN_COLUMNS[FIRST_RUN_COLUMNS..].iter().map(|column| {
-        print(dialect, |pr| {
-            pr.text("ALTER TABLE ");
-            pr.ident(RUNS_TABLE);
-            pr.text(" ADD COLUMN IF NOT EXISTS ");
-            column.print(dialect, pr);
-        })
-    });
+    let columns: Vec<(String, String)> = RUN_COLUMNS
+        .iter()
+        .map(|column| column.definition(dialect))
+        .collect();
+    let table = dialect.identifier(RUNS_TABLE);
+    let lines: Vec<String> = columns
+        .iter()
+        .map(|(name, ty)| format!("    {name} {ty}"))
+        .collect();
+    let create = dialect.create_table(&table, &format!("\n{}\n", lines.join(",\n")), true);
+    let added = columns[FIRST_RUN_COLUMNS..]
+        .iter()
+        .filter_map(|(name, ty)| dialect.add_column(&table, name, ty));
     std::iter::once(create).chain(added).collect()
 }
 
@@ -751,10 +782,10 @@ pub fn record_run(dialect: &dyn Dialect) -> String {
             pr.text(if i == 0 { "" } else { ",\n    " });
             match column {
                 RunColumn::Scalar(_, ty) => {
-                    let ty = ty.split(' ').next().unwrap_or(ty);
-                    pr.text(&format!("CAST(? AS {ty})"));
+                    let ty = dialect.type_name(ty.split(' ').next().unwrap_or(ty));
+                    pr.text(&format!("CAST({} AS {ty})", dialect.parameter(i + 1)));
                 }
-                RunColumn::Records(_, fields) => pr.text(&dialect.records_parameter(fields)),
+                RunColumn::Records(_, fields) => pr.text(&dialect.records_parameter(i + 1, fields)),
             }
         }
         pr.text(")");

@@ -322,10 +322,11 @@ impl<'d> Printer<'d> {
                 self.indent(depth);
                 self.ident(&cte.name);
                 self.out.push_str(if cte.materialized {
-                    " AS MATERIALIZED (\n"
+                    self.dialect.materialized_cte()
                 } else {
-                    " AS (\n"
+                    " AS ("
                 });
+                self.out.push('\n');
                 self.body(&cte.body, depth + 1);
                 self.indent(depth);
                 self.out.push(')');
@@ -477,7 +478,10 @@ impl<'d> Printer<'d> {
                         self.out.push_str(", ");
                     }
                     match ty {
-                        Some(ty) => self.out.push_str(&format!("CAST(NULL AS {ty})")),
+                        Some(ty) => {
+                            let ty = self.dialect.type_name(ty);
+                            self.out.push_str(&format!("CAST(NULL AS {ty})"));
+                        }
                         None => self.out.push_str("NULL"),
                     }
                     self.out.push_str(" AS ");
@@ -488,12 +492,9 @@ impl<'d> Printer<'d> {
             Relation::Records { fields, json } => {
                 let fields: Vec<(&str, &str)> =
                     fields.iter().map(|(n, t)| (n.as_str(), *t)).collect();
-                self.out.push_str("(SELECT unnest(CAST(CAST(");
-                self.expr(&Expr::Str(json.clone()));
-                self.out.push_str(" AS JSON) AS ");
-                let ty = self.dialect.records_type(&fields);
-                self.out.push_str(&ty);
-                self.out.push_str("), recursive := true))");
+                let json = self.dialect.string(json);
+                let text = self.dialect.records_relation(&json, &fields);
+                self.out.push_str(&text);
             }
         }
     }
@@ -507,6 +508,7 @@ impl<'d> Printer<'d> {
             if *desc {
                 self.out.push_str(" DESC");
             }
+            self.out.push_str(self.dialect.nulls_last());
         }
     }
 
@@ -711,7 +713,8 @@ impl<'d> Printer<'d> {
         self.out.push_str("CAST(");
         self.expr(inner);
         self.out.push_str(" AS ");
-        self.out.push_str(ty);
+        let ty = self.dialect.type_name(ty);
+        self.out.push_str(&ty);
         self.out.push(')');
     }
 
@@ -773,7 +776,14 @@ impl<'d> Printer<'d> {
     }
 
     fn call(&mut self, c: &Call) {
-        self.out.push_str(c.name);
+        if let ("round", [value, digits], None, None) = (c.name, &c.args[..], &c.filter, &c.over) {
+            let text = self
+                .dialect
+                .round(&self.render(value), &self.render(digits));
+            self.out.push_str(&text);
+            return;
+        }
+        self.out.push_str(self.dialect.function(c.name));
         self.out.push('(');
         if c.distinct {
             self.out.push_str("DISTINCT ");

@@ -26,7 +26,7 @@ fn write(dir: &Path, name: &str, text: &str) {
 /// | 7 | south | 0 (no orders) |
 /// | 8 | — | 500 |
 /// | 9 | south | 300 (100 + 200; the 999 of 07-01 is after the as-of date) |
-fn write_shop(dir: &Path) {
+pub(crate) fn write_shop(dir: &Path) {
     write(
         dir,
         "customers.csv",
@@ -42,12 +42,12 @@ fn write_shop(dir: &Path) {
     );
 }
 
-const SHOP: &str = "source customers from \"customers.csv\" key customer_id\n\
+pub(crate) const SHOP: &str = "source customers from \"customers.csv\" key customer_id\n\
                     source orders from \"orders.csv\" by customer_id at ordered_at\n\
                     as of 2025-06-30\n\
                     metric spend = sum(orders.amount)\n";
 
-const RULES: &str = "score s = quintile(spend) within region\n\
+pub(crate) const RULES: &str = "score s = quintile(spend) within region\n\
                      score g = quintile(spend)\n\
                      score r = quintile(spend, lower_is_better) within region where spend > 0\n\
                      tier big when spend >= 300\n\

@@ -13,7 +13,7 @@ fn write(dir: &Path, name: &str, text: &str) {
 
 /// Three customers; orders with a product each (99 is not in products, one
 /// has none; customer 3's order of 07-01 is after the as-of date).
-fn write_shop(dir: &Path, products: &str) {
+pub(crate) fn write_shop(dir: &Path, products: &str) {
     write(dir, "customers.csv", "customer_id\n1\n2\n3\n");
     write(
         dir,
@@ -26,9 +26,9 @@ fn write_shop(dir: &Path, products: &str) {
     write(dir, "products.csv", products);
 }
 
-const PRODUCTS: &str = "product_id,category\n10,wine\n11,cheese\n12,wine\n";
+pub(crate) const PRODUCTS: &str = "product_id,category\n10,wine\n11,cheese\n12,wine\n";
 
-const RULES: &str = "source customers from \"customers.csv\" key customer_id\n\
+pub(crate) const RULES: &str = "source customers from \"customers.csv\" key customer_id\n\
                      source orders from \"orders.csv\" by customer_id at ordered_at\n\
                      source products from \"products.csv\" key product_id\n\
                      as of 2025-06-30\n\

@@ -23,6 +23,7 @@ mod robustness;
 mod run;
 mod sandbox;
 mod semantic;
+mod spark;
 mod sql;
 mod support;
 mod syntax;

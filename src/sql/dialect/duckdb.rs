@@ -1,108 +1,8 @@
-//! What differs between SQL engines, as a few small questions with default
-//! (ANSI) answers. DuckDB is the first dialect; another engine answers the
-//! same questions differently and nothing else in `sql/` changes.
+//! DuckDB, the embedded default: every hook answered as DuckDB spells it.
 
-use jiff::civil::Date;
-
-use super::quote;
-use crate::semantic::ir::{ColumnKind, FileFormat, ReadOptions, SinceUnit, TimeUnit};
-
-pub trait Dialect {
-    fn identifier(&self, name: &str) -> String {
-        quote::identifier(name)
-    }
-
-    fn string(&self, text: &str) -> String {
-        quote::string(text)
-    }
-
-    fn date(&self, date: Date) -> String {
-        format!("DATE {}", quote::string(&date.to_string()))
-    }
-
-    /// A relation reading a data file, text files as `read` says (the
-    /// checker gives read options only to CSV and TSV files).
-    fn read_file(&self, path: &str, format: FileFormat, read: &ReadOptions) -> String;
-
-    /// Whole days / months / years from `from` to `to` (both dates).
-    fn since(&self, unit: SinceUnit, from: &str, to: &str) -> String;
-
-    /// A length of time to add to a date or timestamp.
-    fn interval(&self, amount: u64, unit: TimeUnit) -> String {
-        let unit = match unit {
-            TimeUnit::Day => "DAY",
-            TimeUnit::Week => "WEEK",
-            TimeUnit::Month => "MONTH",
-            TimeUnit::Year => "YEAR",
-        };
-        format!("INTERVAL {amount} {unit}")
-    }
-
-    /// The integer division operator (rounding toward zero on positives).
-    fn integer_division(&self) -> &'static str;
-
-    /// The aggregate continuous percentile of `input` over the rows of a
-    /// group (standard SQL's `percentile_cont ... WITHIN GROUP`).
-    fn percentile(&self, input: &str, fraction: &str) -> String {
-        format!("percentile_cont({fraction}) WITHIN GROUP (ORDER BY {input})")
-    }
-
-    /// A relation with its timestamp-with-time-zone `columns` (quoted
-    /// already) turned into plain UTC timestamps.
-    fn without_zones(&self, relation: &str, columns: &[String]) -> String;
-
-    /// The most frequent value of `column` in a group, ties going to the
-    /// smallest value, over the rows where `filter` holds (all without one).
-    fn mode(&self, column: &str, filter: Option<&str>) -> String;
-
-    /// The value of `column` in the group's row with the smallest `order`
-    /// (the largest when `latest`), ties going to the smallest value, over
-    /// the rows where `filter` holds.
-    fn first_by(&self, column: &str, order: &str, latest: bool, filter: Option<&str>) -> String;
-
-    /// A decimal type exact enough for money and counts alike, to sum
-    /// floating-point columns in an order-independent way.
-    fn exact_decimal(&self) -> &'static str {
-        "DECIMAL(38, 10)"
-    }
-
-    /// A customer's tags as a list, in order: each `(holds, name)` of the
-    /// rule-made tags whose condition holds (or that `manual` holds, a
-    /// hand-assigned tag of a rule tag's name being that tag), then the
-    /// other names of `manual`, a sorted list without duplicates (empty
-    /// when the customer has none). `name`s are quoted already.
-    fn tag_list(&self, rule_tags: &[(String, String)], manual: Option<&str>) -> String;
-
-    /// The elements of a list, one row each (in a select list, keeping the
-    /// list's order).
-    fn unnest(&self, list: &str) -> String;
-
-    /// An aggregate: the distinct values of a text expression over the
-    /// rows of a group where `filter` holds, sorted, as a list.
-    fn text_set(&self, text: &str, filter: Option<&str>) -> String;
-
-    /// The sorted union of such lists.
-    fn text_set_union(&self, lists: &[String]) -> String;
-
-    /// An empty list of text values.
-    fn empty_text_list(&self) -> &'static str;
-
-    /// The type of a list of records with these fields (name, type).
-    fn records_type(&self, fields: &[(&str, &str)]) -> String;
-
-    /// A list of records read from a bound parameter holding JSON.
-    fn records_parameter(&self, fields: &[(&str, &str)]) -> String;
-
-    /// Copies a table to a file, as CSV with a header line or as Parquet.
-    fn copy_to_file(&self, table: &str, path: &str, csv: bool) -> String;
-
-    /// A number in (0, 1) drawn from a hash of a text: the same text gives
-    /// the same number (kmeans seeding). DuckDB's 64-bit `hash`, its top
-    /// 53 bits as a fraction; another engine names its own hash.
-    fn unit_hash(&self, text: &str) -> String {
-        format!("((CAST(hash({text}) >> 11 AS DOUBLE) + 0.5) / 9007199254740992.0)")
-    }
-}
+use super::Dialect;
+use crate::semantic::ir::{ColumnKind, FileFormat, ReadOptions, SinceUnit};
+use crate::sql::quote;
 
 /// The embedded default.
 pub struct DuckDb;
@@ -232,7 +132,8 @@ impl Dialect for DuckDb {
         format!("STRUCT({})[]", fields.join(", "))
     }
 
-    fn records_parameter(&self, fields: &[(&str, &str)]) -> String {
+    fn records_parameter(&self, n: usize, fields: &[(&str, &str)]) -> String {
+        let _ = n;
         format!("CAST(CAST(? AS JSON) AS {})", self.records_type(fields))
     }
 
