@@ -12,6 +12,7 @@ use super::ir::{self, ExprKind, SegmentRule, Value, cluster_column};
 use super::resolve::Scope;
 use super::{Checker, DefKind, Type};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::i18n::tr;
 use crate::source::Span;
 use crate::syntax::ast::KmeansDecl;
 
@@ -179,12 +180,15 @@ impl Checker<'_> {
             self.report(
                 Diagnostic::new(
                     Code::NoSuchCluster,
-                    format!("`{name}` has clusters 1 to {k}, and no cluster {n}"),
+                    tr!(
+                        "no-such-cluster",
+                        name = name.to_string(),
+                        k = k.to_string(),
+                        n = n.to_string()
+                    ),
                 )
-                .at(span, "no such cluster")
-                .help(format!(
-                    "clusters are numbered 1 to {k} by their centroid's first input, lowest first (see the run's summary)"
-                )),
+                .at(span, tr!("no-such-cluster.label"))
+                .help(tr!("no-such-cluster.help", k = k.to_string())),
             );
         }
         Some(ir::Expr {
@@ -223,5 +227,5 @@ impl Checker<'_> {
 }
 
 fn kmeans_error(span: Span, message: impl Into<String>) -> Diagnostic {
-    Diagnostic::new(Code::KmeansInput, message).at(span, "cannot be used")
+    Diagnostic::new(Code::KmeansInput, message).at(span, tr!("kmeans-input.label"))
 }
