@@ -357,8 +357,17 @@ group-not-per-customer-2 = `{ $text }` holds values seg cannot group by
 no-such-cluster = `{ $name }` has clusters 1 to { $k }, and no cluster { $n }
     .label = no such cluster
     .help = clusters are numbered 1 to { $k } by their centroid's first input, lowest first (see the run's summary)
-kmeans-input =
+kmeans-input = `{ $text }` is an input twice
     .label = cannot be used
+    .help = give each input once
+kmeans-input-2 = `{ $text }` is { $ty }, not a number
+    .help = kmeans clusters numbers: give metrics or scores like recency, frequency, monetary
+kmeans-input-3 = { $text } clusters cannot be made
+    .help = give a number of clusters from 2 to { $max }
+kmeans-input-4 = `{ $text }` is not an input of this kmeans
+    .help = `log` names inputs to take as ln(1 + x): { $names }
+kmeans-input-5 = the seed { $text } is too large
+    .help = give a whole number below 18446744073709551616
 
 ## src/semantic/lookup.rs
 
@@ -541,3 +550,40 @@ severity-error = error
 severity-warning = warning
 explain-unknown-code = there is no diagnostic code `{ $query }`
 explain-unknown-code-help = `seg explain` lists them all
+
+## seg check, seg lint
+
+check-checked = checked { $n } { $n ->
+        [one] file
+       *[other] files
+    } in { $path }: { $totals }
+lint-linted = linted { $n } { $n ->
+        [one] file
+       *[other] files
+    } in { $path }: { $totals }
+lint-cannot = cannot lint { $path }: the rules have errors ({ $totals })
+
+## Parts of help lines
+
+did-you-mean = did you mean `{ $name }`?
+did-you-mean-label = did you mean "{ $label }"?
+help-defined = defined: { $names }
+help-customer-columns = customer columns: { $names }
+help-hand-tags = hand-assigned tags: { $names }
+help-fact-sources = the fact sources are { $names }
+help-labels = the labels of `{ $name }` are { $names }
+help-columns = the columns are { $names }
+help-functions = the functions are { $names }
+list-separator = ,{" "}
+list-and = { $first } and { $last }
+list-more = { $shown } and { $rest } more
+list-none = none
+
+## The kinds of values, as messages name them
+
+type-number = a number
+type-text = text
+type-date = a date
+type-bool = true or false
+type-unsupported = a value seg cannot use
+type-unknown = unknown

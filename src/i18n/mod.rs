@@ -213,20 +213,37 @@ pub fn documented_codes(lang: Lang) -> Vec<&'static str> {
     }
 }
 
-/// A catalogue's messages and attributes (`name`, `name.attribute`), each
-/// with the arguments it uses, for the tests that hold the catalogues to
-/// each other. `Err` lists what does not parse.
-pub fn messages(lang: Lang) -> Result<Vec<(String, Vec<String>)>, Vec<String>> {
+/// A message (or attribute) of a catalogue, as the tests that hold the
+/// catalogues to each other see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageInfo {
+    /// `name` or `name.attribute`.
+    pub id: String,
+    /// The arguments its text shows.
+    pub shown: Vec<String>,
+    /// The arguments it only chooses a form by (`{ $n -> [one] ... }`).
+    pub selectors: Vec<String>,
+}
+
+/// Every message and attribute of a catalogue. `Err` lists what does not
+/// parse.
+pub fn messages(lang: Lang) -> Result<Vec<MessageInfo>, Vec<String>> {
     use fluent_syntax::ast::{Entry, Pattern};
     let resource = fluent_syntax::parser::parse(lang.source())
         .map_err(|(_, errors)| errors.iter().map(|e| format!("{e:?}")).collect::<Vec<_>>())?;
     let mut out = Vec::new();
     let mut add = |id: String, pattern: &Pattern<&str>| {
-        let mut names = Vec::new();
-        variables(pattern, &mut names);
-        names.sort();
-        names.dedup();
-        out.push((id, names));
+        let (mut shown, mut selectors) = (Vec::new(), Vec::new());
+        variables(pattern, &mut shown, &mut selectors);
+        for list in [&mut shown, &mut selectors] {
+            list.sort();
+            list.dedup();
+        }
+        out.push(MessageInfo {
+            id,
+            shown,
+            selectors,
+        });
     };
     for entry in &resource.body {
         let Entry::Message(m) = entry else { continue };
@@ -240,29 +257,29 @@ pub fn messages(lang: Lang) -> Result<Vec<(String, Vec<String>)>, Vec<String>> {
     Ok(out)
 }
 
-fn variables(pattern: &fluent_syntax::ast::Pattern<&str>, out: &mut Vec<String>) {
+fn variables(
+    pattern: &fluent_syntax::ast::Pattern<&str>,
+    shown: &mut Vec<String>,
+    selectors: &mut Vec<String>,
+) {
     use fluent_syntax::ast::{Expression, InlineExpression, PatternElement};
-    fn inline(e: &InlineExpression<&str>, out: &mut Vec<String>) {
-        match e {
-            InlineExpression::VariableReference { id } => out.push(id.name.to_string()),
-            InlineExpression::Placeable { expression } => expression_vars(expression, out),
-            _ => {}
-        }
-    }
-    fn expression_vars(e: &Expression<&str>, out: &mut Vec<String>) {
-        match e {
-            Expression::Inline(i) => inline(i, out),
+    for element in &pattern.elements {
+        let PatternElement::Placeable { expression } = element else {
+            continue;
+        };
+        match expression {
+            Expression::Inline(InlineExpression::VariableReference { id }) => {
+                shown.push(id.name.to_string())
+            }
             Expression::Select { selector, variants } => {
-                inline(selector, out);
+                if let InlineExpression::VariableReference { id } = selector {
+                    selectors.push(id.name.to_string());
+                }
                 for v in variants {
-                    variables(&v.value, out);
+                    variables(&v.value, shown, selectors);
                 }
             }
-        }
-    }
-    for element in &pattern.elements {
-        if let PatternElement::Placeable { expression } = element {
-            expression_vars(expression, out);
+            Expression::Inline(_) => {}
         }
     }
 }

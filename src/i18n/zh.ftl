@@ -341,8 +341,17 @@ group-not-per-customer-2 = `{ $text }` 的取值无法用来分组
 no-such-cluster = `{ $name }` 的聚类是 1 到 { $k }，没有聚类 { $n }
     .label = 没有这个聚类
     .help = 聚类按聚类中心的第一个输入从小到大编号为 1 到 { $k }（见运行摘要）
-kmeans-input =
+kmeans-input = `{ $text }` 作为输入出现了两次
     .label = 不能使用
+    .help = 每个输入只写一次
+kmeans-input-2 = `{ $text }` 是{ $ty }，不是数字
+    .help = kmeans 按数字聚类：请给出 recency、frequency、monetary 这样的指标或得分
+kmeans-input-3 = 无法分成 { $text } 个聚类
+    .help = 聚类数应在 2 到 { $max } 之间
+kmeans-input-4 = `{ $text }` 不是这个 kmeans 的输入
+    .help = `log` 列出要先取 ln(1 + x) 的输入：{ $names }
+kmeans-input-5 = 种子 { $text } 太大了
+    .help = 请给出小于 18446744073709551616 的整数
 
 ## src/semantic/lookup.rs
 
@@ -525,3 +534,34 @@ severity-error = 错误
 severity-warning = 警告
 explain-unknown-code = 没有诊断代码 `{ $query }`
 explain-unknown-code-help = `seg explain` 会列出所有代码
+
+## seg check, seg lint
+
+check-checked = 已检查 { $path } 中的 { $n } 个文件：{ $totals }
+lint-linted = 已分析 { $path } 中的 { $n } 个文件：{ $totals }
+lint-cannot = 无法分析 { $path }：规则有错误（{ $totals }）
+
+## 帮助行的组成部分
+
+did-you-mean = 是不是想写 `{ $name }`？
+did-you-mean-label = 是不是想写 "{ $label }"？
+help-defined = 已定义：{ $names }
+help-customer-columns = 客户列：{ $names }
+help-hand-tags = 手工标签：{ $names }
+help-fact-sources = 明细数据源有 { $names }
+help-labels = `{ $name }` 的类别有 { $names }
+help-columns = 列有 { $names }
+help-functions = 函数有 { $names }
+list-separator = 、
+list-and = { $first } 和 { $last }
+list-more = { $shown } 等，另有 { $rest } 个
+list-none = 无
+
+## 消息中对取值类型的称呼
+
+type-number = 数字
+type-text = 文本
+type-date = 日期
+type-bool = 真/假值
+type-unsupported = seg 无法使用的值
+type-unknown = 未知类型

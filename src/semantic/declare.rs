@@ -833,12 +833,10 @@ fn time_column_type(column: &Name, ty: Type, customers: bool) -> Diagnostic {
 
 /// "did you mean" and the real columns, for an unknown column.
 pub(super) fn column_help(name: &str, columns: &[&str]) -> String {
+    let list = tr!("help-columns", names = list_names(columns, 12));
     match did_you_mean(name, columns.iter().copied()) {
-        Some(s) => format!(
-            "did you mean `{s}`? the columns are {}",
-            list_names(columns, 12)
-        ),
-        None => format!("the columns are {}", list_names(columns, 12)),
+        Some(s) => format!("{} {list}", tr!("did-you-mean", name = s)),
+        None => list,
     }
 }
 

@@ -138,12 +138,10 @@ impl Checker<'_> {
                     .iter()
                     .find(|(sql, _)| name.eq_ignore_ascii_case(sql))
                     .map(|(_, seg)| *seg);
+                let list = tr!("help-functions", names = list_names(FUNCTIONS, 40));
                 let help = match sql.or_else(|| did_you_mean(name, FUNCTIONS.iter().copied())) {
-                    Some(s) => format!(
-                        "did you mean `{s}`? the functions are {}",
-                        list_names(FUNCTIONS, 40)
-                    ),
-                    None => format!("the functions are {}", list_names(FUNCTIONS, 40)),
+                    Some(s) => format!("{} {list}", tr!("did-you-mean", name = s)),
+                    None => list,
                 };
                 self.report(
                     Diagnostic::new(

@@ -453,23 +453,24 @@ impl<'a> Checker<'a> {
                 .chain(hand_tags.iter().map(String::as_str)),
         );
         let mut help = match close {
-            Some(s) => format!("did you mean `{s}`? "),
+            Some(s) => format!("{} ", tr!("did-you-mean", name = s)),
             None => String::new(),
         };
         if !defined.is_empty() {
-            help.push_str(&format!("defined: {}", list_names(defined, 8)));
+            help.push_str(&tr!("help-defined", names = list_names(defined, 8)));
         }
         if !columns.is_empty() {
             if !defined.is_empty() {
                 help.push_str("; ");
             }
-            help.push_str(&format!("customer columns: {}", list_names(&columns, 8)));
+            help.push_str(&tr!(
+                "help-customer-columns",
+                names = list_names(&columns, 8)
+            ));
         }
         if !hand_tags.is_empty() {
-            help.push_str(&format!(
-                "; hand-assigned tags: {}",
-                list_names(hand_tags, 8)
-            ));
+            help.push_str("; ");
+            help.push_str(&tr!("help-hand-tags", names = list_names(hand_tags, 8)));
         }
         self.report(
             Diagnostic::new(
@@ -582,14 +583,14 @@ impl<'a> Checker<'a> {
             .map(|(_, s)| s.name.as_str())
             .collect();
         let mut help = match did_you_mean(&source.text, facts.iter().copied()) {
-            Some(s) => format!("did you mean `{s}`? "),
+            Some(s) => format!("{} ", tr!("did-you-mean", name = s)),
             None => String::new(),
         };
         if let Some(extra) = extra {
             help.push_str(&extra);
             help.push_str("; ");
         }
-        help.push_str(&format!("the fact sources are {}", list_names(&facts, 8)));
+        help.push_str(&tr!("help-fact-sources", names = list_names(&facts, 8)));
         self.report(
             Diagnostic::new(
                 Code::UnknownSource,
@@ -780,12 +781,14 @@ impl<'a> Checker<'a> {
         if labels.contains(&label.as_str()) || self.unparsed.contains(name) {
             return;
         }
+        let list = tr!(
+            "help-labels",
+            name = name.as_str(),
+            names = list_names(&labels, 12)
+        );
         let help = match did_you_mean(label, labels.iter().copied()) {
-            Some(s) => format!(
-                "did you mean \"{s}\"? the labels of `{name}` are {}",
-                list_names(&labels, 12)
-            ),
-            None => format!("the labels of `{name}` are {}", list_names(&labels, 12)),
+            Some(s) => format!("{} {list}", tr!("did-you-mean-label", label = s)),
+            None => list,
         };
         let d = Diagnostic::new(
             Code::UnknownLabel,
