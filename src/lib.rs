@@ -19,6 +19,7 @@ pub mod diagnostic;
 #[cfg(feature = "engine")]
 pub mod engine;
 pub mod format;
+pub mod i18n;
 pub mod lint;
 #[cfg(feature = "engine")]
 pub mod lsp;

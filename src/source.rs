@@ -3,6 +3,7 @@
 //! A rule set is every `.seg` file of one folder (or a single file). Files are
 //! read here, once, at the edge; every later stage refers to text by [`Span`].
 
+use crate::i18n::tr;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -183,9 +184,7 @@ impl LoadError {
         let d = Diagnostic::new(Code::UnreadableRuleSet, self.to_string());
         match self {
             LoadError::Io { .. } => d,
-            _ => d.help(
-                "give a folder of .seg files (every .seg file in it is one rule set) or one .seg file, e.g. `seg check rules`",
-            ),
+            _ => d.help(tr!("unreadable-rule-set.help")),
         }
     }
 }

@@ -16,6 +16,27 @@ use seg::engine::history::RunRef;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// The language seg speaks (default: from LC_ALL, LC_MESSAGES, LANG).
+    #[arg(long, global = true, value_enum, value_name = "LANG")]
+    pub lang: Option<Lang>,
+}
+
+/// `--lang`: a language seg speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Lang {
+    En,
+    Zh,
+}
+
+impl Lang {
+    /// `--lang`, else the environment's locale.
+    pub fn chosen(lang: Option<Lang>) -> seg::i18n::Lang {
+        match lang {
+            Some(Lang::En) => seg::i18n::Lang::En,
+            Some(Lang::Zh) => seg::i18n::Lang::Zh,
+            None => seg::i18n::Lang::from_env(|name| std::env::var(name).ok()),
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

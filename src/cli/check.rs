@@ -5,6 +5,8 @@ use seg::engine::{Engine, EngineError};
 use seg::semantic::{Mode, Settings};
 use seg::source::{LoadError, SourceMap, read_rule_set};
 
+use seg::i18n::tr;
+
 use super::args::{AsOf, CheckArgs, Format, RuleArgs};
 use super::output;
 
@@ -24,10 +26,13 @@ pub fn run(args: CheckArgs) -> u8 {
     if args.format == Format::Human {
         let n = files.len();
         output::stderr(&format!(
-            "checked {n} file{} in {}: {}\n",
-            if n == 1 { "" } else { "s" },
-            args.rules.path.display(),
-            output::totals(&checked.diagnostics)
+            "{}\n",
+            tr!(
+                "check-checked",
+                n = n,
+                path = args.rules.path.display().to_string(),
+                totals = output::totals(&checked.diagnostics)
+            )
         ));
     }
     output::status(&checked.diagnostics)

@@ -1,6 +1,7 @@
 //! `seg explain`: what a diagnostic code means.
 
 use seg::diagnostic::{self, Code};
+use seg::i18n::tr;
 
 use super::args::ExplainArgs;
 use super::{CLEAN, output};
@@ -14,7 +15,7 @@ pub fn run(args: ExplainArgs) -> u8 {
         let mut list = String::new();
         for code in Code::ALL {
             let i = code.info();
-            list.push_str(&format!("{}  {:<26} {}\n", i.code, i.name, i.summary));
+            list.push_str(&format!("{}  {:<26} {}\n", i.code, i.name, i.summary()));
         }
         output::stdout(&list);
         return CLEAN;
@@ -25,8 +26,8 @@ pub fn run(args: ExplainArgs) -> u8 {
             CLEAN
         }
         None => output::usage(
-            format!("there is no diagnostic code `{query}`"),
-            Some("`seg explain` lists them all".to_string()),
+            tr!("explain-unknown-code", query = query.as_str()),
+            Some(tr!("explain-unknown-code-help")),
         ),
     }
 }

@@ -8,6 +8,8 @@ use seg::lint::{self, Finding, Options};
 use seg::semantic::{Mode, Program};
 use seg::source::SourceMap;
 
+use seg::i18n::tr;
+
 use super::args::{Format, LintArgs};
 use super::{check, output, run};
 
@@ -29,9 +31,12 @@ pub fn run(args: LintArgs) -> u8 {
         output::diagnostics(&checked.diagnostics, &files, args.format);
         if args.format == Format::Human {
             output::stderr(&format!(
-                "cannot lint {}: the rules have errors ({})\n",
-                args.rules.path.display(),
-                output::totals(&checked.diagnostics)
+                "{}\n",
+                tr!(
+                    "lint-cannot",
+                    path = args.rules.path.display().to_string(),
+                    totals = output::totals(&checked.diagnostics)
+                )
             ));
         }
         return output::status(&checked.diagnostics);
@@ -61,10 +66,13 @@ pub fn run(args: LintArgs) -> u8 {
             output::diagnostics(&diagnostics, &files, Format::Human);
             let n = files.len();
             output::stderr(&format!(
-                "linted {n} file{} in {}: {}\n",
-                if n == 1 { "" } else { "s" },
-                args.rules.path.display(),
-                output::totals(&diagnostics)
+                "{}\n",
+                tr!(
+                    "lint-linted",
+                    n = n,
+                    path = args.rules.path.display().to_string(),
+                    totals = output::totals(&diagnostics)
+                )
             ));
         }
         Format::Json => output::stdout(&format!("{}\n", json(&findings, &files, &profile))),

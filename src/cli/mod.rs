@@ -13,9 +13,11 @@ mod history;
 mod lint;
 mod lsp;
 mod output;
+mod paint;
 mod progress;
 mod replay;
 mod run;
+mod summary;
 mod test;
 mod watch;
 
@@ -31,6 +33,7 @@ pub const FAILURE: u8 = 2;
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    seg::i18n::set(args::Lang::chosen(cli.lang));
     let status = match cli.command {
         Command::Check(a) => check::run(a),
         Command::Lint(a) => lint::run(a),

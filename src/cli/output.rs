@@ -145,6 +145,11 @@ pub fn pad(text: &str, width: usize) -> String {
     format!("{text}{}", " ".repeat(width.saturating_sub(w)))
 }
 
+/// Right-aligns to a display width.
+pub fn rpad(text: &str, width: usize) -> String {
+    format!("{}{text}", " ".repeat(width.saturating_sub(text.width())))
+}
+
 pub fn totals(diagnostics: &[Diagnostic]) -> String {
     render::totals(diagnostics)
 }

@@ -14,9 +14,12 @@ use seg::semantic::ir::Location;
 use seg::source::{LoadError, SourceMap};
 
 use super::args::{EngineKind, Format, OutFormat, RuleArgs, RunArgs};
-use super::output::{self, pad, thousands};
+use super::output::{self, pad, rpad, thousands};
+use super::paint::Paint;
 use super::progress::Progress;
+use super::summary::{self, Legend};
 use super::{CLEAN, RULE_ERRORS, check, replay};
+use seg::i18n::tr;
 
 pub fn run(args: RunArgs) -> u8 {
     #[cfg(feature = "spark")]
@@ -114,6 +117,8 @@ pub enum Once {
         diagnostics: Vec<Diagnostic>,
         /// The sources the rules read.
         sources: Vec<Location>,
+        /// The rules' colours and scores, for the summary.
+        legend: Legend,
     },
     /// The rules have errors: nothing ran, the previous outputs stay.
     Rejected {
@@ -161,13 +166,14 @@ fn report(once: &Once, db: &Path, format: Format, quiet: bool) -> u8 {
             summary,
             files,
             diagnostics,
+            legend,
             ..
         } => {
             output::diagnostics(diagnostics, files, Format::Human);
             output::stderr(&failed_expectations(&summary.expectations, "warning"));
             match format {
                 Format::Human if quiet => {}
-                Format::Human => output::stdout(&human(summary, db)),
+                Format::Human => output::stdout(&human(summary, legend, db)),
                 Format::Json => output::stdout(&format!(
                     "{}\n",
                     serde_json::to_string_pretty(summary).unwrap_or_default()
@@ -177,17 +183,16 @@ fn report(once: &Once, db: &Path, format: Format, quiet: bool) -> u8 {
         }
         Once::Rejected { files, diagnostics } => {
             output::diagnostics(diagnostics, files, Format::Human);
-            output::stderr(&format!("not run: {}\n", output::totals(diagnostics)));
+            output::stderr(&format!(
+                "{}\n",
+                tr!("run-not-run", totals = output::totals(diagnostics))
+            ));
             output::status(diagnostics)
         }
         Once::Unreadable(e) => check::unreadable(e, format),
         Once::Failed(EngineError::ExpectationsFailed { failed }) => {
             output::stderr(&failed_expectations(failed, "error"));
-            output::stderr(&format!(
-                "not published (--strict): {} expectation{} failed; the previous tables are unchanged\n",
-                failed.len(),
-                if failed.len() == 1 { "" } else { "s" }
-            ));
+            output::stderr(&format!("{}\n", tr!("run-not-published", n = failed.len())));
             RULE_ERRORS
         }
         Once::Failed(e) => output::failure(e),
@@ -202,8 +207,14 @@ pub fn failed_expectations(outcomes: &[engine::ExpectationOutcome], level: &str)
         .filter(|o| !o.passed)
         .map(|o| {
             format!(
-                "{level}: expectation failed: {} ({})\n  {}\n",
-                o.expectation, o.defined_at, o.detail
+                "{}\n  {}\n",
+                tr!(
+                    "run-expectation-failed",
+                    level = level,
+                    expectation = &o.expectation,
+                    at = &o.defined_at
+                ),
+                o.detail
             )
         })
         .collect()
@@ -254,6 +265,7 @@ fn check_and_run(rules: &RuleArgs, engine: &Engine, options: &RunOptions, progre
     };
     let result = engine::run(engine, &program, &plan, options, &bar);
     bar.finish();
+    let legend = Legend::of(&program);
     let sources = std::iter::once(&program.customers)
         .chain(&program.facts)
         .map(|s| s.location.clone())
@@ -264,6 +276,7 @@ fn check_and_run(rules: &RuleArgs, engine: &Engine, options: &RunOptions, progre
             files,
             diagnostics,
             sources,
+            legend,
         },
         Err(e) => Once::Failed(e),
     }
@@ -276,9 +289,16 @@ pub(super) fn discard(db: &Path) {
 }
 
 /// The summary as a business user reads it.
-pub fn human(s: &RunSummary, db: &Path) -> String {
+pub fn human(s: &RunSummary, legend: &Legend, db: &Path) -> String {
     let mut out = headline(s);
-    out.push_str(&shares(&s.segmentations, &s.tags));
+    out.push_str(&shares_in_colour(
+        &s.segmentations,
+        &s.tags,
+        legend,
+        Paint::stdout(),
+    ));
+    out.push_str(&summary::score_edges(&s.score_edges, legend));
+    out.push_str(&summary::dataset_values(&s.dataset_values));
     out.push_str(&centroids(&s.clusters));
     if let Some(moves) = s.changes.as_ref().and_then(super::watch::changes_line) {
         out.push_str(&moves);
@@ -288,37 +308,47 @@ pub fn human(s: &RunSummary, db: &Path) -> String {
         .iter()
         .filter(|r| r.unmatched > 0)
         .map(|r| {
-            format!(
-                "{} of {} `{}`",
-                thousands(r.unmatched),
-                thousands(r.rows),
-                r.source
+            tr!(
+                "summary-unmatched-source",
+                unmatched = thousands(r.unmatched),
+                rows = thousands(r.rows),
+                source = &r.source
             )
         })
         .collect();
     if !unmatched.is_empty() {
         out.push_str(&format!(
-            "\nrows without a customer (counted for no one): {}\n",
-            unmatched.join(", ")
+            "\n{}\n",
+            tr!("summary-unmatched", list = unmatched.join(", "))
         ));
     }
     out.push_str(&per_group(s));
     for warning in &s.warnings {
-        out.push_str(&format!("warning: {warning}\n"));
+        out.push_str(&format!("{}\n", tr!("summary-warning", warning = warning)));
     }
     for source in s.sources.iter().filter(|s| s.header_only) {
         out.push_str(&format!(
-            "\nnote: {}: 0 rows ({} has a header line only)\n",
-            source.name, source.location
+            "\n{}\n",
+            tr!(
+                "summary-header-only",
+                source = &source.name,
+                location = &source.location
+            )
         ));
     }
     out.push_str(&format!(
-        "\ntables in {}: {}\n",
-        db.display(),
-        s.tables.join(", ")
+        "\n{}\n",
+        tr!(
+            "summary-tables",
+            db = db.display().to_string(),
+            tables = s.tables.join(", ")
+        )
     ));
     if !s.files.is_empty() {
-        out.push_str(&format!("files: {}\n", s.files.join(", ")));
+        out.push_str(&format!(
+            "{}\n",
+            tr!("summary-files", files = s.files.join(", "))
+        ));
     }
     out
 }
@@ -326,32 +356,35 @@ pub fn human(s: &RunSummary, db: &Path) -> String {
 /// A line per score and dataset-level value computed `within` a group:
 /// how many groups it has (their edges and values are in the run log).
 fn per_group(s: &RunSummary) -> String {
-    let mut lines: Vec<(String, std::collections::BTreeSet<String>)> = Vec::new();
-    let mut add = |what: String, group: &Option<String>| {
+    // (is a score, name, its groups)
+    let mut lines: Vec<(bool, String, std::collections::BTreeSet<String>)> = Vec::new();
+    let mut add = |score: bool, name: &str, group: &Option<String>| {
         let Some(group) = group else { return };
-        match lines.iter_mut().find(|(w, _)| *w == what) {
-            Some((_, groups)) => {
+        match lines.iter_mut().find(|(s, n, _)| *s == score && n == name) {
+            Some((_, _, groups)) => {
                 groups.insert(group.clone());
             }
-            None => lines.push((what, [group.clone()].into())),
+            None => lines.push((score, name.to_string(), [group.clone()].into())),
         }
     };
     for e in &s.score_edges {
-        add(format!("score {} (bucket edges of each", e.score), &e.group);
+        add(true, &e.score, &e.group);
     }
     for v in &s.dataset_values {
-        add(format!("{} (the value of each", v.name), &v.group);
+        add(false, &v.name, &v.group);
     }
     if lines.is_empty() {
         return String::new();
     }
     let mut out = String::from("\n");
-    for (what, groups) in lines {
-        let n = groups.len();
-        out.push_str(&format!(
-            "{what} of {n} group{} in seg_runs)\n",
-            if n == 1 { "" } else { "s" }
-        ));
+    for (score, name, groups) in lines {
+        let id = if score {
+            "summary-per-group-score"
+        } else {
+            "summary-per-group-value"
+        };
+        out.push_str(&tr!(id, name = name, n = groups.len()));
+        out.push('\n');
     }
     out
 }
@@ -364,8 +397,13 @@ fn centroids(clusters: &[seg::engine::ClusterRecord]) -> String {
     for c in clusters {
         if last != Some(c.segmentation.as_str()) {
             out.push_str(&format!(
-                "\n{} centroids ({} iterations, inertia {:.1})\n",
-                c.segmentation, c.iterations, c.inertia
+                "\n{}\n",
+                tr!(
+                    "summary-centroids",
+                    segmentation = &c.segmentation,
+                    iterations = c.iterations,
+                    inertia = format!("{:.1}", c.inertia)
+                )
             ));
             last = Some(&c.segmentation);
         }
@@ -382,26 +420,46 @@ fn centroids(clusters: &[seg::engine::ClusterRecord]) -> String {
 
 /// The first line of a run's summary: `run 3 · 1,200 customers · as of ...`.
 pub fn headline(s: &RunSummary) -> String {
+    let customers = tr!(
+        "summary-customer-count",
+        n = s.customers,
+        count = thousands(s.customers)
+    );
     format!(
-        "run {} · {} customer{} · as of {} · {:.2} s\n",
-        s.run_id,
-        thousands(s.customers),
-        if s.customers == 1 { "" } else { "s" },
-        s.as_of,
-        s.duration_ms as f64 / 1000.0
+        "{}\n",
+        tr!(
+            "summary-headline",
+            run = s.run_id.to_string(),
+            customers = customers,
+            as_of = &s.as_of,
+            seconds = format!("{:.2}", s.duration_ms as f64 / 1000.0)
+        )
     )
 }
 
 /// Each label's and tag's customers and share, a table per segmentation
-/// and one for the tags (`seg run`, `seg lint --db`).
+/// and one for the tags (`seg run`, `seg lint --db`), without colour.
 pub fn shares(segmentations: &[SegmentationCounts], tags: &[TagCount]) -> String {
+    shares_in_colour(segmentations, tags, &Legend::default(), Paint::Plain)
+}
+
+/// The tables of [`shares`], each share with a bar, each label and bar in
+/// the colour its `describe` gives it. Columns line up by display width,
+/// so Chinese labels (two columns a character) line up too.
+pub fn shares_in_colour(
+    segmentations: &[SegmentationCounts],
+    tags: &[TagCount],
+    legend: &Legend,
+    paint: Paint,
+) -> String {
+    let no_label = tr!("summary-no-label");
     let mut out = String::new();
     let width = segmentations
         .iter()
         .flat_map(|g| {
             g.labels
                 .iter()
-                .map(|l| l.label.as_deref().unwrap_or("(no label)"))
+                .map(|l| l.label.as_deref().unwrap_or(&no_label))
         })
         .chain(tags.iter().map(|t| t.tag.as_str()))
         .map(unicode_width::UnicodeWidthStr::width)
@@ -409,36 +467,52 @@ pub fn shares(segmentations: &[SegmentationCounts], tags: &[TagCount]) -> String
         .unwrap_or(0)
         .max(12)
         + 4;
-    let row = |name: &str, n: i64, share: f64| {
-        format!(
-            "  {}{:>12}  {:>6.1}%\n",
-            pad(name, width),
-            thousands(n),
-            share * 100.0
-        )
+    let row = |name: &str, colour: Option<&str>, n: i64, share: f64| {
+        let line = format!(
+            "  {}{}{}  {:>6.1}%  {}",
+            paint.paint(colour, name),
+            pad(
+                "",
+                width.saturating_sub(unicode_width::UnicodeWidthStr::width(name))
+            ),
+            rpad(&thousands(n), 12),
+            share * 100.0,
+            paint.paint(colour, &summary::bar(share)),
+        );
+        format!("{}\n", line.trim_end())
     };
     let header = |title: &str| {
         format!(
-            "\n{}{:>12}  {:>7}\n",
+            "\n{}{}  {}\n",
             pad(title, width + 2),
-            "customers",
-            "share"
+            rpad(&tr!("summary-customers"), 12),
+            rpad(&tr!("summary-share"), 7),
         )
     };
     for g in segmentations {
         out.push_str(&header(&g.segmentation));
         for l in &g.labels {
+            let colour = l
+                .label
+                .as_deref()
+                .and_then(|name| legend.colour(Some(&g.segmentation), name));
             out.push_str(&row(
-                l.label.as_deref().unwrap_or("(no label)"),
+                l.label.as_deref().unwrap_or(&no_label),
+                colour,
                 l.customers,
                 l.share,
             ));
         }
     }
     if !tags.is_empty() {
-        out.push_str(&header("tags"));
+        out.push_str(&header(&tr!("summary-tags")));
         for t in tags {
-            out.push_str(&row(&t.tag, t.customers, t.share));
+            out.push_str(&row(
+                &t.tag,
+                legend.colour(None, &t.tag),
+                t.customers,
+                t.share,
+            ));
         }
     }
     out

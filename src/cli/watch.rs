@@ -302,9 +302,10 @@ impl Watch {
                 files,
                 diagnostics,
                 sources,
+                legend,
             } => {
                 self.warnings(&files, &diagnostics);
-                self.ran(trigger, &summary, since_save);
+                self.ran(trigger, &summary, &legend, since_save);
                 self.interest = Interest::new(
                     &self.args.run.rules.path,
                     self.rules_is_file,
@@ -346,6 +347,7 @@ impl Watch {
         &self,
         trigger: Trigger,
         summary: &seg::engine::RunSummary,
+        legend: &super::summary::Legend,
         since_save: Option<Duration>,
     ) {
         if self.args.run.format == Format::Json {
@@ -359,7 +361,7 @@ impl Watch {
             _ if self.args.run.quiet => headline,
             Some(previous) => headline + &report::changes(previous, summary),
             // The first run: the summary of `seg run`.
-            None => run::human(summary, &self.target.db),
+            None => run::human(summary, legend, &self.target.db),
         };
         output::stdout(&text);
     }

@@ -5,6 +5,7 @@
 //! `docs/diagnostics.md` is generated from it (a test keeps them equal).
 
 use super::Severity;
+use crate::i18n::{Lang, tr};
 
 pub struct CodeInfo {
     pub code: &'static str,
@@ -822,10 +823,12 @@ impl Code {
     }
 }
 
-/// `docs/diagnostics.md`: every code with its explanation.
+/// `docs/diagnostics.md` (`docs/diagnostics.zh.md` in Chinese): every code
+/// with its explanation, in the current language.
 pub fn markdown() -> String {
-    let mut out = String::from(
-        "# Diagnostics\n\n\
+    let mut out = String::from(match crate::i18n::current() {
+        Lang::En => {
+            "# Diagnostics\n\n\
          Every problem `seg check` (and `compile`, `run`) reports has a stable code. \
          `E` codes are errors (exit status 1, or 2 for problems with the command line or \
          the data: E310, E401, E402, E403, E404); `W` codes are warnings (exit status 0); \
@@ -834,8 +837,20 @@ pub fn markdown() -> String {
          `seg explain CODE` prints one entry; `seg check --format json` gives file, line, \
          column, code, severity, message and help for each.\n\n\
          This file is generated from `src/diagnostic/codes.rs` by `seg explain --all`; \
-         a test keeps it in step.\n\n| code | name | summary |\n|---|---|---|\n",
-    );
+         a test keeps it in step.\n\n| code | name | summary |\n|---|---|---|\n"
+        }
+        Lang::Zh => {
+            "# 诊断\n\n\
+         `seg check`（以及 `compile`、`run`）报告的每个问题都有一个固定的代码。\
+         `E` 代码是错误（退出状态 1；命令行或数据的问题为 2：E310、E401、E402、E403、E404）；\
+         `W` 代码是警告（退出状态 0）；`L` 代码是 `seg lint` 的发现（见 `docs/lint.md`），\
+         是错误还是警告见各条目。`seg explain CODE --lang zh` 打印一个条目；\
+         `seg check --format json` 给出每个问题的文件、行、列、代码、严重程度、消息和帮助。\n\n\
+         本文件由 `seg explain --all --lang zh` 从 `src/diagnostic/codes.rs` 和 \
+         `src/i18n/codes.zh.md` 生成，有测试保证两者一致。英文版见 `docs/diagnostics.md`。\n\n\
+         | 代码 | 名称 | 概要 |\n|---|---|---|\n"
+        }
+    });
     for code in Code::ALL {
         let i = code.info();
         out.push_str(&format!(
@@ -843,7 +858,7 @@ pub fn markdown() -> String {
             i.code,
             i.code.to_lowercase(),
             i.name,
-            i.summary
+            i.summary()
         ));
     }
     for code in Code::ALL {
@@ -853,15 +868,31 @@ pub fn markdown() -> String {
     out
 }
 
-/// One code's documentation, as Markdown.
+/// One code's documentation, as Markdown, in the current language.
 pub fn explain(code: Code) -> String {
     let i = code.info();
     let severity = match i.severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
+        Severity::Error => tr!("severity-error"),
+        Severity::Warning => tr!("severity-warning"),
     };
     format!(
         "## {}\n\n`{}` · {severity} · {}\n\n{}\n",
-        i.code, i.name, i.summary, i.explanation
+        i.code,
+        i.name,
+        i.summary(),
+        i.explanation()
     )
+}
+
+impl CodeInfo {
+    /// The one-line summary in the current language (English when the
+    /// code has no translation yet).
+    pub fn summary(&self) -> &'static str {
+        crate::i18n::code_doc(crate::i18n::current(), self.code).map_or(self.summary, |d| d.0)
+    }
+
+    /// The explanation in the current language.
+    pub fn explanation(&self) -> &'static str {
+        crate::i18n::code_doc(crate::i18n::current(), self.code).map_or(self.explanation, |d| d.1)
+    }
 }

@@ -10,6 +10,7 @@ pub mod render;
 
 pub use codes::{Code, CodeInfo, explain, markdown};
 
+use crate::i18n::tr;
 use crate::source::Span;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -114,15 +115,20 @@ pub fn list_names<S: AsRef<str>>(names: &[S], limit: usize) -> String {
         .map(|n| format!("`{}`", n.as_ref()))
         .collect();
     let rest = names.len().saturating_sub(limit);
+    let separator = tr!("list-separator");
     match (shown.len(), rest) {
-        (0, _) => "none".to_string(),
+        (0, _) => tr!("list-none"),
         (1, 0) => shown[0].clone(),
-        (_, 0) => format!(
-            "{} and {}",
-            shown[..shown.len() - 1].join(", "),
-            shown[shown.len() - 1]
+        (_, 0) => tr!(
+            "list-and",
+            first = shown[..shown.len() - 1].join(&separator),
+            last = shown[shown.len() - 1].as_str()
         ),
-        (_, _) => format!("{} and {rest} more", shown.join(", ")),
+        (_, _) => tr!(
+            "list-more",
+            shown = shown.join(&separator),
+            rest = rest.to_string()
+        ),
     }
 }
 

@@ -48,12 +48,7 @@ pub fn human(diagnostics: &[Diagnostic], files: &SourceMap, style: Style) -> Str
 pub fn totals(diagnostics: &[Diagnostic]) -> String {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    format!(
-        "{}, {}",
-        plural(errors, "error"),
-        plural(warnings, "warning")
-    )
+    crate::i18n::tr!("totals", errors = errors, warnings = warnings)
 }
 
 /// A diagnostic in the JSON output, for editors and CI.

@@ -3,6 +3,7 @@
 //! conditions that can never hold.
 
 use crate::diagnostic::{Code, Diagnostic, list_names};
+use crate::i18n::tr;
 use crate::semantic::Program;
 use crate::semantic::ir::{Node, SegmentRule};
 
@@ -111,12 +112,16 @@ pub fn condition(
     if findings.is_empty() && dnf::dnf(&formula, true, &t.vars).is_some_and(|d| d.is_empty()) {
         let text = t.files.text(written.span);
         findings.push(Finding::new(
-            Diagnostic::new(Code::NeverHolds, format!("{what} can never hold"))
-                .at(written.span, "no customer meets this")
-                .help(format!(
-                    "no values of {} meet `{text}` together; check the numbers and the `and`s",
-                    names_of(&formula, &t.vars)
-                )),
+            Diagnostic::new(
+                Code::NeverHolds,
+                tr!("never-holds", what = what.to_string()),
+            )
+            .at(written.span, tr!("never-holds.label"))
+            .help(tr!(
+                "never-holds.help",
+                names_of = names_of(&formula, &t.vars).to_string(),
+                text = text.to_string()
+            )),
         ));
     }
     findings
@@ -128,16 +133,16 @@ fn never_holds(s: &Segmentation, k: usize, t: &Translator) -> Finding {
     Finding::new(
         Diagnostic::new(
             Code::NeverHolds,
-            format!(
-                "`{} {}` can never match: its condition never holds",
-                s.name,
-                label(s.labels[k])
+            tr!(
+                "never-holds-2",
+                name = s.name.to_string(),
+                label = label(s.labels[k]).to_string()
             ),
         )
-        .at(span, "no customer meets this")
-        .help(format!(
-            "no values of {} meet it; check the numbers and the `and`s",
-            names_of(&s.conditions[k], &t.vars)
+        .at(span, tr!("never-holds-2.label"))
+        .help(tr!(
+            "never-holds-2.help",
+            names_of = names_of(&s.conditions[k], &t.vars).to_string()
         )),
     )
 }
@@ -309,16 +314,16 @@ fn shadow(s: &Segmentation, k: usize, cover: &[usize], example: Option<Example>)
     help.push_str("; move the rule up or narrow the earlier ones");
     let mut d = Diagnostic::new(
         Code::Shadowed,
-        format!(
-            "`{} {}` can never match: earlier rules cover it",
-            s.name,
-            label(s.labels[k])
+        tr!(
+            "shadowed-rule",
+            name = s.name.to_string(),
+            label = label(s.labels[k]).to_string()
         ),
     )
-    .at(w.label, "never reached")
+    .at(w.label, tr!("shadowed-rule.label"))
     .help(help);
     for &i in cover {
-        d = d.also(s.written[i].label, "covers it");
+        d = d.also(s.written[i].label, tr!("shadowed-rule.also"));
     }
     Finding {
         example,
@@ -427,7 +432,7 @@ fn gap_finding(
     ));
     let mut d = Diagnostic::new(Code::Gap, message).help(help);
     if let Some(span) = last {
-        d = d.at(span, "some customers match none of its rules");
+        d = d.at(span, tr!("uncovered-values.label"));
     }
     Finding {
         example: Some(example),

@@ -5,6 +5,7 @@
 use super::Finding;
 use super::written::Written;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::i18n::tr;
 use crate::semantic::Program;
 use crate::semantic::ir::NodeKind;
 use crate::syntax::Ast;
@@ -57,19 +58,16 @@ pub fn empty(ast: &Ast, program: &Program, counts: &Counts) -> Vec<Finding> {
                     let place = places.map(|p| &p[i]);
                     let d = Diagnostic::new(
                         Code::EmptyLabel,
-                        format!(
-                            "no customer gets {} `{}`: {}",
-                            node.name,
-                            rule.label,
-                            counts.of()
+                        tr!(
+                            "empty-label",
+                            name = node.name.to_string(),
+                            label = rule.label.to_string(),
+                            of = counts.of().to_string()
                         ),
                     )
-                    .help(
-                        "on this data the label is empty: an earlier rule may take its customers, \
-                         or a threshold may be out of reach; `seg run` shows every label's share",
-                    );
+                    .help(tr!("empty-label.help"));
                     findings.push(Finding::new(match place {
-                        Some(w) => d.at(w.label, "no customer gets this label"),
+                        Some(w) => d.at(w.label, tr!("empty-label.label")),
                         None => d,
                     }));
                 }
@@ -77,11 +75,15 @@ pub fn empty(ast: &Ast, program: &Program, counts: &Counts) -> Vec<Finding> {
             NodeKind::Tag(_) if counts.tag(&node.name) == 0 => {
                 let d = Diagnostic::new(
                     Code::EmptyTag,
-                    format!("no customer gets tag `{}`: {}", node.name, counts.of()),
+                    tr!(
+                        "empty-tag",
+                        name = node.name.to_string(),
+                        of = counts.of().to_string()
+                    ),
                 )
-                .help("on this data the condition never holds; check its thresholds and the data it reads");
+                .help(tr!("empty-tag.help"));
                 findings.push(Finding::new(match written.name_span(&node.name) {
-                    Some(span) => d.at(span, "no customer gets this tag"),
+                    Some(span) => d.at(span, tr!("empty-tag.label")),
                     None => d,
                 }));
             }

@@ -21,6 +21,7 @@ mod unused;
 mod written;
 
 use crate::diagnostic::{Code, Diagnostic};
+use crate::i18n::tr;
 use crate::semantic::Program;
 use crate::semantic::ir::NodeKind;
 use crate::source::SourceMap;
@@ -198,9 +199,14 @@ fn out_of_range(t: &Translator) -> Vec<Finding> {
             Finding::new(
                 Diagnostic::new(
                     Code::OutOfRange,
-                    format!("`{text}` can never hold: `{}` is {range}", var.name),
+                    tr!(
+                        "out-of-range",
+                        text = text.to_string(),
+                        name = var.name.to_string(),
+                        range = range.to_string()
+                    ),
                 )
-                .at(o.span, "no value of it meets this")
+                .at(o.span, tr!("out-of-range.label"))
                 .help(help),
             )
         })

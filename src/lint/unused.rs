@@ -4,6 +4,7 @@
 //! only when asked (`Options::unused_metrics`).
 
 use crate::diagnostic::{Code, Diagnostic};
+use crate::i18n::tr;
 use crate::semantic::Program;
 use crate::semantic::ir::{ExprKind, NodeKind};
 use crate::semantic::names::same;
@@ -29,12 +30,12 @@ pub fn params(ast: &Ast, program: &Program, written: &Written) -> Vec<Finding> {
         .filter_map(|p| {
             let span = written.name_span(&p.name)?;
             Some(Finding::new(
-                Diagnostic::new(Code::UnusedParam, format!("param `{}` is never used", p.name))
-                    .at(span, "no rule uses it")
-                    .help(format!(
-                        "use it in a condition or metric, or remove it (`--set {}=...` changes nothing)",
-                        p.name
-                    )),
+                Diagnostic::new(
+                    Code::UnusedParam,
+                    tr!("unused-param", name = p.name.to_string()),
+                )
+                .at(span, tr!("unused-param.label"))
+                .help(tr!("unused-param.help", name = p.name.to_string())),
             ))
         })
         .collect()
@@ -81,13 +82,10 @@ pub fn metrics(program: &Program, written: &Written) -> Vec<Finding> {
             Some(Finding::new(
                 Diagnostic::new(
                     Code::UnusedMetric,
-                    format!(
-                        "metric `{}` is used by no rule, score, tag or metric",
-                        n.name
-                    ),
+                    tr!("unused-metric", name = n.name.to_string()),
                 )
-                .at(span, "only a column of seg_customers")
-                .help("remove it if nobody reads that column; keep it if someone does"),
+                .at(span, tr!("unused-metric.label"))
+                .help(tr!("unused-metric.help")),
             ))
         })
         .collect()

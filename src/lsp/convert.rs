@@ -100,9 +100,11 @@ pub fn diagnostic(files: &SourceMap, d: &Diagnostic) -> lsp_types::Diagnostic {
 }
 
 /// The name a help line suggests: "did you mean `frequency`?" (or, for a
-/// label, "did you mean \"A\"?").
+/// label, "did you mean \"A\"?"), in English or Chinese (`i18n`'s
+/// `did-you-mean`).
 pub fn suggestion(help: &str) -> Option<&str> {
-    let rest = &help[help.find("did you mean ")? + "did you mean ".len()..];
+    let after = |prefix: &str| help.find(prefix).map(|i| i + prefix.len());
+    let rest = &help[after("did you mean ").or_else(|| after("是不是想写 "))?..];
     let quote = rest.chars().next().filter(|c| matches!(c, '`' | '"'))?;
     let rest = &rest[1..];
     let end = rest.find(quote)?;

@@ -5,6 +5,7 @@
 //! part and giving up (`None`) on the first error: where it stands, what it
 //! aggregates, the column, the filter, the time window.
 
+use crate::i18n::tr;
 use jiff::civil::Date;
 
 use super::ir::{self, AggregateFunction, ExprKind};
@@ -112,12 +113,9 @@ impl Checker<'_> {
     fn not_in_facts(&mut self, call: &Call, scope: Scope) -> Option<()> {
         if let Scope::Facts(_) = scope {
             self.report(
-                Diagnostic::new(
-                    Code::Misplaced,
-                    "an aggregate cannot be used inside an aggregate's `where`",
-                )
-                .at(call.span, "inside another aggregate")
-                .help("define it as a metric first if you need it per customer"),
+                Diagnostic::new(Code::Misplaced, tr!("misplaced"))
+                    .at(call.span, tr!("misplaced.label"))
+                    .help(tr!("misplaced.help")),
             );
             return None;
         }
@@ -133,21 +131,21 @@ impl Checker<'_> {
             self.report(
                 Diagnostic::new(
                     Code::ArgumentCount,
-                    format!("`{}` needs a source to aggregate", call.name.text),
+                    tr!("argument-count", text = call.name.text.to_string()),
                 )
-                .at(call.span, "nothing to aggregate")
-                .help(format!("for example {}", call.example())),
+                .at(call.span, tr!("argument-count.label"))
+                .help(tr!(
+                    "argument-count.help",
+                    example = call.example().to_string()
+                )),
             );
             return None;
         };
         if let ArgumentKind::Window(_) = first.kind {
             self.report(
-                Diagnostic::new(
-                    Code::WrongArgument,
-                    "the time window comes after what is aggregated",
-                )
-                .at(first.span, "expected a source first")
-                .help("for example count(orders, last 90 days)"),
+                Diagnostic::new(Code::WrongArgument, tr!("wrong-argument"))
+                    .at(first.span, tr!("wrong-argument.label"))
+                    .help(tr!("wrong-argument.help")),
             );
             return None;
         }
@@ -163,10 +161,13 @@ impl Checker<'_> {
                 self.report(
                     Diagnostic::new(
                         Code::WrongArgument,
-                        format!("`{}` aggregates a source or one of its columns", call.name.text),
+                        tr!("wrong-argument-2", text = call.name.text.to_string()),
                     )
-                    .at(expr.span, "not a source column")
-                    .help(format!("for example {}; for arithmetic on metrics, write it outside: sum(orders.amount) / count(orders)", call.example())),
+                    .at(expr.span, tr!("wrong-argument-2.label"))
+                    .help(tr!(
+                        "wrong-argument-2.help",
+                        example = call.example().to_string()
+                    )),
                 );
                 return None;
             }
@@ -192,10 +193,10 @@ impl Checker<'_> {
                 self.report(
                     Diagnostic::new(
                         Code::Misplaced,
-                        format!("`{}` is the customer source, with one row per customer", name.text),
+                        tr!("misplaced-2", text = name.text.to_string()),
                     )
-                    .at(name.span, "nothing to aggregate")
-                    .help("aggregates read fact sources (declared with `by`); use customer columns by name"),
+                    .at(name.span, tr!("misplaced-2.label"))
+                    .help(tr!("misplaced-2.help")),
                 );
                 None
             }
@@ -228,10 +229,18 @@ impl Checker<'_> {
             self.report(
                 Diagnostic::new(
                     Code::WrongArgument,
-                    format!("`{}` needs a column of `{source}`", call.name.text),
+                    tr!(
+                        "wrong-argument-3",
+                        text = call.name.text.to_string(),
+                        source = source.to_string()
+                    ),
                 )
-                .at(subject.span, "which column?")
-                .help(format!("for example {}({source}.amount)", call.name.text)),
+                .at(subject.span, tr!("wrong-argument-3.label"))
+                .help(tr!(
+                    "wrong-argument-3.help",
+                    text = call.name.text.to_string(),
+                    source = source.to_string()
+                )),
             );
             return None;
         };
@@ -262,12 +271,19 @@ impl Checker<'_> {
         self.report(
             Diagnostic::new(
                 Code::WrongArgument,
-                format!(
-                    "`{}` needs {need}, but `{}.{}` is {ty}",
-                    call.name.text, subject.source_name.text, column.text
+                tr!(
+                    "wrong-argument-4",
+                    text = call.name.text.to_string(),
+                    need = need.to_string(),
+                    text2 = subject.source_name.text.to_string(),
+                    text3 = column.text.to_string(),
+                    ty = ty.to_string()
                 ),
             )
-            .at(column.span, format!("{ty}"))
+            .at(
+                column.span,
+                tr!("wrong-argument-4.label", ty = ty.to_string()),
+            )
             .help(match call.function {
                 AggregateFunction::Sum | AggregateFunction::Avg => {
                     "to count rows use count(...); for the most frequent value use mode(...)"
@@ -310,12 +326,13 @@ impl Checker<'_> {
             self.report(
                 Diagnostic::new(
                     Code::ArgumentCount,
-                    format!("`{}` takes a source and an optional time window", call.name.text),
+                    tr!("argument-count-2", text = call.name.text.to_string()),
                 )
-                .at(extra.span, "one too many")
-                .help(format!(
-                    "filter with `where` and limit time with `last`: {}({what} where ..., last 90 days)",
-                    call.name.text
+                .at(extra.span, tr!("argument-count-2.label"))
+                .help(tr!(
+                    "argument-count-2.help",
+                    text = call.name.text.to_string(),
+                    what = what.to_string()
                 )),
             );
             return None;
@@ -336,13 +353,11 @@ impl Checker<'_> {
         self.report(
             Diagnostic::new(
                 Code::WindowWithoutTime,
-                format!("`{name}` has no time column for a time window"),
+                tr!("window-without-time", name = name.to_string()),
             )
-            .at(window, "needs a time column")
-            .also(decl, "declared without `at`")
-            .help(format!(
-                "declare the time column: `source {name} ... at <date column>`"
-            )),
+            .at(window, tr!("window-without-time.label"))
+            .also(decl, tr!("window-without-time.also"))
+            .help(tr!("window-without-time.help", name = name.to_string())),
         );
         None
     }
@@ -363,16 +378,18 @@ impl Checker<'_> {
         self.report(
             Diagnostic::new(
                 Code::OrderWithoutTime,
-                format!(
-                    "`{}` needs the time of each row of `{name}`, which has no time column",
-                    call.name.text
+                tr!(
+                    "order-without-time",
+                    text = call.name.text.to_string(),
+                    name = name.to_string()
                 ),
             )
-            .at(call.name.span, format!("which row is the {which}?"))
-            .also(decl, "declared without `at`")
-            .help(format!(
-                "declare the time column: `source {name} ... at <date column>`; for the smallest or largest value use min(...) or max(...)"
-            )),
+            .at(
+                call.name.span,
+                tr!("order-without-time.label", which = which.to_string()),
+            )
+            .also(decl, tr!("order-without-time.also"))
+            .help(tr!("order-without-time.help", name = name.to_string())),
         );
         None
     }

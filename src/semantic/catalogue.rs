@@ -1,6 +1,7 @@
 //! The tag catalogue: every segment label and tag, with the descriptions,
 //! categories and colours of `describe` lines.
 
+use crate::i18n::tr;
 use std::collections::HashMap;
 
 use super::Checker;
@@ -57,11 +58,14 @@ impl Checker<'_> {
                 self.report(
                     Diagnostic::new(
                         Code::DuplicateDefinition,
-                        format!("`{}` is described twice", entries[index].name),
+                        tr!(
+                            "duplicate-definition",
+                            name = entries[index].name.to_string()
+                        ),
                     )
-                    .at(*span, "described again")
-                    .also(first, "first described here")
-                    .help("put everything about it in one `describe` line"),
+                    .at(*span, tr!("duplicate-definition.label"))
+                    .also(first, tr!("duplicate-definition.also"))
+                    .help(tr!("duplicate-definition.help")),
                 );
                 continue;
             }
@@ -195,9 +199,15 @@ impl Checker<'_> {
                     && let Some(close) = did_you_mean(&c.text, CATEGORIES.iter().copied())
                 {
                     self.report(
-                        Diagnostic::new(Code::UnknownCategory, format!("`{}` is not a standard category", c.text))
-                            .at(c.span, format!("did you mean `{close}`?"))
-                            .help("categories are free text, but this one looks like a misspelt standard one"),
+                        Diagnostic::new(
+                            Code::UnknownCategory,
+                            tr!("unknown-category", text = c.text.to_string()),
+                        )
+                        .at(
+                            c.span,
+                            tr!("unknown-category.label", close = close.to_string()),
+                        )
+                        .help(tr!("unknown-category.help")),
                     );
                 }
                 entry.category = Some(c.text.clone());
@@ -211,9 +221,12 @@ impl Checker<'_> {
                     None => "write a colour as \"#e4572e\" or as one of red, orange, yellow, green, teal, blue, purple, pink, brown, grey, black, white".to_string(),
                 };
                 self.report(
-                    Diagnostic::new(Code::InvalidValue, format!("`{}` is not a colour", c.text))
-                        .at(c.span, "not a colour")
-                        .help(help),
+                    Diagnostic::new(
+                        Code::InvalidValue,
+                        tr!("invalid-value", text = c.text.to_string()),
+                    )
+                    .at(c.span, tr!("invalid-value.label"))
+                    .help(help),
                 );
             }
         }
@@ -258,9 +271,12 @@ impl Checker<'_> {
             ),
         };
         self.report(
-            Diagnostic::new(Code::UnknownSubject, format!("no rule defines `{name}`"))
-                .at(span, "nothing to describe")
-                .help(help),
+            Diagnostic::new(
+                Code::UnknownSubject,
+                tr!("unknown-subject", name = name.to_string()),
+            )
+            .at(span, tr!("unknown-subject.label"))
+            .help(help),
         );
     }
 }

@@ -2,6 +2,7 @@
 //! customer column (W004), and two columns of one published table, or two
 //! sources, that SQL takes for the same name (E309).
 
+use crate::i18n::tr;
 use std::collections::HashMap;
 
 use super::{Checker, DefKind, names};
@@ -37,15 +38,16 @@ impl Checker<'_> {
             .map(|def| {
                 Diagnostic::new(
                     Code::HiddenColumn,
-                    format!("`{0}` hides the customer column `{0}`", def.name),
+                    tr!("hidden-column", name = def.name.to_string()),
                 )
                 .at(
                     def.span,
-                    format!("the bare name `{}` now means this", def.name),
+                    tr!("hidden-column.label", name = def.name.to_string()),
                 )
-                .help(format!(
-                    "reach the column as `{}.{}`, or rename this definition",
-                    source.name, def.name
+                .help(tr!(
+                    "hidden-column.help",
+                    name = source.name.to_string(),
+                    name2 = def.name.to_string()
                 ))
             })
             .collect();
@@ -82,12 +84,14 @@ impl Checker<'_> {
                     found.push(
                         Diagnostic::new(
                             Code::OutputNameClash,
-                            format!(
-                                "the segmentation `{segmentation}` publishes `{column}`, the name of the customer key"
+                            tr!(
+                                "output-name-clash",
+                                segmentation = segmentation.to_string(),
+                                column = column.to_string()
                             ),
                         )
-                        .at(def.span, "its since-date column clashes with the key")
-                        .help("rename this segmentation"),
+                        .at(def.span, tr!("output-name-clash.label"))
+                        .help(tr!("output-name-clash.help")),
                     );
                 }
             }
@@ -111,10 +115,14 @@ impl Checker<'_> {
                 found.push(
                     Diagnostic::new(
                         Code::OutputNameClash,
-                        format!("`{}` has the name of {what}", def.name),
+                        tr!(
+                            "output-name-clash-2",
+                            name = def.name.to_string(),
+                            what = what.to_string()
+                        ),
                     )
-                    .at(def.span, "clashes in the output table")
-                    .help("rename this definition"),
+                    .at(def.span, tr!("output-name-clash-2.label"))
+                    .help(tr!("output-name-clash-2.help")),
                 );
                 continue;
             }
@@ -122,14 +130,15 @@ impl Checker<'_> {
                 Some(&(other, span)) => found.push(
                     Diagnostic::new(
                         Code::OutputNameClash,
-                        format!(
-                            "`{}` and `{other}` differ only in upper and lower case",
-                            def.name
+                        tr!(
+                            "output-name-clash-3",
+                            name = def.name.to_string(),
+                            other = other.to_string()
                         ),
                     )
-                    .at(def.span, "this name")
-                    .also(span, "and this one")
-                    .help("output columns are compared without case; rename one of them"),
+                    .at(def.span, tr!("output-name-clash-3.label"))
+                    .also(span, tr!("output-name-clash-3.also"))
+                    .help(tr!("output-name-clash-3.help")),
                 ),
                 None => {
                     seen.insert(names::fold(&def.name), (&def.name, def.span));
@@ -150,14 +159,15 @@ impl Checker<'_> {
                 found.push(
                     Diagnostic::new(
                         Code::OutputNameClash,
-                        format!(
-                            "sources `{}` and `{}` differ only in upper and lower case",
-                            source.name, first.name
+                        tr!(
+                            "output-name-clash-4",
+                            name = source.name.to_string(),
+                            name2 = first.name.to_string()
                         ),
                     )
-                    .at(source.span, "this source")
-                    .also(first.span, "and this one")
-                    .help("SQL compares names without case; rename one of them"),
+                    .at(source.span, tr!("output-name-clash-4.label"))
+                    .also(first.span, tr!("output-name-clash-4.also"))
+                    .help(tr!("output-name-clash-4.help")),
                 );
             }
         }

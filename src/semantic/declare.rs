@@ -2,6 +2,7 @@
 //! their columns, params with `--set`, the as-of date, and the shape of each
 //! segmentation (one file, labels once, `otherwise` last).
 
+use crate::i18n::tr;
 use std::collections::HashMap;
 
 use super::ir::{FileFormat, Location, Value};
@@ -70,11 +71,11 @@ impl<'a> Checker<'a> {
                             self.report(
                                 Diagnostic::new(
                                     Code::DuplicateDefinition,
-                                    "the as-of date is set twice",
+                                    tr!("duplicate-definition-2"),
                                 )
-                                .at(statement.span, "set again here")
-                                .also(first, "first set here")
-                                .help("keep one `as of` line in the rule set"),
+                                .at(statement.span, tr!("duplicate-definition-2.label"))
+                                .also(first, tr!("duplicate-definition-2.also"))
+                                .help(tr!("duplicate-definition-2.help")),
                             );
                         } else {
                             as_of_span = Some(statement.span);
@@ -141,11 +142,14 @@ impl<'a> Checker<'a> {
             self.report(
                 Diagnostic::new(
                     Code::DuplicateDefinition,
-                    format!("`{}` is defined twice", name.text),
+                    tr!("duplicate-definition-3", text = name.text.to_string()),
                 )
-                .at(name.span, "defined again here")
-                .also(first, format!("first defined here, as a {what}"))
-                .help("metrics, scores, params, sources, segmentations and tags share one set of names; rename one of them"),
+                .at(name.span, tr!("duplicate-definition-3.label"))
+                .also(
+                    first,
+                    tr!("duplicate-definition-3.also", what = what.to_string()),
+                )
+                .help(tr!("duplicate-definition-3.help")),
             );
             return false;
         }
@@ -203,11 +207,14 @@ impl<'a> Checker<'a> {
                     self.report(
                         Diagnostic::new(
                             Code::SegmentationSplit,
-                            format!("the rules of `{}` are split across files", head.text),
+                            tr!("segmentation-split", text = head.text.to_string()),
                         )
-                        .at(head.span, "a rule in this file")
-                        .also(first, format!("the first rule is in {other}"))
-                        .help("the order of a segmentation's rules matters, so keep them all in one file"),
+                        .at(head.span, tr!("segmentation-split.label"))
+                        .also(
+                            first,
+                            tr!("segmentation-split.also", other = other.to_string()),
+                        )
+                        .help(tr!("segmentation-split.help")),
                     );
                     self.split.push(head.text.clone());
                     return;
@@ -232,11 +239,15 @@ impl<'a> Checker<'a> {
                     found.push(
                         Diagnostic::new(
                             Code::DuplicateLabel,
-                            format!("`{}` has the label `{}` twice", def.name, rule.label.text),
+                            tr!(
+                                "duplicate-label",
+                                name = def.name.to_string(),
+                                text = rule.label.text.to_string()
+                            ),
                         )
-                        .at(rule.label.span, "again here")
-                        .also(*first, "first here")
-                        .help("combine the two conditions with `or` in one rule"),
+                        .at(rule.label.span, tr!("duplicate-label.label"))
+                        .also(*first, tr!("duplicate-label.also"))
+                        .help(tr!("duplicate-label.help")),
                     );
                 } else {
                     seen.insert(&rule.label.text, rule.label.span);
@@ -247,11 +258,21 @@ impl<'a> Checker<'a> {
                 Some(i) if i + 1 < rules.len() => found.push(
                     Diagnostic::new(
                         Code::OtherwiseNotLast,
-                        format!("`{} {} otherwise` is not the last rule of `{}`", def.name, rules[i].label.text, def.name),
+                        tr!(
+                            "otherwise-not-last",
+                            name = def.name.to_string(),
+                            text = rules[i].label.text.to_string()
+                        ),
                     )
-                    .at(rules[i].label.span.to(rules[i].segmentation.span), "always matches")
-                    .also(rules[i + 1].segmentation.span.to(rules[i + 1].label.span), "so this rule can never apply")
-                    .help("move the `otherwise` rule to the end of the segmentation"),
+                    .at(
+                        rules[i].label.span.to(rules[i].segmentation.span),
+                        tr!("otherwise-not-last.label"),
+                    )
+                    .also(
+                        rules[i + 1].segmentation.span.to(rules[i + 1].label.span),
+                        tr!("otherwise-not-last.also"),
+                    )
+                    .help(tr!("otherwise-not-last.help")),
                 ),
                 Some(_) => {}
                 // Its `otherwise` may be among the rules in another file.
@@ -259,13 +280,10 @@ impl<'a> Checker<'a> {
                 None => found.push(
                     Diagnostic::new(
                         Code::NoOtherwise,
-                        format!("`{}` has no `otherwise` rule", def.name),
+                        tr!("no-otherwise", name = def.name.to_string()),
                     )
-                    .at(def.span, "customers matching no rule get no label")
-                    .help(format!(
-                        "add `{} <label> otherwise` as the last rule if every customer should get a label",
-                        def.name
-                    )),
+                    .at(def.span, tr!("no-otherwise.label"))
+                    .help(tr!("no-otherwise.help", name = def.name.to_string())),
                 ),
             }
         }
@@ -388,10 +406,14 @@ impl<'a> Checker<'a> {
             self.report(
                 Diagnostic::new(
                     Code::SourceShape,
-                    format!("`{again}` is given twice for source `{}`", decl.name.text),
+                    tr!(
+                        "source-shape",
+                        again = again.to_string(),
+                        text = decl.name.text.to_string()
+                    ),
                 )
-                .at(option.span, "given again")
-                .help("give each clause of a source once"),
+                .at(option.span, tr!("source-shape.label"))
+                .help(tr!("source-shape.help")),
             );
         }
         clauses
@@ -403,20 +425,23 @@ impl<'a> Checker<'a> {
         match (clauses.key, clauses.by) {
             (Some(k), Some(b)) => {
                 self.report(
-                    Diagnostic::new(Code::SourceShape, format!("source `{}` has both `key` and `by`", name.text))
-                        .at(k.span.to(b.span), "only one of these")
-                        .help("`key <column>` marks the customer source; `by <column>` a fact source with many rows per customer"),
+                    Diagnostic::new(
+                        Code::SourceShape,
+                        tr!("source-shape-2", text = name.text.to_string()),
+                    )
+                    .at(k.span.to(b.span), tr!("source-shape-2.label"))
+                    .help(tr!("source-shape-2.help")),
                 );
                 false
             }
             (None, None) => {
                 self.report(
-                    Diagnostic::new(Code::SourceShape, format!("source `{}` has neither `key` nor `by`", name.text))
-                        .at(name.span, "which customer does a row belong to?")
-                        .help(format!(
-                            "add `key customer_id` if `{0}` is the customer source, or `by customer_id` if it has rows per customer",
-                            name.text
-                        )),
+                    Diagnostic::new(
+                        Code::SourceShape,
+                        tr!("source-shape-3", text = name.text.to_string()),
+                    )
+                    .at(name.span, tr!("source-shape-3.label"))
+                    .help(tr!("source-shape-3.help", text = name.text.to_string())),
                 );
                 false
             }
@@ -448,10 +473,14 @@ impl<'a> Checker<'a> {
             self.report(
                 Diagnostic::new(
                     Code::SourceShape,
-                    format!("source `{}` would read the table `{table}`, and tables named seg_... are seg's own", name.text),
+                    tr!(
+                        "source-shape-4",
+                        text = name.text.to_string(),
+                        table = table.to_string()
+                    ),
                 )
-                .at(name.span, "reads a table seg writes or uses")
-                .help("rename the table in the database, or read the data from a file with `from \"...\"`"),
+                .at(name.span, tr!("source-shape-4.label"))
+                .help(tr!("source-shape-4.help")),
             );
         }
     }
@@ -494,10 +523,10 @@ impl<'a> Checker<'a> {
         self.customers = Some(first);
         for &s in others {
             self.report(
-                Diagnostic::new(Code::CustomerSource, "there are two customer sources")
-                    .at(self.sources[s].span, "a second source with `key`")
-                    .also(self.sources[first].span, "the customer source")
-                    .help("one source lists the customers (`key`); give the others `by <customer column>`, or, for a lookup table, a `key` that no fact source's `by` names"),
+                Diagnostic::new(Code::CustomerSource, tr!("customer-source"))
+                    .at(self.sources[s].span, tr!("customer-source.label"))
+                    .also(self.sources[first].span, tr!("customer-source.also"))
+                    .help(tr!("customer-source.help")),
             );
         }
     }
@@ -526,13 +555,13 @@ impl<'a> Checker<'a> {
         let source = &self.sources[pending.index];
         let d = Diagnostic::new(
             Code::PathNotAllowed,
-            format!(
-                "source `{}` reads {}, outside the folders seg may read",
-                source.name,
-                source.location.describe()
+            tr!(
+                "path-not-allowed",
+                name = source.name.to_string(),
+                describe = source.location.describe().to_string()
             ),
         )
-        .at(pending.from, "not in an allowed folder")
+        .at(pending.from, tr!("path-not-allowed.label"))
         .help(reason);
         self.report(d);
     }
@@ -574,9 +603,12 @@ impl<'a> Checker<'a> {
                 self.report(
                     Diagnostic::new(
                         code,
-                        format!("source `{name}` could not be read, so {what}"),
+                        tr!("declare", name = name.to_string(), what = what.to_string()),
                     )
-                    .at(pending.from, format!("reads {location}"))
+                    .at(
+                        pending.from,
+                        tr!("declare.label", location = location.to_string()),
+                    )
                     .help(reason),
                 );
             }
@@ -608,9 +640,12 @@ impl<'a> Checker<'a> {
     fn file_location(&mut self, path: &str, statement: Span, at: Span) -> Option<Location> {
         let Some(format) = FileFormat::from_path(path) else {
             self.report(
-                Diagnostic::new(Code::SourceShape, format!("cannot tell the format of `{path}`"))
-                    .at(at, "unknown file type")
-                    .help("seg reads .csv, .tsv, .parquet, .json, .jsonl and .ndjson files (optionally .gz); for a table in the database write `from table <name>`"),
+                Diagnostic::new(
+                    Code::SourceShape,
+                    tr!("source-shape-5", path = path.to_string()),
+                )
+                .at(at, tr!("source-shape-5.label"))
+                .help(tr!("source-shape-5.help")),
             );
             return None;
         };
@@ -627,11 +662,10 @@ impl<'a> Checker<'a> {
                 .first()
                 .map(|s| s.span)
                 .or(self.defs.first().map(|d| d.span));
-            let mut d = Diagnostic::new(Code::CustomerSource, "there is no customer source").help(
-                "declare the customers with `source customers from \"customers.csv\" key customer_id`",
-            );
+            let mut d = Diagnostic::new(Code::CustomerSource, tr!("customer-source-2"))
+                .help(tr!("customer-source-2.help"));
             if let Some(span) = span {
-                d = d.at(span, "no source here has `key`");
+                d = d.at(span, tr!("customer-source-2.label"));
             }
             self.report(d);
             return;
@@ -652,14 +686,17 @@ impl<'a> Checker<'a> {
                 found.push(
                     Diagnostic::new(
                         Code::KeyTypeMismatch,
-                        format!(
-                            "`{}.{by}` holds {by_type}, but the customer key holds {key_type}",
-                            source.name
+                        tr!(
+                            "key-type-mismatch",
+                            name = source.name.to_string(),
+                            by = by.to_string(),
+                            by_type = by_type.to_string(),
+                            key_type = key_type.to_string()
                         ),
                     )
-                    .at(source.span, "cannot be joined to the customers")
-                    .also(self.sources[customers].span, "the customer source")
-                    .help("the customer column of a fact source must have the same kind of values as the key"),
+                    .at(source.span, tr!("key-type-mismatch.label"))
+                    .also(self.sources[customers].span, tr!("key-type-mismatch.also"))
+                    .help(tr!("key-type-mismatch.help")),
                 );
             }
         }
@@ -672,7 +709,7 @@ impl<'a> Checker<'a> {
                 let names: Vec<&str> = self.params.iter().map(|p| p.name.as_str()).collect();
                 let d = Diagnostic::new(
                     Code::UnknownParam,
-                    format!("--set {name}: the rules have no param `{name}`"),
+                    tr!("unknown-param", name = name.to_string()),
                 )
                 .help(match did_you_mean(name, names.iter().copied()) {
                     Some(s) => format!("did you mean `{s}`?"),
@@ -690,9 +727,14 @@ impl<'a> Checker<'a> {
                     let ty = param.value.ty();
                     let d = Diagnostic::new(
                         Code::ParamValue,
-                        format!("--set {name}={raw}: `{name}` takes {ty}"),
+                        tr!(
+                            "param-value",
+                            name = name.to_string(),
+                            raw = raw.to_string(),
+                            ty = ty.to_string()
+                        ),
                     )
-                    .at(param.span, format!("declared here as {ty}"))
+                    .at(param.span, tr!("param-value.label", ty = ty.to_string()))
                     .help(match ty {
                         Type::Number => "give a number, like 5000 or 0.25".to_string(),
                         Type::Date => "give a date, like 2025-06-30".to_string(),
@@ -713,7 +755,7 @@ impl<'a> Checker<'a> {
             let names: Vec<&str> = self.sources.iter().map(|s| s.name.as_str()).collect();
             let d = Diagnostic::new(
                 Code::UnknownSourceOverride,
-                format!("--source {name}: the rules declare no source `{name}`"),
+                tr!("unknown-source-override", name = name.to_string()),
             )
             .help(match did_you_mean(name, names.iter().copied()) {
                 Some(s) => format!("did you mean `{s}`?"),
@@ -778,20 +820,23 @@ fn time_column_type(column: &Name, ty: Type, customers: bool) -> Diagnostic {
     };
     Diagnostic::new(
         Code::TimeColumnType,
-        format!("{what} `{}` holds {ty}, not dates", column.text),
+        tr!(
+            "time-column-type",
+            what = what.to_string(),
+            text = column.text.to_string(),
+            ty = ty.to_string()
+        ),
     )
-    .at(column.span, "not a date or timestamp")
+    .at(column.span, tr!("time-column-type.label"))
     .help(help)
 }
 
 /// "did you mean" and the real columns, for an unknown column.
 pub(super) fn column_help(name: &str, columns: &[&str]) -> String {
+    let list = tr!("help-columns", names = list_names(columns, 12));
     match did_you_mean(name, columns.iter().copied()) {
-        Some(s) => format!(
-            "did you mean `{s}`? the columns are {}",
-            list_names(columns, 12)
-        ),
-        None => format!("the columns are {}", list_names(columns, 12)),
+        Some(s) => format!("{} {list}", tr!("did-you-mean", name = s)),
+        None => list,
     }
 }
 

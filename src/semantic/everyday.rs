@@ -11,6 +11,7 @@ use super::ir::{self, ExprKind, Function, TextOp, Value};
 use super::resolve::{Scope, error, typed};
 use super::{Checker, Entry, Type};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::i18n::tr;
 use crate::source::Span;
 use crate::syntax::ast::{self, Argument, BinaryOp, Name, Period, TimeUnit};
 
@@ -141,10 +142,10 @@ impl Checker<'_> {
                     self.report(
                         Diagnostic::new(
                             Code::WrongArgument,
-                            format!("`{}` compares numbers, dates or text", function.text),
+                            tr!("wrong-argument-5", text = function.text.to_string()),
                         )
-                        .at(span, "true or false values")
-                        .help("true/false values have no order; use `and` / `or`"),
+                        .at(span, tr!("wrong-argument-5.label"))
+                        .help(tr!("wrong-argument-5.help")),
                     );
                     return error();
                 }
@@ -169,14 +170,20 @@ impl Checker<'_> {
             self.report(
                 Diagnostic::new(
                     Code::ArgumentCount,
-                    format!(
-                        "`{}` takes two values or more, not {}",
-                        function.text,
-                        args.len()
+                    tr!(
+                        "argument-count-3",
+                        text = function.text.to_string(),
+                        len = args.len().to_string()
                     ),
                 )
-                .at(span, format!("{} given", args.len()))
-                .help(format!("for example {}(avg_spend, 0)", function.text)),
+                .at(
+                    span,
+                    tr!("argument-count-3.label", len = args.len().to_string()),
+                )
+                .help(tr!(
+                    "argument-count-3.help",
+                    text = function.text.to_string()
+                )),
             );
             return None;
         }
@@ -202,20 +209,24 @@ impl Checker<'_> {
                 self.report(
                     Diagnostic::new(
                         Code::TypeMismatch,
-                        format!(
-                            "the values of `{}` must be of one kind, but `{}` is {} and `{}` is {}",
-                            function.text,
-                            self.text(exprs[first].span),
-                            values[first].ty,
-                            self.text(exprs[i].span),
-                            v.ty
+                        tr!(
+                            "type-mismatch",
+                            text = function.text.to_string(),
+                            text2 = self.text(exprs[first].span).to_string(),
+                            ty = values[first].ty.to_string(),
+                            text3 = self.text(exprs[i].span).to_string(),
+                            ty2 = v.ty.to_string()
                         ),
                     )
-                    .at(exprs[i].span, format!("{}", v.ty))
-                    .also(exprs[first].span, format!("{}", values[first].ty))
-                    .help(
-                        "give values of the same kind, e.g. if_missing(avg_spend, 0) for a number",
-                    ),
+                    .at(
+                        exprs[i].span,
+                        tr!("type-mismatch.label", ty = v.ty.to_string()),
+                    )
+                    .also(
+                        exprs[first].span,
+                        tr!("type-mismatch.also", ty = values[first].ty.to_string()),
+                    )
+                    .help(tr!("type-mismatch.help")),
                 );
                 return None;
             }
@@ -237,14 +248,18 @@ impl Checker<'_> {
         self.report(
             Diagnostic::new(
                 Code::WrongArgument,
-                format!(
-                    "`{}` needs {need}, but `{}` is {}",
-                    function.text,
-                    self.text(arg.span),
-                    value.ty
+                tr!(
+                    "wrong-argument-6",
+                    text = function.text.to_string(),
+                    need = need.to_string(),
+                    text2 = self.text(arg.span).to_string(),
+                    ty = value.ty.to_string()
                 ),
             )
-            .at(arg.span, format!("{}", value.ty)),
+            .at(
+                arg.span,
+                tr!("wrong-argument-6.label", ty = value.ty.to_string()),
+            ),
         );
         None
     }
@@ -264,15 +279,18 @@ impl Checker<'_> {
                 self.report(
                     Diagnostic::new(
                         Code::TypeMismatch,
-                        format!(
-                            "`{}` tests text, but `{}` is {}",
-                            op.words(),
-                            self.text(e.span),
-                            side.ty
+                        tr!(
+                            "type-mismatch-2",
+                            words = op.words().to_string(),
+                            text = self.text(e.span).to_string(),
+                            ty = side.ty.to_string()
                         ),
                     )
-                    .at(e.span, format!("{}", side.ty))
-                    .help("put text in quotes: email ends with \"@example.com\""),
+                    .at(
+                        e.span,
+                        tr!("type-mismatch-2.label", ty = side.ty.to_string()),
+                    )
+                    .help(tr!("type-mismatch-2.help")),
                 );
                 return error();
             }
@@ -285,12 +303,9 @@ impl Checker<'_> {
                 let ExprKind::Literal(Value::Text(glob)) = text.kind else {
                     if !matches!(text.kind, ExprKind::Error) {
                         self.report(
-                            Diagnostic::new(
-                                Code::PatternNotFixed,
-                                "the pattern after `matches` must be fixed text",
-                            )
-                            .at(pattern.span, "changes from customer to customer")
-                            .help("write the pattern in quotes (or a text param): sku matches \"AB-*\"; to compare with another value use `=`, `contains`, `starts with` or `ends with`"),
+                            Diagnostic::new(Code::PatternNotFixed, tr!("pattern-not-fixed"))
+                                .at(pattern.span, tr!("pattern-not-fixed.label"))
+                                .help(tr!("pattern-not-fixed.help")),
                         );
                     }
                     return error();
@@ -354,13 +369,10 @@ impl Checker<'_> {
         self.report(
             Diagnostic::new(
                 Code::IgnoringCase,
-                format!(
-                    "`ignoring case` follows a comparison of texts, not `{}`",
-                    self.text(inner.span)
-                ),
+                tr!("ignoring-case", text = self.text(inner.span).to_string()),
             )
-            .at(span, "not a comparison of texts")
-            .help("write it after `=`, `!=`, `contains`, `starts with`, `ends with` or `matches`: segment = \"vip\" ignoring case"),
+            .at(span, tr!("ignoring-case.label"))
+            .help(tr!("ignoring-case.help")),
         );
         error()
     }
@@ -388,15 +400,18 @@ impl Checker<'_> {
             self.report(
                 Diagnostic::new(
                     Code::MisplacedDuration,
-                    format!(
-                        "a length of time is added to a date, but `{}` is {}",
-                        self.text(date.span),
-                        value.ty
+                    tr!(
+                        "misplaced-duration",
+                        text = self.text(date.span).to_string(),
+                        ty = value.ty.to_string()
                     ),
                 )
-                .at(date.span, format!("{}", value.ty))
-                .also(period.span, "a length of time")
-                .help("for example first_order + 30 days; for a number of days write the number alone"),
+                .at(
+                    date.span,
+                    tr!("misplaced-duration.label", ty = value.ty.to_string()),
+                )
+                .also(period.span, tr!("misplaced-duration.also"))
+                .help(tr!("misplaced-duration.help")),
             );
             return Some(error());
         }
@@ -407,9 +422,9 @@ impl Checker<'_> {
                 Some(moved) => typed(ExprKind::Literal(Value::Date(moved)), Type::Date, false),
                 None => {
                     self.report(
-                        Diagnostic::new(Code::InvalidValue, "this date falls outside the calendar")
-                            .at(period.span, "too far")
-                            .help("dates run from the year 1 to the year 9999"),
+                        Diagnostic::new(Code::InvalidValue, tr!("invalid-value-2"))
+                            .at(period.span, tr!("invalid-value-2.label"))
+                            .help(tr!("invalid-value-2.help")),
                     );
                     error()
                 }
@@ -436,15 +451,13 @@ impl Checker<'_> {
             TimeUnit::Year => "years",
         };
         self.report(
-            Diagnostic::new(
-                Code::MisplacedDuration,
-                "a length of time can only be added to or taken from a date",
-            )
-            .at(period.span, "a length of time")
-            .help(format!(
-                "for example first_order + {} {unit}; for recent dates use `within {} {unit}`, for a number write the number alone",
-                period.amount, period.amount
-            )),
+            Diagnostic::new(Code::MisplacedDuration, tr!("misplaced-duration-2"))
+                .at(period.span, tr!("misplaced-duration-2.label"))
+                .help(tr!(
+                    "misplaced-duration-2.help",
+                    amount = period.amount.to_string(),
+                    unit = unit.to_string()
+                )),
         );
         error()
     }

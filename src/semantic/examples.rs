@@ -1,6 +1,7 @@
 //! `example` statements: imaginary customers, their given values and what
 //! they should get, resolved against the definitions (after those are).
 
+use crate::i18n::tr;
 use std::collections::HashMap;
 
 use super::ir::{self, ExprKind, GivenTarget, NodeKind, Subject, Value};
@@ -31,11 +32,11 @@ impl Checker<'_> {
                 self.report(
                     Diagnostic::new(
                         Code::KmeansNotHere,
-                        format!("examples cannot be computed in a rule set with the kmeans segmentation `{name}`"),
+                        tr!("kmeans-not-here", name = name.to_string()),
                     )
-                    .at(example.name.span, "one imaginary customer has no cluster")
-                    .also(at, "computed from every customer of a run")
-                    .help("test the rule set with a case instead (`tests/<case>/` with its data and snapshot, see docs/test.md)"),
+                    .at(example.name.span, tr!("kmeans-not-here.label"))
+                    .also(at, tr!("kmeans-not-here.also"))
+                    .help(tr!("kmeans-not-here.help")),
                 );
             }
             return resolved;
@@ -46,11 +47,11 @@ impl Checker<'_> {
                 self.report(
                     Diagnostic::new(
                         Code::DuplicateExample,
-                        format!("two examples are called \"{}\"", name.text),
+                        tr!("duplicate-example", text = name.text.to_string()),
                     )
-                    .at(name.span, "the second")
-                    .also(first, "the first")
-                    .help("give each example a name of its own: `seg test` reports them by name"),
+                    .at(name.span, tr!("duplicate-example.label"))
+                    .also(first, tr!("duplicate-example.also"))
+                    .help(tr!("duplicate-example.help")),
                 );
                 continue;
             }
@@ -81,15 +82,15 @@ impl Checker<'_> {
                 self.report(
                     Diagnostic::new(
                         Code::DuplicateExample,
-                        format!(
-                            "\"{}\" gives `{}` twice",
-                            example.name.text,
-                            self.text(target_span(given))
+                        tr!(
+                            "duplicate-example-2",
+                            text = example.name.text.to_string(),
+                            text2 = (self.text(target_span(given))).to_string()
                         ),
                     )
-                    .at(given.span, "given again")
-                    .also(given_at[i], "given first")
-                    .help("keep one of them"),
+                    .at(given.span, tr!("duplicate-example-2.label"))
+                    .also(given_at[i], tr!("duplicate-example-2.also"))
+                    .help(tr!("duplicate-example-2.help")),
                 );
                 ok = false;
                 continue;
@@ -126,10 +127,10 @@ impl Checker<'_> {
                     self.report(
                         Diagnostic::new(
                             Code::NotGivable,
-                            format!("`tag {}` gives a hand-assigned tag, but the rules read none", tag.text),
+                            tr!("not-givable", text = tag.text.to_string()),
                         )
-                        .at(given.span, "a hand-assigned tag")
-                        .help("hand-assigned tags come from `tags from <source>.<column>`; a rule-made tag is expected after `expects`, not given"),
+                        .at(given.span, tr!("not-givable.label"))
+                        .help(tr!("not-givable.help")),
                     );
                     return None;
                 }
@@ -153,9 +154,14 @@ impl Checker<'_> {
             self.report(
                 Diagnostic::new(
                     Code::GivenType,
-                    format!("`{written}` is {ty}, but the example gives {}", v.ty()),
+                    tr!(
+                        "given-type",
+                        written = written.to_string(),
+                        ty = ty.to_string(),
+                        ty2 = v.ty().to_string()
+                    ),
                 )
-                .at(value_span, format!("{}", v.ty()))
+                .at(value_span, tr!("given-type.label", ty = v.ty().to_string()))
                 .help(match ty {
                     Type::Number => "give a number without quotes, like 6000",
                     Type::Date => "give a date as year-month-day, like 2025-06-01",
@@ -185,9 +191,9 @@ impl Checker<'_> {
                 self.report(
                     Diagnostic::new(
                         Code::NotGivable,
-                        format!("an example cannot give `{}`", self.text(target.span)),
+                        tr!("not-givable-2", text = self.text(target.span).to_string()),
                     )
-                    .at(target.span, "not a value an example gives")
+                    .at(target.span, tr!("not-givable-2.label"))
                     .help(GIVABLE),
                 );
                 None
@@ -245,7 +251,7 @@ impl Checker<'_> {
     fn not_givable(&mut self, n: &ast::Name, why: &str) {
         self.report(
             Diagnostic::new(Code::NotGivable, why.to_string())
-                .at(n.span, "cannot be given")
+                .at(n.span, tr!("not-givable-3.label"))
                 .help(GIVABLE),
         );
     }
@@ -270,12 +276,9 @@ impl Checker<'_> {
         self.report(
             Diagnostic::new(
                 Code::UnknownInExample,
-                format!(
-                    "the rules use no metric, score or customer column `{}`",
-                    n.text
-                ),
+                tr!("unknown-in-example", text = n.text.to_string()),
             )
-            .at(n.span, "unknown name")
+            .at(n.span, tr!("unknown-in-example.label"))
             .help(help),
         );
     }
@@ -320,9 +323,9 @@ impl Checker<'_> {
         self.report(
             Diagnostic::new(
                 Code::UnknownInExample,
-                format!("the rules use no `{}`", self.text(span)),
+                tr!("unknown-in-example-2", text = self.text(span).to_string()),
             )
-            .at(span, "not a value the rules use")
+            .at(span, tr!("unknown-in-example-2.label"))
             .help(help),
         );
         None
@@ -380,9 +383,13 @@ impl Checker<'_> {
                     self.report(
                         Diagnostic::new(
                             Code::UnknownExpectedLabel,
-                            format!("`{}` has no label \"{}\"", segmentation.text, label.text),
+                            tr!(
+                                "unknown-expected-label",
+                                text = segmentation.text.to_string(),
+                                text2 = label.text.to_string()
+                            ),
                         )
-                        .at(label.span, "no such label")
+                        .at(label.span, tr!("unknown-expected-label.label"))
                         .help(help),
                     );
                     return None;
@@ -416,9 +423,16 @@ impl Checker<'_> {
         self.report(
             Diagnostic::new(
                 Code::UnknownInExample,
-                format!("the rules define no {what} `{}`", name.text),
+                tr!(
+                    "unknown-in-example-3",
+                    what = what.to_string(),
+                    text = name.text.to_string()
+                ),
             )
-            .at(name.span, format!("no such {what}"))
+            .at(
+                name.span,
+                tr!("unknown-in-example-3.label", what = what.to_string()),
+            )
             .help(help),
         );
     }
@@ -475,13 +489,18 @@ pub(super) fn missing_dataset_values(program: &ir::Program) -> Vec<Diagnostic> {
                 diagnostics.push(
                     Diagnostic::new(
                         Code::MissingDatasetValue,
-                        format!("example \"{}\" needs `{name}`, which it does not give", example.name),
+                        tr!(
+                            "missing-dataset-value",
+                            name = example.name.to_string(),
+                            name2 = name.to_string()
+                        ),
                     )
-                    .at(outcome.span, format!("depends on `{name}`"))
-                    .also(example.span, "this example")
-                    .help(format!(
-                        "an example is one customer, so values over all customers are given: add `{name} = <value>` before `expects`"
-                    )),
+                    .at(
+                        outcome.span,
+                        tr!("missing-dataset-value.label", name = name.to_string()),
+                    )
+                    .also(example.span, tr!("missing-dataset-value.also"))
+                    .help(tr!("missing-dataset-value.help", name = name.to_string())),
                 );
             }
         }

@@ -7,6 +7,7 @@ use super::Entry;
 use super::ir::{self, ExpectationKind, ExprKind, ShareBound};
 use super::resolve::Scope;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::i18n::tr;
 use crate::source::Span;
 use crate::syntax::ast::{self, Percent};
 
@@ -89,12 +90,17 @@ impl Checker<'_> {
             self.report(
                 Diagnostic::new(
                     Code::InvalidShare,
-                    format!("{}% is more than {}%", low.text, high.text),
+                    tr!(
+                        "invalid-share",
+                        text = low.text.to_string(),
+                        text2 = high.text.to_string()
+                    ),
                 )
-                .at(span, "the bounds are the wrong way round")
-                .help(format!(
-                    "the lower bound comes first: between {}% and {}%",
-                    high.text, low.text
+                .at(span, tr!("invalid-share.label"))
+                .help(tr!(
+                    "invalid-share.help",
+                    text = high.text.to_string(),
+                    text2 = low.text.to_string()
                 )),
             );
             return None;
@@ -109,10 +115,10 @@ impl Checker<'_> {
         self.report(
             Diagnostic::new(
                 Code::InvalidShare,
-                format!("{}% is not a share of the customers", p.text),
+                tr!("invalid-share-2", text = p.text.to_string()),
             )
-            .at(p.span, "not between 0% and 100%")
-            .help("a share is from 0% (no customer) to 100% (every customer)"),
+            .at(p.span, tr!("invalid-share-2.label"))
+            .help(tr!("invalid-share-2.help")),
         );
         false
     }
@@ -138,10 +144,10 @@ impl Checker<'_> {
         self.report(
             Diagnostic::new(
                 Code::ExpectationOutsideTable,
-                format!("this expectation uses {what}, which the computed table does not hold"),
+                tr!("expectation-outside-table", what = what.to_string()),
             )
-            .at(condition.span, "not in the computed table")
-            .help("expectations are checked on the metrics, scores, labels and tags a run computes: define a metric for it and use that"),
+            .at(condition.span, tr!("expectation-outside-table.label"))
+            .help(tr!("expectation-outside-table.help")),
         );
         None
     }
@@ -165,10 +171,14 @@ impl Checker<'_> {
                 self.report(
                     Diagnostic::new(
                         Code::NotGivable,
-                        format!("`{}` is a {what}, which every customer has or lacks, never missing", name.text),
+                        tr!(
+                            "not-givable-4",
+                            text = name.text.to_string(),
+                            what = what.to_string()
+                        ),
                     )
-                    .at(name.span, "never missing")
-                    .help("`has` needs a metric, score or segmentation; for a tag write `expect no customer where ... and not <tag>`"),
+                    .at(name.span, tr!("not-givable-4.label"))
+                    .help(tr!("not-givable-4.help")),
                 );
                 None
             }
@@ -186,12 +196,9 @@ impl Checker<'_> {
                 self.report(
                     Diagnostic::new(
                         Code::UnknownInExample,
-                        format!(
-                            "the rules define no metric, score or segmentation `{}`",
-                            name.text
-                        ),
+                        tr!("unknown-in-example-4", text = name.text.to_string()),
                     )
-                    .at(name.span, "unknown name")
+                    .at(name.span, tr!("unknown-in-example-4.label"))
                     .help(
                         match self.suggest(&name.text, known.iter().map(String::as_str)) {
                             Some(c) => format!("did you mean `{c}`?"),

@@ -6,6 +6,7 @@ use super::ir::{self, AggregateFunction, ExprKind, SinceUnit};
 use super::resolve::{Scope, error, typed};
 use super::{Checker, Type};
 use crate::diagnostic::{Code, Diagnostic, did_you_mean, list_names};
+use crate::i18n::tr;
 use crate::source::Span;
 use crate::syntax::ast::{self, Argument, ArgumentKind, Name};
 
@@ -105,12 +106,9 @@ impl Checker<'_> {
                         let value = self.number_argument(function, arg, scope);
                         let Some(digits) = self.fixed_integer(digits) else {
                             self.report(
-                                Diagnostic::new(
-                                    Code::WrongArgument,
-                                    "the digits of `round` must be a whole number",
-                                )
-                                .at(digits.span, "not a whole number")
-                                .help("round(aov, 2) keeps two decimals; a number param works too"),
+                                Diagnostic::new(Code::WrongArgument, tr!("wrong-argument-7"))
+                                    .at(digits.span, tr!("wrong-argument-7.label"))
+                                    .help(tr!("wrong-argument-7.help")),
                             );
                             return error();
                         };
@@ -129,12 +127,9 @@ impl Checker<'_> {
             }
             "quintile" | "ntile" => {
                 self.report(
-                    Diagnostic::new(Code::Misplaced, format!("`{name}` can only define a score"))
-                        .at(function.span, "only in `score`")
-                        .help(format!(
-                            "define a score: `score r = {}`, then use `r` here",
-                            self.text(span)
-                        )),
+                    Diagnostic::new(Code::Misplaced, tr!("misplaced-3", name = name.to_string()))
+                        .at(function.span, tr!("misplaced-3.label"))
+                        .help(tr!("misplaced-3.help", text = self.text(span).to_string())),
                 );
                 error()
             }
@@ -143,19 +138,17 @@ impl Checker<'_> {
                     .iter()
                     .find(|(sql, _)| name.eq_ignore_ascii_case(sql))
                     .map(|(_, seg)| *seg);
+                let list = tr!("help-functions", names = list_names(FUNCTIONS, 40));
                 let help = match sql.or_else(|| did_you_mean(name, FUNCTIONS.iter().copied())) {
-                    Some(s) => format!(
-                        "did you mean `{s}`? the functions are {}",
-                        list_names(FUNCTIONS, 40)
-                    ),
-                    None => format!("the functions are {}", list_names(FUNCTIONS, 40)),
+                    Some(s) => format!("{} {list}", tr!("did-you-mean", name = s)),
+                    None => list,
                 };
                 self.report(
                     Diagnostic::new(
                         Code::UnknownFunction,
-                        format!("there is no function `{name}`"),
+                        tr!("unknown-function", name = name.to_string()),
                     )
-                    .at(function.span, "unknown function")
+                    .at(function.span, tr!("unknown-function.label"))
                     .help(help),
                 );
                 error()
@@ -181,14 +174,18 @@ impl Checker<'_> {
         self.report(
             Diagnostic::new(
                 Code::WrongArgument,
-                format!(
-                    "`{}` needs {need}, but `{}` is {}",
-                    function.text,
-                    self.text(span),
-                    value.ty
+                tr!(
+                    "wrong-argument-8",
+                    text = function.text.to_string(),
+                    need = need.to_string(),
+                    text2 = self.text(span).to_string(),
+                    ty = value.ty.to_string()
                 ),
             )
-            .at(span, format!("{}", value.ty)),
+            .at(
+                span,
+                tr!("wrong-argument-8.label", ty = value.ty.to_string()),
+            ),
         );
     }
 
@@ -204,9 +201,18 @@ impl Checker<'_> {
             self.report(
                 Diagnostic::new(
                     Code::ArgumentCount,
-                    format!("`{}` takes {N} {plural}, not {}", function.text, args.len()),
+                    tr!(
+                        "argument-count-4",
+                        text = function.text.to_string(),
+                        N = N.to_string(),
+                        plural = plural.to_string(),
+                        len = args.len().to_string()
+                    ),
                 )
-                .at(span, format!("{} given", args.len())),
+                .at(
+                    span,
+                    tr!("argument-count-4.label", len = args.len().to_string()),
+                ),
             );
             return None;
         }
@@ -218,10 +224,10 @@ impl Checker<'_> {
                     self.report(
                         Diagnostic::new(
                             Code::Misplaced,
-                            format!("`{}` takes no `where` or time window", function.text),
+                            tr!("misplaced-4", text = function.text.to_string()),
                         )
-                        .at(arg.span, "only aggregates filter rows")
-                        .help("filters and time windows go inside aggregates: count(orders where ..., last 90 days)"),
+                        .at(arg.span, tr!("misplaced-4.label"))
+                        .help(tr!("misplaced-4.help")),
                     );
                     return None;
                 }

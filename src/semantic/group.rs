@@ -5,6 +5,7 @@ use super::ir::{self, ExprKind};
 use super::resolve::{Scope, error};
 use super::{Checker, DefKind, Type};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::i18n::tr;
 use crate::source::Span;
 use crate::syntax::ast::{self, Name};
 
@@ -27,12 +28,17 @@ impl Checker<'_> {
         self.report(
             Diagnostic::new(
                 Code::MisplacedGroup,
-                format!("`{what}` cannot be computed `within {}`", group.text),
+                tr!(
+                    "misplaced-group",
+                    what = what.to_string(),
+                    text = group.text.to_string()
+                ),
             )
-            .at(span, "a group after something that is not a percentile")
-            .help(format!(
-                "only a score and `percentile(...)` are computed per group: percentile({what}, 0.9) within {}",
-                group.text
+            .at(span, tr!("misplaced-group.label"))
+            .help(tr!(
+                "misplaced-group.help",
+                what = what.to_string(),
+                text = group.text.to_string()
             )),
         );
         error()
@@ -52,10 +58,10 @@ impl Checker<'_> {
             self.report(
                 Diagnostic::new(
                     Code::GroupNotPerCustomer,
-                    format!("`{}` is the same for every customer, so it makes no groups", group.text),
+                    tr!("group-not-per-customer", text = group.text.to_string()),
                 )
-                .at(group.span, "not a value of each customer")
-                .help("group by a customer column (`within region`), a metric or a segmentation (`within tier`)"),
+                .at(group.span, tr!("group-not-per-customer.label"))
+                .help(tr!("group-not-per-customer.help")),
             );
             return None;
         }
@@ -63,10 +69,10 @@ impl Checker<'_> {
             self.report(
                 Diagnostic::new(
                     Code::GroupNotPerCustomer,
-                    format!("`{}` holds values seg cannot group by", group.text),
+                    tr!("group-not-per-customer-2", text = group.text.to_string()),
                 )
-                .at(group.span, "a list, struct or other compound value")
-                .help("group by a column of text, numbers, dates or true/false"),
+                .at(group.span, tr!("group-not-per-customer-2.label"))
+                .help(tr!("group-not-per-customer-2.help")),
             );
             return None;
         }

@@ -12,6 +12,7 @@ use super::ir::{self, ExprKind, SegmentRule, Value, cluster_column};
 use super::resolve::Scope;
 use super::{Checker, DefKind, Type};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::i18n::tr;
 use crate::source::Span;
 use crate::syntax::ast::KmeansDecl;
 
@@ -33,16 +34,16 @@ impl Checker<'_> {
                 .any(|(n, _): &(String, ir::Expr)| *n == input.text)
             {
                 self.report(
-                    kmeans_error(input.span, format!("`{}` is an input twice", input.text))
-                        .help("give each input once"),
+                    kmeans_error(input.span, tr!("kmeans-input", text = input.text.as_str()))
+                        .help(tr!("kmeans-input.help")),
                 );
                 continue;
             }
             let value = self.expr_of_name(input);
             if !value.ty.fits(Type::Number) {
                 self.report(
-                    kmeans_error(input.span, format!("`{}` is {}, not a number", input.text, value.ty))
-                        .help("kmeans clusters numbers: give metrics or scores like recency, frequency, monetary"),
+                    kmeans_error(input.span, tr!("kmeans-input-2", text = input.text.as_str(), ty = value.ty.to_string()))
+                        .help(tr!("kmeans-input-2.help")),
                 );
             }
             inputs.push((input.text.clone(), value));
@@ -97,8 +98,9 @@ impl Checker<'_> {
             Ok(k) if (2..=MAX_CLUSTERS).contains(&k) => k,
             _ => {
                 self.report(
-                    kmeans_error(*span, format!("{text} clusters cannot be made")).help(format!(
-                        "give a number of clusters from 2 to {MAX_CLUSTERS}"
+                    kmeans_error(*span, tr!("kmeans-input-3", text = text.to_string())).help(tr!(
+                        "kmeans-input-3.help",
+                        max = MAX_CLUSTERS.to_string()
                     )),
                 );
                 2
@@ -117,12 +119,9 @@ impl Checker<'_> {
                     self.report(
                         kmeans_error(
                             name.span,
-                            format!("`{}` is not an input of this kmeans", name.text),
+                            tr!("kmeans-input-4", text = name.text.as_str()),
                         )
-                        .help(format!(
-                            "`log` names inputs to take as ln(1 + x): {}",
-                            names.join(", ")
-                        )),
+                        .help(tr!("kmeans-input-4.help", names = names.join(", "))),
                     );
                 }
             }
@@ -137,8 +136,8 @@ impl Checker<'_> {
         let (text, span) = (&seed.text, &seed.span);
         text.parse().unwrap_or_else(|_| {
             self.report(
-                kmeans_error(*span, format!("the seed {text} is too large"))
-                    .help("give a whole number below 18446744073709551616"),
+                kmeans_error(*span, tr!("kmeans-input-5", text = text.to_string()))
+                    .help(tr!("kmeans-input-5.help")),
             );
             DEFAULT_SEED
         })
@@ -179,12 +178,15 @@ impl Checker<'_> {
             self.report(
                 Diagnostic::new(
                     Code::NoSuchCluster,
-                    format!("`{name}` has clusters 1 to {k}, and no cluster {n}"),
+                    tr!(
+                        "no-such-cluster",
+                        name = name.to_string(),
+                        k = k.to_string(),
+                        n = n.to_string()
+                    ),
                 )
-                .at(span, "no such cluster")
-                .help(format!(
-                    "clusters are numbered 1 to {k} by their centroid's first input, lowest first (see the run's summary)"
-                )),
+                .at(span, tr!("no-such-cluster.label"))
+                .help(tr!("no-such-cluster.help", k = k.to_string())),
             );
         }
         Some(ir::Expr {
@@ -223,5 +225,5 @@ impl Checker<'_> {
 }
 
 fn kmeans_error(span: Span, message: impl Into<String>) -> Diagnostic {
-    Diagnostic::new(Code::KmeansInput, message).at(span, "cannot be used")
+    Diagnostic::new(Code::KmeansInput, message).at(span, tr!("kmeans-input.label"))
 }

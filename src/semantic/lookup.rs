@@ -6,6 +6,7 @@ use super::ir::{self, ExprKind};
 use super::resolve::{Scope, error, typed};
 use super::{Checker, Type};
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
+use crate::i18n::tr;
 use crate::source::Span;
 use crate::syntax::ast::Name;
 
@@ -25,12 +26,18 @@ impl Checker<'_> {
             self.report(
                 Diagnostic::new(
                     Code::LookupOutsideFacts,
-                    format!("`{}` is a column of the lookup table `{name}`, read through fact rows", self.text(span)),
+                    tr!(
+                        "lookup-outside-facts",
+                        text = self.text(span).to_string(),
+                        name = name.to_string()
+                    ),
                 )
-                .at(span, "not one value per customer")
-                .help(format!(
-                    "use it in the `where` of an aggregate over a fact source with a `{key}` column: sum(orders.amount where {name}.{} = ...)",
-                    column.text
+                .at(span, tr!("lookup-outside-facts.label"))
+                .help(tr!(
+                    "lookup-outside-facts.help",
+                    key = key.to_string(),
+                    name = name.to_string(),
+                    text = column.text.to_string()
                 )),
             );
             return error();
@@ -50,10 +57,22 @@ impl Checker<'_> {
             self.report(
                 Diagnostic::new(
                     Code::LookupWithoutKey,
-                    format!("`{fact_name}` has no `{key}` column to look `{name}` up by"),
+                    tr!(
+                        "lookup-without-key",
+                        fact_name = fact_name.to_string(),
+                        key = key.to_string(),
+                        name = name.to_string()
+                    ),
                 )
-                .at(span, format!("`{name}` is keyed by `{key}`"))
-                .also(self.sources[lookup].span, "the lookup table")
+                .at(
+                    span,
+                    tr!(
+                        "lookup-without-key.label",
+                        name = name.to_string(),
+                        key = key.to_string()
+                    ),
+                )
+                .also(self.sources[lookup].span, tr!("lookup-without-key.also"))
                 .help(help),
             );
             return error();
@@ -84,11 +103,17 @@ impl Checker<'_> {
         self.report(
             Diagnostic::new(
                 Code::LookupOutsideFacts,
-                format!("`{name}` is a lookup table, one row per `{key}`, not rows per customer"),
+                tr!(
+                    "lookup-outside-facts-2",
+                    name = name.to_string(),
+                    key = key.to_string()
+                ),
             )
-            .at(span, "a lookup table")
-            .help(format!(
-                "read its columns through a fact source with a `{key}` column: count(orders where {name}.<column> = ...)"
+            .at(span, tr!("lookup-outside-facts-2.label"))
+            .help(tr!(
+                "lookup-outside-facts-2.help",
+                key = key.to_string(),
+                name = name.to_string()
             )),
         );
     }

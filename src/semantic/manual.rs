@@ -4,6 +4,7 @@
 use super::ir;
 use super::{Checker, Entry, Type};
 use crate::diagnostic::{Code, Diagnostic, did_you_mean, list_names};
+use crate::i18n::tr;
 use crate::source::Span;
 use crate::syntax::ast::{Name, TagsFrom};
 
@@ -29,9 +30,9 @@ impl Checker<'_> {
             Some(Entry::Source(s)) if Some(s) != self.customers => s,
             Some(Entry::Source(_)) => {
                 self.report(
-                    Diagnostic::new(Code::Misplaced, "hand-assigned tags come from a fact source")
-                        .at(t.source.span, "the customer source")
-                        .help("declare the tag table with `by <customer column>`: source crm_tags from \"crm_tags.csv\" by customer_id"),
+                    Diagnostic::new(Code::Misplaced, tr!("misplaced-5"))
+                        .at(t.source.span, tr!("misplaced-5.label"))
+                        .help(tr!("misplaced-5.help")),
                 );
                 return None;
             }
@@ -49,9 +50,9 @@ impl Checker<'_> {
             }
             (_, Some(Type::Unsupported)) => {
                 self.report(
-                    Diagnostic::new(Code::WrongArgument, "tag names must be text")
-                        .at(t.column.span, "not text")
-                        .help("the column should hold one tag name per row"),
+                    Diagnostic::new(Code::WrongArgument, tr!("wrong-argument-9"))
+                        .at(t.column.span, tr!("wrong-argument-9.label"))
+                        .help(tr!("wrong-argument-9.help")),
                 );
                 return None;
             }
@@ -72,9 +73,9 @@ impl Checker<'_> {
         self.report(
             Diagnostic::new(
                 Code::UnknownSource,
-                format!("there is no source `{}`", t.source.text),
+                tr!("unknown-source", text = t.source.text.to_string()),
             )
-            .at(t.source.span, "unknown source")
+            .at(t.source.span, tr!("unknown-source.label"))
             .help(help),
         );
     }
@@ -130,14 +131,14 @@ impl Checker<'_> {
                     self.report(
                         Diagnostic::new(
                             Code::AssumedHandTag,
-                            format!(
-                                "`{}` is taken to be a hand-assigned tag of {}, which could not be read",
-                                n.text,
-                                sources.join(", ")
+                            tr!(
+                                "assumed-hand-tag",
+                                text = n.text.to_string(),
+                                join = sources.join(", ").to_string()
                             ),
                         )
-                        .at(n.span, "assumed to be a hand-assigned tag")
-                        .help("check again with the data in place to be sure"),
+                        .at(n.span, tr!("assumed-hand-tag.label"))
+                        .help(tr!("assumed-hand-tag.help")),
                     );
                 }
             }
@@ -174,12 +175,9 @@ impl Checker<'_> {
         self.report(
             Diagnostic::new(
                 Code::UnknownManualTag,
-                format!(
-                    "no rule makes the tag `{}`, and no hand-assigned tag of that name is in the data",
-                    tag.text
-                ),
+                tr!("unknown-manual-tag", text = tag.text.to_string()),
             )
-            .at(tag.span, "not a tag seg knows")
+            .at(tag.span, tr!("unknown-manual-tag.label"))
             .help(help),
         );
     }

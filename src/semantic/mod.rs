@@ -28,6 +28,7 @@ mod score;
 pub mod types;
 mod window;
 
+use crate::i18n::tr;
 use std::collections::HashMap;
 
 use jiff::civil::Date;
@@ -275,9 +276,13 @@ impl SourceInfo {
     fn unknown_column(&self, column: &crate::syntax::ast::Name) -> Diagnostic {
         Diagnostic::new(
             crate::diagnostic::Code::UnknownColumn,
-            format!("source `{}` has no column `{}`", self.name, column.text),
+            tr!(
+                "mod",
+                name = self.name.to_string(),
+                text = column.text.to_string()
+            ),
         )
-        .at(column.span, format!("not a column of `{}`", self.name))
+        .at(column.span, tr!("mod.label", name = self.name.to_string()))
         .help(declare::column_help(&column.text, &self.column_names()))
     }
 }

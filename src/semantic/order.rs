@@ -4,6 +4,7 @@
 use super::Checker;
 use super::ir::{self, ExprKind};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::i18n::tr;
 
 impl Checker<'_> {
     /// Definition indices with every dependency before its dependents.
@@ -75,12 +76,9 @@ impl Checker<'_> {
             .join(" uses ");
         let first = cycle[0];
         let mut d = if cycle.len() == 1 {
-            Diagnostic::new(Code::Cycle, format!("`{}` uses itself", names[0]))
+            Diagnostic::new(Code::Cycle, tr!("cycle", value = names[0].to_string()))
         } else {
-            Diagnostic::new(
-                Code::Cycle,
-                format!("these definitions use each other in a circle: {path}"),
-            )
+            Diagnostic::new(Code::Cycle, tr!("cycle-2", path = path.to_string()))
         };
         // Label every use that closes the circle: def i uses def i+1.
         for (i, &def) in cycle.iter().enumerate() {
@@ -95,11 +93,9 @@ impl Checker<'_> {
             }
         }
         if d.primary.is_none() {
-            d = d.at(self.defs[first].span, "defined here");
+            d = d.at(self.defs[first].span, tr!("cycle-2.label"));
         }
-        self.report(
-            d.help("a definition cannot depend on itself; compute one of them from other values"),
-        );
+        self.report(d.help(tr!("cycle-2.help")));
     }
 }
 

@@ -6,6 +6,7 @@ use super::ir::{self, Value};
 use super::resolve::{Scope, error};
 use super::{Checker, Def, DefKind, DefState, Entry, Type};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::i18n::tr;
 use crate::source::Span;
 use crate::syntax::ast::{self, Argument, Literal, Name};
 
@@ -20,11 +21,8 @@ impl Checker<'_> {
     ) -> ir::Expr {
         if scope != Scope::Customer {
             self.report(
-                Diagnostic::new(
-                    Code::Misplaced,
-                    "`percentile` cannot be used inside an aggregate's `where`",
-                )
-                .at(span, "a value over all customers"),
+                Diagnostic::new(Code::Misplaced, tr!("misplaced-6"))
+                    .at(span, tr!("misplaced-6.label")),
             );
             return error();
         }
@@ -34,12 +32,9 @@ impl Checker<'_> {
             .is_some_and(|&d| matches!(self.defs[d].kind, DefKind::Dataset))
         {
             self.report(
-                Diagnostic::new(
-                    Code::Misplaced,
-                    "`percentile` cannot be nested in another `percentile`",
-                )
-                .at(span, "nested")
-                .help("define the inner value as a metric first"),
+                Diagnostic::new(Code::Misplaced, tr!("misplaced-7"))
+                    .at(span, tr!("misplaced-7.label"))
+                    .help(tr!("misplaced-7.help")),
             );
             return error();
         }
@@ -59,12 +54,9 @@ impl Checker<'_> {
         };
         let Some(fraction_value) = fraction_value.filter(|f| (0.0..=1.0).contains(f)) else {
             self.report(
-                Diagnostic::new(
-                    Code::InvalidValue,
-                    "the fraction of `percentile` must be a number from 0 to 1",
-                )
-                .at(fraction.span, "not between 0 and 1")
-                .help("percentile(monetary, 0.9) is the value 90% of customers are at or below"),
+                Diagnostic::new(Code::InvalidValue, tr!("invalid-value-3"))
+                    .at(fraction.span, tr!("invalid-value-3.label"))
+                    .help(tr!("invalid-value-3.help")),
             );
             return error();
         };

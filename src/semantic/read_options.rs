@@ -5,6 +5,7 @@
 use super::Checker;
 use super::ir::{ColumnKind, Location, ReadOptions};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::i18n::tr;
 use crate::source::Span;
 use crate::syntax::ast::{ColumnType, ReadOption, ReadOptionKind};
 
@@ -19,10 +20,13 @@ impl Checker<'_> {
         for option in written {
             let words = option.kind.words();
             if let Some((_, first)) = seen.iter().find(|(w, _)| *w == words) {
-                let d = Diagnostic::new(Code::ReadOptionValue, format!("`{words}` is given twice"))
-                    .at(option.span, "given again")
-                    .also(*first, "first given here")
-                    .help("give each read option once");
+                let d = Diagnostic::new(
+                    Code::ReadOptionValue,
+                    tr!("read-option-value", words = words.to_string()),
+                )
+                .at(option.span, tr!("read-option-value.label"))
+                .also(*first, tr!("read-option-value.also"))
+                .help(tr!("read-option-value.help"));
                 self.report(d);
                 continue;
             }
@@ -33,7 +37,7 @@ impl Checker<'_> {
             if let Some((_, span)) = seen.iter().find(|(w, _)| *w == "header") {
                 self.report(
                     value_error(*span, "a file without a header line needs its column names")
-                        .help("name its columns in order, with a type where one matters: `columns (customer_id text, ordered_at date, amount number)`"),
+                        .help(tr!("read-option-value.help-2")),
                 );
             }
         }
@@ -47,7 +51,7 @@ impl Checker<'_> {
             }
             ReadOptionKind::Delimiter(d) => self.report(
                 value_error(span, format!("the delimiter `{d}` is not one character"))
-                    .help("give the one character between values: `delimiter \";\"`, `delimiter \"|\"`, (a .tsv file is read with tabs already)"),
+                    .help(tr!("read-option-value.help-3")),
             ),
             ReadOptionKind::Header(h) => read.header = Some(*h),
             ReadOptionKind::Null(n) => read.null = Some(n.clone()),
@@ -56,7 +60,7 @@ impl Checker<'_> {
             {
                 self.report(
                     value_error(span, format!("`{f}` is not a date format"))
-                        .help("write the format with % codes: `%d/%m/%Y` for 31/12/2024, `%Y%m%d` for 20241231, `%d.%m.%Y %H:%M` for a date and time"),
+                        .help(tr!("read-option-value.help-4")),
                 );
             }
             ReadOptionKind::DateFormat(f) => read.date_format = Some(f.clone()),
@@ -86,10 +90,16 @@ impl Checker<'_> {
                 self.report(
                     Diagnostic::new(
                         Code::UnsupportedEncoding,
-                        format!("seg cannot read text in the encoding `{written}`"),
+                        tr!("unsupported-encoding", written = written.to_string()),
                     )
-                    .at(span, format!("the encodings seg reads are {}", ENCODINGS.join(", ")))
-                    .help(format!("convert the file to UTF-8 once, then drop this option: `iconv -f {from} -t UTF-8 in.csv > out.csv`")),
+                    .at(
+                        span,
+                        tr!(
+                            "unsupported-encoding.label",
+                            join = ENCODINGS.join(", ").to_string()
+                        ),
+                    )
+                    .help(tr!("unsupported-encoding.help", from = from.to_string())),
                 );
                 return None;
             }
@@ -108,30 +118,30 @@ impl Checker<'_> {
                 self.report(
                     Diagnostic::new(
                         Code::ReadOptionValue,
-                        format!("the column `{}` is named twice", name.text),
+                        tr!("read-option-value-2", text = name.text.to_string()),
                     )
-                    .at(name.span, "named again")
-                    .also(first.column.span, "first named here")
-                    .help("name each column once"),
+                    .at(name.span, tr!("read-option-value-2.label"))
+                    .also(first.column.span, tr!("read-option-value-2.also"))
+                    .help(tr!("read-option-value-2.help")),
                 );
                 continue;
             }
             seen.push(column);
             match &column.ty {
                 None if typed => self.report(
-                    value_error(name.span, format!("`{}` has no type", name.text)).help(format!(
-                        "give its type after its name, like `{} text`; the types are {}",
-                        name.text,
-                        type_words()
+                    value_error(name.span, format!("`{}` has no type", name.text)).help(tr!(
+                        "read-option-value-2.help-2",
+                        text = name.text.to_string(),
+                        type_words = type_words().to_string()
                     )),
                 ),
                 None => {}
                 Some(ty) => match ColumnKind::from_word(&ty.text) {
                     Some(kind) => out.push((name.text.clone(), kind)),
                     None => self.report(
-                        value_error(ty.span, format!("`{}` is not a type", ty.text)).help(format!(
-                            "the types are {}; ids with leading zeros are `text`",
-                            type_words()
+                        value_error(ty.span, format!("`{}` is not a type", ty.text)).help(tr!(
+                            "read-option-value-2.help-3",
+                            type_words = type_words().to_string()
                         )),
                     ),
                 },
@@ -150,19 +160,19 @@ impl Checker<'_> {
         self.report(
             Diagnostic::new(
                 Code::ReadOptionFormat,
-                format!(
-                    "read options apply to CSV and TSV files, and this source reads {}",
-                    location.describe()
+                tr!(
+                    "read-option-format",
+                    describe = location.describe().to_string()
                 ),
             )
             .at(options, what)
-            .help("remove the `with ...` options, or read the CSV file they describe"),
+            .help(tr!("read-option-format.help")),
         );
     }
 }
 
 fn value_error(span: Span, message: impl Into<String>) -> Diagnostic {
-    Diagnostic::new(Code::ReadOptionValue, message).at(span, "cannot be used")
+    Diagnostic::new(Code::ReadOptionValue, message).at(span, tr!("read-option-value-3.label"))
 }
 
 fn type_words() -> String {

@@ -9,6 +9,7 @@ use super::declare::column_help;
 use super::ir::{self, ExprKind, Value};
 use super::{Checker, Def, DefKind, DefState, Entry, Type};
 use crate::diagnostic::{Code, Diagnostic, did_you_mean, list_names};
+use crate::i18n::tr;
 use crate::source::Span;
 use crate::syntax::ast::{self, BinaryOp, Literal, Name, UnaryOp};
 
@@ -112,10 +113,14 @@ impl<'a> Checker<'a> {
             self.report(
                 Diagnostic::new(
                     Code::NotACondition,
-                    format!("`{}` is {}, not a condition", self.text(e.span), expr.ty),
+                    tr!(
+                        "not-a-condition",
+                        text = self.text(e.span).to_string(),
+                        ty = expr.ty.to_string()
+                    ),
                 )
-                .at(e.span, "not true or false")
-                .help("compare it with something, e.g. `monetary > 1000` or `region = \"north\"`"),
+                .at(e.span, tr!("not-a-condition.label"))
+                .help(tr!("not-a-condition.help")),
             );
             return error();
         }
@@ -140,13 +145,18 @@ impl<'a> Checker<'a> {
                     self.report(
                         Diagnostic::new(
                             Code::TypeMismatch,
-                            format!(
-                                "{word} needs {need}, but `{}` is {}",
-                                self.text(expr.span),
-                                inner.ty
+                            tr!(
+                                "type-mismatch-3",
+                                word = word.to_string(),
+                                need = need.to_string(),
+                                text = self.text(expr.span).to_string(),
+                                ty = inner.ty.to_string()
                             ),
                         )
-                        .at(expr.span, format!("{}", inner.ty)),
+                        .at(
+                            expr.span,
+                            tr!("type-mismatch-3.label", ty = inner.ty.to_string()),
+                        ),
                     );
                     return error();
                 }
@@ -193,9 +203,9 @@ impl<'a> Checker<'a> {
                         }
                         ExprKind::Error => {}
                         _ => self.report(
-                            Diagnostic::new(Code::WrongArgument, "the values after `in` must be fixed values")
-                                .at(item.span, "changes from customer to customer")
-                                .help("list numbers, dates or texts in quotes (or params), e.g. region in (\"north\", \"east\")"),
+                            Diagnostic::new(Code::WrongArgument, tr!("wrong-argument-10"))
+                                .at(item.span, tr!("wrong-argument-10.label"))
+                                .help(tr!("wrong-argument-10.help")),
                         ),
                     }
                 }
@@ -248,10 +258,14 @@ impl<'a> Checker<'a> {
                     self.report(
                         Diagnostic::new(
                             Code::TypeMismatch,
-                            format!("`within` needs a date, but `{}` is {}", self.text(expr.span), subject.ty),
+                            tr!(
+                                "type-mismatch-4",
+                                text = self.text(expr.span).to_string(),
+                                ty = subject.ty.to_string()
+                            ),
                         )
-                        .at(expr.span, "not a date")
-                        .help("`within` asks whether a date is recent, e.g. `first_order within 30 days`"),
+                        .at(expr.span, tr!("type-mismatch-4.label"))
+                        .help(tr!("type-mismatch-4.help")),
                     );
                     return error();
                 }
@@ -299,9 +313,9 @@ impl<'a> Checker<'a> {
                 self.report(
                     Diagnostic::new(
                         Code::Misplaced,
-                        format!("`{}` is a source, not a value", n.text),
+                        tr!("misplaced-8", text = n.text.to_string()),
                     )
-                    .at(n.span, "a source")
+                    .at(n.span, tr!("misplaced-8.label"))
                     .help(help),
                 );
                 error()
@@ -334,12 +348,13 @@ impl<'a> Checker<'a> {
                 let close = self.suggest(&n.text, defined.iter().map(String::as_str));
                 let d = Diagnostic::new(
                     Code::AssumedColumn,
-                    format!(
-                        "`{}` is taken to be a column of `{}`, which could not be read",
-                        n.text, source.name
+                    tr!(
+                        "assumed-column",
+                        text = n.text.to_string(),
+                        name = source.name.to_string()
                     ),
                 )
-                .at(span, "assumed to be a customer column")
+                .at(span, tr!("assumed-column.label"))
                 .help(match close {
                     Some(s) => {
                         format!("did you mean `{s}`? if not, check again with the data in place")
@@ -356,13 +371,10 @@ impl<'a> Checker<'a> {
                 self.report(
                     Diagnostic::new(
                         Code::WrongArgument,
-                        format!(
-                            "the column `{}` holds values seg cannot use in rules",
-                            n.text
-                        ),
+                        tr!("wrong-argument-11", text = n.text.to_string()),
                     )
-                    .at(span, "a list, structure or binary column")
-                    .help("rules work with numbers, text, dates and true/false columns"),
+                    .at(span, tr!("wrong-argument-11.label"))
+                    .help(tr!("wrong-argument-11.help")),
                 );
                 error()
             }
@@ -441,28 +453,32 @@ impl<'a> Checker<'a> {
                 .chain(hand_tags.iter().map(String::as_str)),
         );
         let mut help = match close {
-            Some(s) => format!("did you mean `{s}`? "),
+            Some(s) => format!("{} ", tr!("did-you-mean", name = s)),
             None => String::new(),
         };
         if !defined.is_empty() {
-            help.push_str(&format!("defined: {}", list_names(defined, 8)));
+            help.push_str(&tr!("help-defined", names = list_names(defined, 8)));
         }
         if !columns.is_empty() {
             if !defined.is_empty() {
                 help.push_str("; ");
             }
-            help.push_str(&format!("customer columns: {}", list_names(&columns, 8)));
-        }
-        if !hand_tags.is_empty() {
-            help.push_str(&format!(
-                "; hand-assigned tags: {}",
-                list_names(hand_tags, 8)
+            help.push_str(&tr!(
+                "help-customer-columns",
+                names = list_names(&columns, 8)
             ));
         }
+        if !hand_tags.is_empty() {
+            help.push_str("; ");
+            help.push_str(&tr!("help-hand-tags", names = list_names(hand_tags, 8)));
+        }
         self.report(
-            Diagnostic::new(Code::UnknownName, format!("`{}` is not defined", n.text))
-                .at(span, "unknown name")
-                .help(help),
+            Diagnostic::new(
+                Code::UnknownName,
+                tr!("unknown-name", text = n.text.to_string()),
+            )
+            .at(span, tr!("unknown-name.label"))
+            .help(help),
         );
     }
 
@@ -493,15 +509,17 @@ impl<'a> Checker<'a> {
         let d = if is_customer_level {
             Diagnostic::new(
                 Code::Misplaced,
-                format!(
-                    "the `where` of an aggregate over `{source_name}` cannot use `{}`",
-                    n.text
+                tr!(
+                    "misplaced-9",
+                    source_name = source_name.to_string(),
+                    text = n.text.to_string()
                 ),
             )
-            .at(n.span, "one value per customer, not per row")
-            .help(format!(
-                "an aggregate's `where` can use the columns of `{source_name}` and params; {}",
-                column_help(&n.text, &names)
+            .at(n.span, tr!("misplaced-9.label"))
+            .help(tr!(
+                "misplaced-9.help",
+                source_name = source_name.to_string(),
+                column_help = column_help(&n.text, &names).to_string()
             ))
         } else {
             info.unknown_column(n)
@@ -542,9 +560,9 @@ impl<'a> Checker<'a> {
                 self.report(
                     Diagnostic::new(
                         Code::Misplaced,
-                        format!("`{}` cannot be used here", self.text(span)),
+                        tr!("misplaced-10", text = self.text(span).to_string()),
                     )
-                    .at(span, "not one value per customer")
+                    .at(span, tr!("misplaced-10.label"))
                     .help(help),
                 );
                 error()
@@ -565,20 +583,20 @@ impl<'a> Checker<'a> {
             .map(|(_, s)| s.name.as_str())
             .collect();
         let mut help = match did_you_mean(&source.text, facts.iter().copied()) {
-            Some(s) => format!("did you mean `{s}`? "),
+            Some(s) => format!("{} ", tr!("did-you-mean", name = s)),
             None => String::new(),
         };
         if let Some(extra) = extra {
             help.push_str(&extra);
             help.push_str("; ");
         }
-        help.push_str(&format!("the fact sources are {}", list_names(&facts, 8)));
+        help.push_str(&tr!("help-fact-sources", names = list_names(&facts, 8)));
         self.report(
             Diagnostic::new(
                 Code::UnknownSource,
-                format!("there is no source `{}`", source.text),
+                tr!("unknown-source-2", text = source.text.to_string()),
             )
-            .at(source.span, "unknown source")
+            .at(source.span, tr!("unknown-source-2.label"))
             .help(help),
         );
     }
@@ -623,17 +641,15 @@ impl<'a> Checker<'a> {
                         self.report(
                             Diagnostic::new(
                                 Code::TypeMismatch,
-                                format!(
-                                    "`{}` joins conditions, but `{}` is {}",
-                                    op.symbol(),
-                                    self.text(e.span),
-                                    side.ty
+                                tr!(
+                                    "type-mismatch-5",
+                                    symbol = op.symbol().to_string(),
+                                    text = self.text(e.span).to_string(),
+                                    ty = side.ty.to_string()
                                 ),
                             )
-                            .at(e.span, "not a condition")
-                            .help(
-                                "each side of `and` / `or` is a comparison, like `monetary > 100`",
-                            ),
+                            .at(e.span, tr!("type-mismatch-5.label"))
+                            .help(tr!("type-mismatch-5.help")),
                         );
                         return error();
                     }
@@ -672,14 +688,17 @@ impl<'a> Checker<'a> {
                         self.report(
                             Diagnostic::new(
                                 Code::TypeMismatch,
-                                format!(
-                                    "`{}` needs numbers, but `{}` is {}",
-                                    op.symbol(),
-                                    self.text(e.span),
-                                    side.ty
+                                tr!(
+                                    "type-mismatch-6",
+                                    symbol = op.symbol().to_string(),
+                                    text = self.text(e.span).to_string(),
+                                    ty = side.ty.to_string()
                                 ),
                             )
-                            .at(e.span, format!("{}", side.ty))
+                            .at(
+                                e.span,
+                                tr!("type-mismatch-6.label", ty = side.ty.to_string()),
+                            )
                             .help(help),
                         );
                         return error();
@@ -709,16 +728,22 @@ impl<'a> Checker<'a> {
         self.report(
             Diagnostic::new(
                 Code::TypeMismatch,
-                format!(
-                    "`{}` is {} but `{}` is {}",
-                    self.text(left_span),
-                    left.ty,
-                    self.text(right_span),
-                    right.ty
+                tr!(
+                    "type-mismatch-7",
+                    text = self.text(left_span).to_string(),
+                    ty = left.ty.to_string(),
+                    text2 = self.text(right_span).to_string(),
+                    ty2 = right.ty.to_string()
                 ),
             )
-            .at(right_span, format!("{}", right.ty))
-            .also(left_span, format!("{}", left.ty))
+            .at(
+                right_span,
+                tr!("type-mismatch-7.label", ty = right.ty.to_string()),
+            )
+            .also(
+                left_span,
+                tr!("type-mismatch-7.also", ty = left.ty.to_string()),
+            )
             .help(help),
         );
     }
@@ -756,18 +781,24 @@ impl<'a> Checker<'a> {
         if labels.contains(&label.as_str()) || self.unparsed.contains(name) {
             return;
         }
+        let list = tr!(
+            "help-labels",
+            name = name.as_str(),
+            names = list_names(&labels, 12)
+        );
         let help = match did_you_mean(label, labels.iter().copied()) {
-            Some(s) => format!(
-                "did you mean \"{s}\"? the labels of `{name}` are {}",
-                list_names(&labels, 12)
-            ),
-            None => format!("the labels of `{name}` are {}", list_names(&labels, 12)),
+            Some(s) => format!("{} {list}", tr!("did-you-mean-label", label = s)),
+            None => list,
         };
         let d = Diagnostic::new(
             Code::UnknownLabel,
-            format!("`{name}` has no label \"{label}\""),
+            tr!(
+                "unknown-label",
+                name = name.to_string(),
+                label = label.to_string()
+            ),
         )
-        .at(span, "no such label")
+        .at(span, tr!("unknown-label.label"))
         .help(help);
         self.report(d);
     }

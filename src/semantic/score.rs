@@ -5,6 +5,7 @@ use super::Checker;
 use super::ir;
 use super::resolve::Scope;
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
+use crate::i18n::tr;
 use crate::syntax::ast::{self, ArgumentKind};
 
 impl Checker<'_> {
@@ -17,12 +18,9 @@ impl Checker<'_> {
         };
         let ast::ExprKind::Call { function, args } = &expr.kind else {
             self.report(
-                Diagnostic::new(
-                    Code::WrongArgument,
-                    "a score must be `quintile(...)` or `ntile(...)`",
-                )
-                .at(decl.expr.span, "not a score function")
-                .help(shape_help),
+                Diagnostic::new(Code::WrongArgument, tr!("wrong-argument-12"))
+                    .at(decl.expr.span, tr!("wrong-argument-12.label"))
+                    .help(shape_help),
             );
             return None;
         };
@@ -38,14 +36,9 @@ impl Checker<'_> {
                     _ => {
                         let at = args.first().map_or(decl.expr.span, |a| a.span);
                         self.report(
-                            Diagnostic::new(
-                                Code::InvalidValue,
-                                "`ntile` needs a number of buckets from 2 to 1000 first",
-                            )
-                            .at(at, "the number of buckets")
-                            .help(
-                                "ntile(10, monetary) scores in deciles; the number can be a param",
-                            ),
+                            Diagnostic::new(Code::InvalidValue, tr!("invalid-value-4"))
+                                .at(at, tr!("invalid-value-4.label"))
+                                .help(tr!("invalid-value-4.help")),
                         );
                         return None;
                     }
@@ -57,12 +50,9 @@ impl Checker<'_> {
                     None => shape_help.to_string(),
                 };
                 self.report(
-                    Diagnostic::new(
-                        Code::WrongArgument,
-                        "a score must be `quintile(...)` or `ntile(...)`",
-                    )
-                    .at(function.span, "not a score function")
-                    .help(help),
+                    Diagnostic::new(Code::WrongArgument, tr!("wrong-argument-13"))
+                        .at(function.span, tr!("wrong-argument-13.label"))
+                        .help(help),
                 );
                 return None;
             }
@@ -74,12 +64,12 @@ impl Checker<'_> {
                 self.report(
                     Diagnostic::new(
                         Code::ArgumentCount,
-                        format!(
-                            "`{}` takes a value and an optional direction",
-                            function.text
-                        ),
+                        tr!("argument-count-5", text = function.text.to_string()),
                     )
-                    .at(decl.expr.span, format!("{} values given", args.len()))
+                    .at(
+                        decl.expr.span,
+                        tr!("argument-count-5.label", len = args.len().to_string()),
+                    )
                     .help(shape_help),
                 );
                 return None;
@@ -91,9 +81,9 @@ impl Checker<'_> {
         } = &value.kind
         else {
             self.report(
-                Diagnostic::new(Code::Misplaced, "a score's value takes no `where` or time window")
-                    .at(value.span, "here")
-                    .help("to score only some customers, add `where` after the score: score f = quintile(frequency) where frequency > 0"),
+                Diagnostic::new(Code::Misplaced, tr!("misplaced-11"))
+                    .at(value.span, tr!("misplaced-11.label"))
+                    .help(tr!("misplaced-11.help")),
             );
             return None;
         };
@@ -119,9 +109,12 @@ impl Checker<'_> {
                     }
                 };
                 self.report(
-                    Diagnostic::new(Code::InvalidValue, format!("`{text}` is not a direction"))
-                        .at(d.span, "expected higher_is_better or lower_is_better")
-                        .help(help),
+                    Diagnostic::new(
+                        Code::InvalidValue,
+                        tr!("invalid-value-5", text = text.to_string()),
+                    )
+                    .at(d.span, tr!("invalid-value-5.label"))
+                    .help(help),
                 );
                 return None;
             }

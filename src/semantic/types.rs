@@ -81,14 +81,15 @@ pub fn is_zoned(sql_type: &str) -> bool {
 /// "a number", "text", ...: how messages name a type.
 impl fmt::Display for Type {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Type::Number => "a number",
-            Type::Text => "text",
-            Type::Date => "a date",
-            Type::Bool => "true or false",
-            Type::Unsupported => "a value seg cannot use",
-            Type::Unknown => "unknown",
-        })
+        // As messages say it (`but `x` is a number`), in the user's language.
+        f.write_str(&crate::i18n::tr!(match self {
+            Type::Number => "type-number",
+            Type::Text => "type-text",
+            Type::Date => "type-date",
+            Type::Bool => "type-bool",
+            Type::Unsupported => "type-unsupported",
+            Type::Unknown => "type-unknown",
+        }))
     }
 }
 

@@ -1,6 +1,7 @@
 //! Time windows: `last 90 days` in an aggregate and `t within 30 days`.
 //! Both start at the as-of date minus the period.
 
+use crate::i18n::tr;
 use jiff::civil::Date;
 
 use super::Checker;
@@ -27,14 +28,17 @@ impl Checker<'_> {
                 self.report(
                     Diagnostic::new(
                         Code::InvalidValue,
-                        format!(
-                            "a time window reaches back at most {MAX_YEARS} years (to {earliest} from the as-of date {})",
-                            self.as_of
+                        tr!(
+                            "invalid-value-6",
+                            MAX_YEARS = MAX_YEARS.to_string(),
+                            earliest = earliest.to_string(),
+                            as_of = self.as_of.to_string()
                         ),
                     )
-                    .at(period.span, "too long")
-                    .help(format!(
-                        "to count everything before the as-of date leave the window out; otherwise give at most {MAX_YEARS} years"
+                    .at(period.span, tr!("invalid-value-6.label"))
+                    .help(tr!(
+                        "invalid-value-6.help",
+                        MAX_YEARS = MAX_YEARS.to_string()
                     )),
                 );
                 None
@@ -68,14 +72,14 @@ impl Checker<'_> {
             self.report(
                 Diagnostic::new(
                     Code::EmptyWindow,
-                    format!(
-                        "this window holds no days: it starts and ends {} {} ago",
-                        near.amount,
-                        unit_word(near.unit, near.amount)
+                    tr!(
+                        "empty-window",
+                        amount = near.amount.to_string(),
+                        unit_word = unit_word(near.unit, near.amount).to_string()
                     ),
                 )
-                .at(span, "an empty window")
-                .help("give two different distances back, e.g. `90 to 30 days ago`; for the last days up to the as-of date write `last 30 days`"),
+                .at(span, tr!("empty-window.label"))
+                .help(tr!("empty-window.help")),
             );
             return None;
         }

@@ -11,6 +11,7 @@ pub use ast::Ast;
 pub use parse::WORDS;
 
 use crate::diagnostic::{Code, Diagnostic};
+use crate::i18n::tr;
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 
 /// Parses every file of a rule set. Statements that do not parse are left
@@ -86,9 +87,12 @@ fn parse_chunk(
     if chunk.stray_indent {
         let first_line_end = text.find('\n').unwrap_or(text.len());
         parsed.diagnostics.push(
-            Diagnostic::new(Code::StrayIndent, "this line is indented but no rule comes before it")
-                .at(Span::new(id, chunk.start, chunk.start + first_line_end), "indented")
-                .help("an indented line continues the rule above it; start rules at the beginning of the line"),
+            Diagnostic::new(Code::StrayIndent, tr!("stray-indent"))
+                .at(
+                    Span::new(id, chunk.start, chunk.start + first_line_end),
+                    tr!("stray-indent.label"),
+                )
+                .help(tr!("stray-indent.help")),
         );
     }
     let result = match nesting.too_deep_at {
@@ -134,10 +138,14 @@ fn within_depth(statement: ast::Statement) -> Result<ast::Statement, Diagnostic>
 fn too_deep(message: String, span: Span) -> Diagnostic {
     Diagnostic::new(
         Code::Syntax,
-        format!("{message}; seg reads at most {MAX_DEPTH}"),
+        tr!(
+            "syntax",
+            message = message.to_string(),
+            MAX_DEPTH = MAX_DEPTH.to_string()
+        ),
     )
-    .at(span, "too deep")
-    .help("split it into metrics that build on each other, or list values with `in (...)`")
+    .at(span, tr!("syntax.label"))
+    .help(tr!("syntax.help"))
 }
 
 fn invalid_utf8(id: FileId, file: &SourceFile) -> Option<Diagnostic> {
@@ -149,10 +157,10 @@ fn invalid_utf8(id: FileId, file: &SourceFile) -> Option<Diagnostic> {
     Some(
         Diagnostic::new(
             Code::InvalidText,
-            format!("`{}` is not UTF-8 text", file.name),
+            tr!("invalid-text", name = file.name.to_string()),
         )
-        .at(Span::new(id, at, end), "not UTF-8 from here")
-        .help("save the file as UTF-8 in your editor"),
+        .at(Span::new(id, at, end), tr!("invalid-text.label"))
+        .help(tr!("invalid-text.help")),
     )
 }
 

@@ -1,6 +1,7 @@
 //! pest: the grammar, the Pratt parser for operators, and the walk from
 //! pest's pairs to the AST. Nothing outside `syntax/` sees a pest type.
 
+use crate::i18n::tr;
 use jiff::civil::Date;
 use pest::Parser;
 use pest::iterators::{Pair, Pairs};
@@ -782,8 +783,8 @@ impl Ctx {
     ) -> Result<Period> {
         let span = amount_span.to(unit_span);
         let value = amount.parse::<u32>().map_err(|_| {
-            Diagnostic::new(Code::InvalidLiteral, "this number of days is too large")
-                .at(amount_span, "too large")
+            Diagnostic::new(Code::InvalidLiteral, tr!("invalid-literal"))
+                .at(amount_span, tr!("invalid-literal.label"))
         })?;
         let unit = match unit.trim_end_matches('s') {
             "day" => TimeUnit::Day,
@@ -805,8 +806,8 @@ impl Ctx {
                 let value: f64 = text.parse().unwrap_or(f64::INFINITY);
                 if !value.is_finite() {
                     return Err(
-                        Diagnostic::new(Code::InvalidLiteral, "this number is too large")
-                            .at(self.span(pair), "too large"),
+                        Diagnostic::new(Code::InvalidLiteral, tr!("invalid-literal-2"))
+                            .at(self.span(pair), tr!("invalid-literal-2.label")),
                     );
                 }
                 Literal::Number { text, value }
@@ -822,10 +823,10 @@ impl Ctx {
         pair.as_str().parse::<Date>().map_err(|_| {
             Diagnostic::new(
                 Code::InvalidLiteral,
-                format!("`{}` is not a date in the calendar", pair.as_str()),
+                tr!("invalid-literal-3", pair = pair.as_str().to_string()),
             )
-            .at(self.span(pair), "no such date")
-            .help("dates are written year-month-day, like 2025-06-30")
+            .at(self.span(pair), tr!("invalid-literal-3.label"))
+            .help(tr!("invalid-literal-3.help"))
         })
     }
 
@@ -873,24 +874,21 @@ impl Ctx {
 
         if pos == 0 {
             let word: String = text.chars().take_while(|c| !c.is_whitespace()).collect();
-            return Diagnostic::new(Code::Syntax, format!("`{word}` does not start a rule"))
-                .at(at, "not a rule")
-                .help(
-                    "a rule starts with `source`, `as of`, `param`, `metric`, `score`, `tag`, \
-                     `tags from`, `describe`, `example`, `expect` or a segmentation name \
-                     followed by a label",
-                );
+            return Diagnostic::new(Code::Syntax, tr!("syntax-2", word = word.to_string()))
+                .at(at, tr!("syntax-2.label"))
+                .help(tr!("syntax-2.help"));
         }
         let expected = expected::describe(&rules, &tokens);
         let first = expected.first().map_or("something else", String::as_str);
         let mut diagnostic = Diagnostic::new(
             Code::Syntax,
-            format!(
-                "expected {}, found {found_words}",
-                expected::one_of(&expected)
+            tr!(
+                "syntax-3",
+                one_of = (expected::one_of(&expected)).to_string(),
+                found_words = found_words.to_string()
             ),
         )
-        .at(at, format!("expected {first}"));
+        .at(at, tr!("syntax-3.label", first = first.to_string()));
         diagnostic.help = hint(text, pos, found, &rules);
         diagnostic
     }
@@ -911,18 +909,12 @@ impl Ctx {
             "stack limit reached" => "it nests too deeply",
             other => other,
         };
-        Diagnostic::new(
-            Code::Syntax,
-            "this rule is too long or too intricate for seg to read",
-        )
-        .at(
-            Span::new(self.file, self.offset, self.offset + end),
-            format!("seg gave up reading this rule: {why}"),
-        )
-        .help(
-            "split it into metrics that build on each other; a list of thousands of values \
-             belongs in a data file (a column of a source)",
-        )
+        Diagnostic::new(Code::Syntax, tr!("syntax-4"))
+            .at(
+                Span::new(self.file, self.offset, self.offset + end),
+                tr!("syntax-4.label", why = why.to_string()),
+            )
+            .help(tr!("syntax-4.help"))
     }
 }
 

@@ -3,7 +3,8 @@
 //! - ```` ```seg ```` — a whole rule set: checked without data (so only
 //!   warnings about unread sources are allowed) and compiled to SQL;
 //! - ```` ```seg fragment ```` — a few lines of a rule set: they must parse;
-//! - the blocks of docs/diagnostics.md (generated from the code catalogue)
+//! - the blocks of docs/diagnostics.md and docs/diagnostics.zh.md (generated
+//!   from the code catalogue)
 //!   show a mistake: each must be reported with the code of its section.
 //!
 //! The conventions are described in tests/fixtures/README.md.
@@ -92,7 +93,7 @@ fn problem(path: &str, block: &Block) -> Option<String> {
     let files = SourceMap::from_text(&block.at, &block.text);
     let checked = seg::check(&files, &NoData, &settings(Mode::Check));
     let codes = codes(&checked);
-    if path.ends_with("diagnostics.md") {
+    if path.ends_with("diagnostics.md") || path.ends_with("diagnostics.zh.md") {
         return shows_its_code(block, &files, &checked);
     }
     match block.kind.as_str() {

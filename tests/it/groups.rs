@@ -207,11 +207,18 @@ fn seg_run_says_which_scores_and_values_are_per_group_and_how_many_groups() {
         run 1 · 9 customers · as of 2025-06-30 · [time] s
 
         tier                  customers    share
-          big                         4    44.4%
-          small                       5    55.6%
+          big                         4    44.4%  ████████▉
+          small                       5    55.6%  ███████████▏
 
         tags                  customers    share
-          big_in_region               5    55.6%
+          big_in_region               5    55.6%  ███████████▏
+
+        scores (the values of each bucket)
+          g = 5: spend ≥ 500
+          g = 4: spend = 400
+          g = 3: spend = 300
+          g = 2: spend 100 to 200
+          g = 1: spend ≤ 50
 
         score s (bucket edges of each of 2 groups in seg_runs)
         score r (bucket edges of each of 2 groups in seg_runs)

@@ -11,6 +11,7 @@ mod fmt;
 mod functions;
 mod groups;
 mod history;
+mod i18n;
 mod kmeans;
 mod lint;
 mod lock;

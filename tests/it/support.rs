@@ -336,5 +336,9 @@ fn apply_test_args(settings: &mut Settings, args: &str) -> Result<(), String> {
 pub fn seg() -> Command {
     let mut cmd = Command::new(insta_cmd::get_cargo_bin("seg"));
     cmd.env("NO_COLOR", "1");
+    // English, whatever the locale of whoever runs the tests.
+    for locale in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+        cmd.env_remove(locale);
+    }
     cmd
 }

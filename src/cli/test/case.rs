@@ -1,6 +1,7 @@
 //! One snapshot case: check the rules against the case's data, run them
 //! in memory, compare the wide table with the stored snapshot.
 
+use seg::i18n::tr;
 use std::path::Path;
 
 use seg::cases::snapshot::{self, Table};
@@ -55,7 +56,7 @@ fn expectation_outcomes(
             } else {
                 let d = Diagnostic::new(
                     Code::ExpectationFailed,
-                    format!("expectation failed on the case `{}`", case.name),
+                    tr!("expectation-failed", name = case.name.to_string()),
                 )
                 .at(expectation.span, outcome.detail.clone());
                 let shown = render::human(&[d], files, render::Style::PLAIN);

@@ -3,6 +3,7 @@
 
 use seg::diagnostic::{Code, Diagnostic, render};
 use seg::engine::{self, ExampleOutcome};
+use seg::i18n::tr;
 use seg::semantic::{Mode, NoData, Program, Settings};
 use seg::source::{SourceMap, Span};
 use seg::syntax::ast::{Ast, StatementKind};
@@ -92,7 +93,7 @@ fn outcome(files: &SourceMap, program: &Program, result: &ExampleOutcome, span: 
         let (first, message) = failures.next().expect("a failed example has a failure");
         let mut d = Diagnostic::new(
             Code::ExampleFailed,
-            format!("example \"{}\" did not get what it expects", result.name),
+            tr!("example-failed", name = result.name.to_string()),
         )
         .at(example.outcomes[*first].span, message.clone());
         for (i, message) in failures {

@@ -7,6 +7,7 @@ use std::time::Duration;
 use seg::engine::{Changes, LabelCount, RunSummary, TagCount};
 
 use crate::cli::output::thousands;
+use seg::i18n::tr;
 
 /// At most this many moves between labels are named per segmentation.
 const MOVES_SHOWN: usize = 3;
@@ -134,12 +135,16 @@ pub fn changes_line(changes: &Changes) -> Option<String> {
         })
         .collect();
     if !tags.is_empty() {
-        parts.push(format!("tags {}", tags.join(", ")));
+        parts.push(tr!("summary-changes-tags", tags = tags.join(", ")));
     }
+    let run = from.to_string();
     Some(if parts.is_empty() {
-        format!("\nno changes since run {from}\n")
+        format!("\n{}\n", tr!("summary-no-changes", run = run))
     } else {
-        format!("\nchanges since run {from}: {}\n", parts.join("; "))
+        format!(
+            "\n{}\n",
+            tr!("summary-changes", run = run, changes = parts.join("; "))
+        )
     })
 }
 
