@@ -18,6 +18,7 @@ mod replay;
 mod run;
 mod test;
 mod watch;
+mod why;
 
 use std::process::ExitCode;
 
@@ -45,6 +46,7 @@ pub fn main() -> ExitCode {
         Command::Explain(a) => explain::run(a),
         Command::Fmt(a) => fmt::run(a),
         Command::Lsp(a) => lsp::run(a),
+        Command::Why(a) => why::run(a),
     };
     ExitCode::from(status)
 }

@@ -15,6 +15,7 @@ mod replay;
 mod run;
 mod sandbox;
 mod snapshot;
+mod why;
 
 pub use base_cache::BaseCache;
 pub use changes::{Cell, Changes, TAG_PREFIX, TagChange, Transition};
@@ -30,6 +31,9 @@ pub use run::{
     SegmentationCounts, Silent, SourceRecord, SourceRows, TagCount, check_out_dir, run,
 };
 pub use snapshot::wide_table;
+pub use why::{
+    CustomerTrace, Evaluation, PartTrace, RuleTrace, SegmentationTrace, TagTrace, Why, why,
+};
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -152,6 +156,15 @@ pub enum EngineError {
     #[error("{message}")]
     #[diagnostic(code(seg::history))]
     History {
+        message: String,
+        #[help]
+        help: String,
+    },
+
+    /// `seg why` cannot trace: no published run, an unknown customer.
+    #[error("{message}")]
+    #[diagnostic(code(seg::why))]
+    Why {
         message: String,
         #[help]
         help: String,
