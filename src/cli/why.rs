@@ -48,7 +48,7 @@ pub fn run(args: WhyArgs) -> u8 {
             Some("pass --db <file>, or --as-of DATE to compute the rules afresh".into()),
         );
     }
-    let rules = RuleArgs {
+    let mut rules = RuleArgs {
         path: path.unwrap_or_else(|| PathBuf::from(".")),
         db: args.db.clone(),
         params: args.params.clone(),
@@ -60,6 +60,15 @@ pub fn run(args: WhyArgs) -> u8 {
         Ok(e) => e,
         Err(status) => return status,
     };
+    // The published tables are traced with the rules at their run's date
+    // (`within 30 days` means the same days the run counted).
+    if evaluation == Evaluation::Published {
+        match engine::published_as_of(&engine) {
+            Ok(Some(date)) => rules.as_of = Some(AsOf::Date(date)),
+            Ok(None) => {}
+            Err(e) => return output::failure(&e),
+        }
+    }
     let mut files = match read_rule_set(&rules.path) {
         Ok(f) => f,
         Err(e) => return check::unreadable(&e, args.format),

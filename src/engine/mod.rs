@@ -32,7 +32,8 @@ pub use run::{
 };
 pub use snapshot::wide_table;
 pub use why::{
-    CustomerTrace, Evaluation, PartTrace, RuleTrace, SegmentationTrace, TagTrace, Why, why,
+    CustomerTrace, Evaluation, PartTrace, RuleTrace, SegmentationTrace, TagTrace, Why,
+    published_as_of, why,
 };
 
 use std::path::{Path, PathBuf};

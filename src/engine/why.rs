@@ -123,6 +123,11 @@ pub fn why(
         }
         Evaluation::Published => {
             let (run_id, as_of, values) = last_run(engine)?;
+            // What the wide table does not keep is read from the run's
+            // own base table, computed at its as-of date.
+            let plan = crate::compile(program);
+            run::check_keys(engine, program, &plan)?;
+            engine.execute(&plan.base.title, &plan.base.sql)?;
             let cte = queries::published(program, &values).map_err(|e| EngineError::Why {
                 message: format!("cannot trace on the published tables: {}", e.0),
                 help: "pass --as-of DATE to compute the rules afresh at that date".into(),
@@ -159,6 +164,16 @@ pub fn why(
         score_edges,
         customers,
     })
+}
+
+/// The as-of date of the last run a database published (`None`: no run):
+/// the rules are checked at that date to trace it.
+pub fn published_as_of(engine: &Engine) -> Result<Option<jiff::civil::Date>, EngineError> {
+    match last_run(engine) {
+        Ok((_, as_of, _)) => Ok(as_of.parse().ok()),
+        Err(EngineError::Why { .. }) => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 /// The last run's id, as-of date and dataset-level values; an error when

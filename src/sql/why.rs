@@ -116,67 +116,60 @@ pub type Recorded = [(String, Option<String>, Option<f64>)];
 #[derive(Debug, Clone, PartialEq)]
 pub struct NotPublished(pub String);
 
-/// The relation of a trace on the published tables: the wide table, the
-/// customer source's columns the rules read (joined by key), the
-/// dataset-level values the last run recorded, and the tag list for the
-/// hand-assigned tags.
+/// The relation of a trace on the published tables: the wide table's
+/// metrics, scores and labels, the dataset-level values the last run
+/// recorded, and from the run's base table (`seg$base`, computed at the
+/// run's as-of date by the run's own statement) what the wide table does
+/// not keep: the customer source's columns, aggregates written inside a
+/// condition, hand-assigned tags.
 pub fn published(p: &Program, recorded: &Recorded) -> Result<Cte, NotPublished> {
     let layout = compute::layout(p);
-    refuse_unpublished(p, &layout)?;
+    refuse_unpublished(p)?;
     const WIDE: &str = "seg$wide";
     let tags = || tree::qcol(WIDE, &compute::own_column(p, "tags"));
     let mut items = vec![Item::new(tree::qcol(WIDE, &p.customers.key))];
-    for n in compute::published_nodes(p) {
+    let published = compute::published_nodes(p);
+    for &n in &published {
         items.push(Item::new(tree::qcol(WIDE, &p.nodes[n].name)));
     }
     items.push(Item::new(tags()));
-    let mut joins = Vec::new();
-    let columns: Vec<&String> = p
-        .customer_columns
+    let base = super::BASE;
+    for c in p.customer_columns.iter().filter(|c| **c != p.customers.key) {
+        let name = &layout.customer_columns[c];
+        items.push(Item::new(tree::qcol(base, name)));
+    }
+    let names: Vec<&str> = published
         .iter()
-        .filter(|c| **c != p.customers.key)
+        .map(|&n| p.nodes[n].name.as_str())
         .collect();
-    if !columns.is_empty() {
-        let alias = p.customers.name.clone();
-        joins.push(Join {
-            left: true,
-            relation: compute::source_relation(&p.customers),
-            alias: alias.clone(),
-            on: Some(binary(
-                tree::qcol(&alias, &p.customers.key),
-                Op::Eq,
-                tree::qcol(WIDE, &p.customers.key),
-            )),
-        });
-        for c in columns {
-            items.push(Item::named(
-                tree::qcol(&alias, c),
-                &layout.customer_columns[c],
-            ));
-        }
+    for a in layout
+        .aggregates
+        .iter()
+        .filter(|a| !names.contains(&a.as_str()))
+    {
+        items.push(Item::new(tree::qcol(base, a)));
+    }
+    for list in &layout.manual_tags {
+        items.push(Item::new(tree::qcol(base, list)));
     }
     for (i, node) in p.nodes.iter().enumerate() {
-        if let NodeKind::DatasetValue { group, .. } = &node.kind {
-            let value = recorded_value(&layout, &node.name, group.as_ref(), recorded);
-            items.push(Item::named(value, &layout.nodes[i]));
-        }
-    }
-    for (m, list) in layout.manual_tags.iter().enumerate() {
-        // The tag list holds every hand-assigned tag; one list is enough.
-        let value = if m == 0 { tags() } else { Expr::EmptyTextList };
-        items.push(Item::named(value, list));
-    }
-    for (i, node) in p.nodes.iter().enumerate() {
-        if matches!(node.kind, NodeKind::Tag(_)) {
-            let holds = call("list_contains", vec![tags(), Expr::Str(node.name.clone())]);
-            items.push(Item::named(holds, &layout.nodes[i]));
+        match &node.kind {
+            NodeKind::DatasetValue { group, .. } => {
+                let value = recorded_value(&layout, &node.name, group.as_ref(), recorded);
+                items.push(Item::named(value, &layout.nodes[i]));
+            }
+            NodeKind::Tag(_) => {
+                let holds = call("list_contains", vec![tags(), Expr::Str(node.name.clone())]);
+                items.push(Item::named(holds, &layout.nodes[i]));
+            }
+            _ => {}
         }
     }
     Ok(Cte {
         name: WHY_TABLE.to_string(),
         comments: vec![
-            "The published wide table, with what the rules read besides: the customer \
-             source's columns, the dataset-level values of the last run"
+            "The published wide table, with the dataset-level values of the last run and \
+             what the base table adds: customer columns, aggregates, hand-assigned tags"
                 .into(),
         ],
         body: Body::Select(Select {
@@ -185,7 +178,16 @@ pub fn published(p: &Program, recorded: &Recorded) -> Result<Cte, NotPublished> 
                 Relation::Named(CUSTOMERS_TABLE.to_string()),
                 Some(WIDE.to_string()),
             )),
-            joins,
+            joins: vec![Join {
+                left: true,
+                relation: Relation::Named(base.to_string()),
+                alias: base.to_string(),
+                on: Some(binary(
+                    tree::qcol(base, &p.customers.key),
+                    Op::Eq,
+                    tree::qcol(WIDE, &p.customers.key),
+                )),
+            }],
             ..Select::default()
         }),
         materialized: false,
@@ -227,28 +229,18 @@ fn recorded_value(
     }
 }
 
-/// The published tables keep every metric, score and label, but not an
-/// aggregate written inside a condition, and a tag's own truth only as
-/// part of the tag list, where a hand-assigned tag of the same name is
-/// the same tag.
-fn refuse_unpublished(p: &Program, layout: &Layout) -> Result<(), NotPublished> {
-    let published: Vec<&str> = compute::published_nodes(p)
-        .into_iter()
-        .map(|n| p.nodes[n].name.as_str())
-        .collect();
+/// The published tables keep a rule-made tag only in the tag list, where
+/// a hand-assigned tag of the same name is the same tag: a condition that
+/// reads a tag cannot be traced on them when hand-assigned tags exist.
+fn refuse_unpublished(p: &Program) -> Result<(), NotPublished> {
+    if p.manual_tags.is_empty() {
+        return Ok(());
+    }
     for (_, condition) in traced(p) {
         let mut refused = None;
-        condition.walk(|e| match &e.kind {
-            ExprKind::Aggregate(a) if !published.contains(&layout.aggregates[*a].as_str()) => {
-                refused.get_or_insert_with(|| {
-                    format!(
-                        "a condition reads `{}`, which the wide table does not keep",
-                        p.aggregates[*a].text
-                    )
-                });
-            }
-            ExprKind::Node(n)
-                if matches!(p.nodes[*n].kind, NodeKind::Tag(_)) && !p.manual_tags.is_empty() =>
+        condition.walk(|e| {
+            if let ExprKind::Node(n) = &e.kind
+                && matches!(p.nodes[*n].kind, NodeKind::Tag(_))
             {
                 refused.get_or_insert_with(|| {
                     format!(
@@ -257,7 +249,6 @@ fn refuse_unpublished(p: &Program, layout: &Layout) -> Result<(), NotPublished> 
                     )
                 });
             }
-            _ => {}
         });
         if let Some(reason) = refused {
             return Err(NotPublished(reason));
@@ -497,7 +488,9 @@ pub fn written(p: &Program, e: &ir::Expr) -> String {
         ExprKind::Aggregate(a) => p.aggregates[*a].text.clone(),
         ExprKind::Node(n) => p.nodes[*n].name.clone(),
         ExprKind::HandTag(t) => format!("tag {t}"),
-        ExprKind::Not(inner) => format!("not {}", operand(inner)),
+        // `not` reads best with what it negates in parentheses.
+        ExprKind::Not(inner) if precedence(inner) < 9 => format!("not ({})", w(inner)),
+        ExprKind::Not(inner) => format!("not {}", w(inner)),
         ExprKind::Neg(inner) => format!("-{}", operand(inner)),
         ExprKind::Binary { left, op, right } => {
             format!("{} {} {}", operand(left), op_text(*op), operand(right))

@@ -29,3 +29,4 @@ mod syntax;
 mod test_cmd;
 mod test_examples;
 mod watch;
+mod why;
