@@ -412,7 +412,8 @@ fn centroids(clusters: &[seg::engine::ClusterRecord]) -> String {
 /// The first line of a run's summary: `run 3 · 1,200 customers · as of ...`.
 pub fn headline(s: &RunSummary) -> String {
     format!(
-        "run {} · {} customer{} · as of {} · {:.2} s\n",
+        "{}run {} · {} customer{} · as of {} · {:.2} s\n",
+        if s.dry_run { "dry run of " } else { "" },
         s.run_id,
         thousands(s.customers),
         if s.customers == 1 { "" } else { "s" },

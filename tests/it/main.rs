@@ -17,6 +17,7 @@ mod lock;
 mod lookups;
 mod lsp;
 mod ok_fixtures;
+mod preview;
 mod read_options;
 mod replay;
 mod robustness;
