@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use seg::diagnostic::{Code, Diagnostic};
 use seg::engine::{self, Evaluation, PartTrace, Why};
 use seg::semantic::Mode;
-use seg::source::{SourceFile, SourceMap, read_rule_set};
+use seg::source::{FileId, SourceFile, SourceMap, Span, read_rule_set};
 use seg::sql::why::Selection;
 
 use super::args::{AsOf, Format, RuleArgs, WhyArgs};
@@ -78,7 +78,8 @@ pub fn run(args: WhyArgs) -> u8 {
             Ok(file) => Some(files.add(file)),
             Err(d) => {
                 let d = [d];
-                output::diagnostics(&d, &SourceMap::default(), Format::Human);
+                let shown = SourceMap::from_text(WHERE_FILE, text);
+                output::diagnostics(&d, &shown, args.format);
                 return output::status(&d);
             }
         },
@@ -126,7 +127,8 @@ pub fn run(args: WhyArgs) -> u8 {
 /// where` on the first line and the condition, indented, on the second, so
 /// that the rules check it as a condition over the computed table and its
 /// diagnostics point into its own text. A line break would let it add
-/// statements of its own: refused (E335), as is an empty condition.
+/// statements of its own: refused (E335), as is an empty condition; the
+/// diagnostic points into the text as given (file 0 of its own map).
 fn where_file(text: &str) -> Result<SourceFile, Diagnostic> {
     let problem = if text.contains(['\n', '\r']) {
         Some("--where is one condition on one line")
@@ -136,7 +138,9 @@ fn where_file(text: &str) -> Result<SourceFile, Diagnostic> {
         None
     };
     if let Some(message) = problem {
+        let span = Span::new(FileId(0), 0, text.len());
         return Err(Diagnostic::new(Code::WhereNotACondition, message)
+            .at(span, "not one condition")
             .help("give one condition of the rules' own words, e.g. --where \"tier = 'A' and frequency >= 2\""));
     }
     Ok(SourceFile::new(

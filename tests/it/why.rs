@@ -302,6 +302,7 @@ fn where_picks_customers_by_a_condition_checked_like_a_rule() {
     assert_eq!(status, 1);
     insta::assert_snapshot!("why_where_unknown_name", stderr);
 
+    // A line break would add a statement of its own: E335, status 2.
     let (status, _, stderr) = seg_in(
         dir.path(),
         &[
@@ -314,11 +315,26 @@ fn where_picks_customers_by_a_condition_checked_like_a_rule() {
         ],
     );
     assert_eq!(status, 2);
-    assert!(stderr.contains("E335"), "{stderr}");
-    assert!(
-        stderr.contains("--where is one condition on one line"),
-        "{stderr}"
-    );
+    insta::assert_snapshot!("why_where_two_lines", stderr);
+    let (status, _, stderr) = seg_in(dir.path(), &["why", "--where", " ", &r, "--db", &db]);
+    assert_eq!(status, 2);
+    assert!(stderr.contains("E335") && stderr.contains("--where has no condition"));
+}
+
+/// The codes only `seg why` shows (a `--where` that is not one
+/// condition), for `every_code_has_an_error_fixture`.
+pub fn codes_shown() -> Vec<&'static str> {
+    let dir = tempfile::tempdir().unwrap();
+    let out = seg()
+        .current_dir(dir.path())
+        .args(["why", "--where", "a\nb", &retail(), "--as-of", "2025-06-30"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stderr);
+    ["E335"]
+        .into_iter()
+        .filter(|code| text.contains(code))
+        .collect()
 }
 
 #[test]
