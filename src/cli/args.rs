@@ -67,6 +67,8 @@ pub enum Command {
     Fmt(FmtArgs),
     /// The language server for editors, over stdin and stdout (see docs/editors.md).
     Lsp(LspArgs),
+    /// Why a customer has their labels and tags: every value, rule and comparison.
+    Why(WhyArgs),
 }
 
 /// What every command that reads a rule set takes.
@@ -165,6 +167,9 @@ pub struct RunArgs {
     pub resources: ResourceArgs,
     #[command(flatten)]
     pub engine: EngineArgs,
+    /// Compute, summarise and compare with the last run, then publish nothing: the database is left as it was (not created if missing).
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 /// How much of the machine DuckDB may use (`seg run`, `seg watch`, `seg demo`).
@@ -234,6 +239,38 @@ impl TableFormatArg {
 
 /// Seconds a run waits for a database another process has open.
 pub const DEFAULT_WAIT: u64 = 5;
+
+#[derive(Debug, Args)]
+pub struct WhyArgs {
+    /// The customer's key (or, with --where, the rule set's PATH).
+    pub customer: Option<String>,
+    /// A folder of .seg files (every .seg file in it), or one .seg file.
+    pub path: Option<PathBuf>,
+    /// The database whose published tables are explained (and tables are read from).
+    #[arg(long, value_name = "FILE")]
+    pub db: Option<PathBuf>,
+    /// Override a param: --set vip_spend=8000 (checked against its type).
+    #[arg(long = "set", value_name = "NAME=VALUE", value_parser = name_value)]
+    pub params: Vec<(String, String)>,
+    /// Read a source from elsewhere: --source orders=data/orders.csv, or a table name.
+    #[arg(long = "source", value_name = "NAME=PATH_OR_TABLE", value_parser = name_value)]
+    pub sources: Vec<(String, String)>,
+    /// Compute the rules afresh as of this date (nothing is written) instead of reading the published tables.
+    #[arg(long, value_name = "DATE", value_parser = date)]
+    pub as_of: Option<Date>,
+    /// Read file sources only from this folder (repeatable; also SEG_ALLOW_PATH).
+    #[arg(long = "allow-path", value_name = "DIR")]
+    pub allow_paths: Vec<PathBuf>,
+    /// The customers a condition holds for, instead of one customer: --where "tier = 'A'".
+    #[arg(long = "where", value_name = "CONDITION")]
+    pub condition: Option<String>,
+    /// With --where: at most this many customers, by key.
+    #[arg(long, default_value_t = 5)]
+    pub limit: u64,
+    /// How to print the trace.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
 
 #[derive(Debug, Args)]
 pub struct WatchArgs {

@@ -20,6 +20,7 @@ mod run;
 mod summary;
 mod test;
 mod watch;
+mod why;
 
 use std::process::ExitCode;
 
@@ -48,6 +49,7 @@ pub fn main() -> ExitCode {
         Command::Explain(a) => explain::run(a),
         Command::Fmt(a) => fmt::run(a),
         Command::Lsp(a) => lsp::run(a),
+        Command::Why(a) => why::run(a),
     };
     ExitCode::from(status)
 }

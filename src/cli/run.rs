@@ -74,7 +74,11 @@ impl Target {
             csv: args.out_format == OutFormat::Csv,
             base_cache: None,
             strict: args.strict,
+            dry_run: args.dry_run,
         };
+        if args.dry_run {
+            refuse_with_dry_run(args, command)?;
+        }
         if let Some(out) = &options.out
             && let Err(e) = engine::check_out_dir(out, options.csv)
         {
@@ -87,6 +91,29 @@ impl Target {
             stop: Stop::default(),
             resources: args.resources.resources(),
         })
+    }
+}
+
+/// What `--dry-run` does not combine with: it writes nothing, so no
+/// files; a replay and a watch publish run after run.
+fn refuse_with_dry_run(args: &RunArgs, command: &str) -> Result<(), u8> {
+    let refused = if command != "seg run" {
+        Some(format!(
+            "`{command}` publishes every run: --dry-run is for `seg run`"
+        ))
+    } else if args.out.is_some() {
+        Some("--dry-run writes nothing, so it takes no --out".to_string())
+    } else if matches!(args.rules.as_of, Some(super::args::AsOf::Range(..))) {
+        Some("--dry-run previews one run: it takes one --as-of date, not a range".to_string())
+    } else {
+        None
+    };
+    match refused {
+        Some(message) => Err(output::usage(
+            message,
+            Some("run `seg run --dry-run` without it to preview, then run again to publish".into()),
+        )),
+        None => Ok(()),
     }
 }
 
@@ -140,7 +167,14 @@ pub fn once(rules: &RuleArgs, target: &Target, progress: bool) -> Once {
         return Once::Failed(EngineError::Interrupted);
     }
     let existed = target.db.exists();
-    let mut engine = match Engine::open_waiting(&target.db, target.wait) {
+    // A dry run creates nothing: with no database yet, it runs in memory,
+    // where everything is new.
+    let opened = if target.options.dry_run && !existed {
+        Engine::in_memory()
+    } else {
+        Engine::open_waiting(&target.db, target.wait)
+    };
+    let mut engine = match opened {
         Ok(e) => e,
         // Nothing was made: the file is another process's, or no database.
         Err(e) => return Once::Failed(e),
@@ -148,7 +182,7 @@ pub fn once(rules: &RuleArgs, target: &Target, progress: bool) -> Once {
     engine.stop_with(&target.stop);
     // Only a database this run made and left empty is removed again: while
     // it waited, another process may have made the file and published.
-    let fresh = !existed && engine.is_empty();
+    let fresh = !existed && !target.options.dry_run && engine.is_empty();
     let once = match prepare(engine, rules, target) {
         Ok(engine) => check_and_run(rules, &engine, &target.options, progress),
         Err(e) => Once::Failed(e),
@@ -336,14 +370,18 @@ pub fn human(s: &RunSummary, legend: &Legend, db: &Path) -> String {
             )
         ));
     }
-    out.push_str(&format!(
-        "\n{}\n",
-        tr!(
-            "summary-tables",
-            db = db.display().to_string(),
-            tables = s.tables.join(", ")
-        )
-    ));
+    if s.dry_run {
+        out.push_str(&dry_run_footer(s, db));
+    } else {
+        out.push_str(&format!(
+            "\n{}\n",
+            tr!(
+                "summary-tables",
+                db = db.display().to_string(),
+                tables = s.tables.join(", ")
+            )
+        ));
+    }
     if !s.files.is_empty() {
         out.push_str(&format!(
             "{}\n",
@@ -351,6 +389,19 @@ pub fn human(s: &RunSummary, legend: &Legend, db: &Path) -> String {
         ));
     }
     out
+}
+
+/// The last lines of a dry run's summary: nothing was published.
+fn dry_run_footer(s: &RunSummary, db: &Path) -> String {
+    let id = if db.exists() {
+        "summary-dry-run-unchanged"
+    } else {
+        "summary-dry-run-not-created"
+    };
+    format!(
+        "\n{}\n",
+        tr!(id, db = db.display().to_string(), run = s.run_id.to_string())
+    )
 }
 
 /// A line per score and dataset-level value computed `within` a group:
@@ -426,7 +477,12 @@ pub fn headline(s: &RunSummary) -> String {
         count = thousands(s.customers)
     );
     format!(
-        "{}\n",
+        "{}{}\n",
+        if s.dry_run {
+            tr!("summary-dry-run-of")
+        } else {
+            String::new()
+        },
         tr!(
             "summary-headline",
             run = s.run_id.to_string(),

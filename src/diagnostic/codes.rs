@@ -590,6 +590,19 @@ example \"a regular\": frequency 5 expects tier any
 Test a kmeans segmentation with a case (`tests/<case>/` with data and its snapshot) \
 instead of an example.";
 
+    WhereNotACondition = "E335", "where-not-a-condition", Error,
+        "`seg why --where` is not one condition on one line.",
+        "`seg why --where \"tier = 'A'\"` traces the customers a condition holds for. The \
+condition is checked like a rule's: it may use metrics, scores, labels, tags, params and \
+customer columns, and its mistakes are shown in its own text. It is one condition on one \
+line: a line break could add statements of its own, so it is refused, as is an empty one.
+
+```text
+seg why --where \"\" rules --db seg.duckdb
+```
+
+Give one condition, e.g. `--where \"tier = 'A' and frequency >= 2\"`.";
+
     UnknownParam = "E401", "unknown-param", Error,
         "`--set` names a param that the rule set does not declare.",
         "`seg run --set vip_spend=8000` overrides `param vip_spend = 5000`. Declare the \
@@ -819,6 +832,7 @@ impl Code {
                 | Code::ParamValue
                 | Code::UnknownSourceOverride
                 | Code::UnreadableRuleSet
+                | Code::WhereNotACondition
         )
     }
 }

@@ -17,6 +17,7 @@ mod sandbox;
 mod snapshot;
 #[cfg(feature = "spark")]
 pub mod spark;
+mod why;
 
 pub use base_cache::BaseCache;
 pub use changes::{Cell, Changes, TAG_PREFIX, TagChange, Transition};
@@ -32,6 +33,10 @@ pub use run::{
     SegmentationCounts, Silent, SourceRecord, SourceRows, TagCount, check_out_dir, run,
 };
 pub use snapshot::wide_table;
+pub use why::{
+    CustomerTrace, Evaluation, PartTrace, RuleTrace, SegmentationTrace, TagTrace, Why,
+    published_as_of, why,
+};
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -189,6 +194,15 @@ pub enum EngineError {
     #[error("{message}")]
     #[diagnostic(code(seg::history))]
     History {
+        message: String,
+        #[help]
+        help: String,
+    },
+
+    /// `seg why` cannot trace: no published run, an unknown customer.
+    #[error("{message}")]
+    #[diagnostic(code(seg::why))]
+    Why {
         message: String,
         #[help]
         help: String,

@@ -39,6 +39,10 @@ pub struct RunOptions {
     pub base_cache: Option<super::BaseCache>,
     /// `--strict`: a failed expectation stops the run before it publishes.
     pub strict: bool,
+    /// `--dry-run`: everything is computed, summarised and compared with
+    /// the last run inside the transaction, which then rolls back: the
+    /// database keeps its content, and no file is written.
+    pub dry_run: bool,
 }
 
 /// What a run did: printed after it, and recorded in `seg_runs`.
@@ -78,6 +82,10 @@ pub struct RunSummary {
     /// computing it (`seg watch`; see `engine/base_cache.rs`).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub base_reused: bool,
+    /// Whether this was a `--dry-run`: nothing was published, `run_id` is
+    /// the id the run would have had.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub dry_run: bool,
     /// What changed since the previous run of this database (`None`: not
     /// worked out yet).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -231,6 +239,15 @@ pub fn run(
         strict: options.strict,
     };
     let mut summary = compute_and_publish(engine, program, plan, &steps, observer, &started)?;
+    if options.dry_run {
+        transaction
+            .rollback()
+            .map_err(|e| engine.failed("rolling the dry run back", e))?;
+        summary.dry_run = true;
+        summary.tables.clear();
+        summary.duration_ms = started.elapsed_ms();
+        return Ok(summary);
+    }
     commit(engine, transaction)?;
     if let (Some(entry), Some(cache)) = (&kept, &options.base_cache)
         && !reused
@@ -600,6 +617,7 @@ fn summarise(engine: &Engine, program: &Program, plan: &Plan) -> Result<RunSumma
         tables: Vec::new(),
         files: Vec::new(),
         base_reused: false,
+        dry_run: false,
         changes: None,
         expectations: Vec::new(),
         clusters: Vec::new(),

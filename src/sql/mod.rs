@@ -16,6 +16,7 @@ mod quote;
 mod sandbox;
 mod snapshot;
 mod tree;
+pub mod why;
 
 pub use dialect::{Capabilities, Dialect, DuckDb, Spark, TableFormat, staged};
 pub use outputs::{LOOKUP_EXAMPLES, LookupCheck, LookupMisses, SummaryQueries};

@@ -43,6 +43,8 @@ fn every_code_has_an_error_fixture() {
     shown.extend(crate::lint::lint_fixture_codes());
     // A failed example or expectation is shown by `seg test` on the club.
     shown.extend(crate::test_examples::codes_shown());
+    // A `--where` that is not one condition is shown by `seg why`.
+    shown.extend(crate::why::codes_shown());
     let missing: Vec<&str> = Code::ALL
         .iter()
         .map(|c| c.as_str())
