@@ -22,6 +22,7 @@ pub mod format;
 pub mod lint;
 #[cfg(feature = "engine")]
 pub mod lsp;
+pub mod report;
 pub mod semantic;
 pub mod source;
 pub mod sql;

@@ -46,6 +46,8 @@ pub enum Command {
     Fmt(FmtArgs),
     /// The language server for editors, over stdin and stdout (see docs/editors.md).
     Lsp(LspArgs),
+    /// One self-contained HTML page of the last run: sizes, the R × F grid, tags, distributions, history.
+    Report(ReportArgs),
 }
 
 /// What every command that reads a rule set takes.
@@ -140,6 +142,9 @@ pub struct RunArgs {
     /// Refuse to publish when an `expect` of the rules fails: exit 1, the previous tables untouched.
     #[arg(long)]
     pub strict: bool,
+    /// After the run, write its HTML report to this file (as `seg report -o FILE`).
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
 }
 
 /// Seconds a run waits for a database another process has open.
@@ -288,6 +293,20 @@ pub struct FmtArgs {
     /// Write nothing: print a unified diff of what would change, and exit 1 if anything would.
     #[arg(long)]
     pub check: bool,
+}
+
+/// `seg report`: the rule set a database was run with, the database, the
+/// page to write.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    /// The HTML file to write (replaced whole).
+    #[arg(long = "output", short = 'o', value_name = "FILE")]
+    pub output: PathBuf,
+    /// The metric summed per label (default: `monetary`, when the rules have one).
+    #[arg(long, value_name = "NAME")]
+    pub metric: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -15,6 +15,7 @@ mod lsp;
 mod output;
 mod progress;
 mod replay;
+mod report;
 mod run;
 mod test;
 mod watch;
@@ -45,6 +46,7 @@ pub fn main() -> ExitCode {
         Command::Explain(a) => explain::run(a),
         Command::Fmt(a) => fmt::run(a),
         Command::Lsp(a) => lsp::run(a),
+        Command::Report(a) => report::run(a),
     };
     ExitCode::from(status)
 }

@@ -299,6 +299,9 @@ impl Watch {
             } => {
                 self.warnings(&files, &diagnostics);
                 self.ran(trigger, &summary, since_save);
+                if let Some(file) = &self.args.run.report {
+                    super::report::after_run(&self.args.run.rules, &self.target.db, file, false);
+                }
                 self.interest = Interest::new(
                     &self.args.run.rules.path,
                     self.rules_is_file,

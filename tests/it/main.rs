@@ -19,6 +19,7 @@ mod lsp;
 mod ok_fixtures;
 mod read_options;
 mod replay;
+mod report;
 mod robustness;
 mod run;
 mod sandbox;
