@@ -151,7 +151,13 @@ fn segmentations(r: &Report) -> String {
             })
             .collect();
         out.push_str(&format!("<h4>{}</h4>\n", escape(words::SIZES)));
-        out.push_str(&charts::bars("sizes", "bar", &s.name, &sizes));
+        out.push_str(&charts::bars(
+            "sizes",
+            "bar",
+            &s.name,
+            &sizes,
+            charts::largest(&sizes),
+        ));
         if let Some(metric) = &r.metric
             && s.labels.iter().any(|l| l.metric.is_some())
         {
@@ -174,7 +180,13 @@ fn segmentations(r: &Report) -> String {
                 "<h4>{}</h4>\n",
                 escape(&words::metric_per_label(metric))
             ));
-            out.push_str(&charts::bars("metric", "metric-bar", metric, &values));
+            out.push_str(&charts::bars(
+                "metric",
+                "metric-bar",
+                metric,
+                &values,
+                charts::largest(&values),
+            ));
         }
     }
     section("segmentations", words::SECTION_SEGMENTATIONS, &out)
@@ -207,6 +219,7 @@ fn tags(r: &Report) -> String {
             categories.push(t.category.as_deref());
         }
     }
+    let most = r.tags.iter().map(|t| t.customers).max().unwrap_or(0) as f64;
     for category in categories {
         let name = category.unwrap_or(words::NO_CATEGORY);
         out.push_str(&format!("<h4>{}</h4>\n", escape(name)));
@@ -226,7 +239,7 @@ fn tags(r: &Report) -> String {
                 }
             })
             .collect();
-        out.push_str(&charts::bars("tag-sizes", "tag-bar", name, &bars));
+        out.push_str(&charts::bars("tag-sizes", "tag-bar", name, &bars, most));
     }
     if r.overlaps.tags.len() > 1 {
         out.push_str(&h3(words::OVERLAPS));

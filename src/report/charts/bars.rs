@@ -5,6 +5,11 @@ use super::{at, count, open, rect, text};
 use crate::report::model::Run;
 use crate::report::text as words;
 
+/// The largest value of some bars, to scale them by.
+pub fn largest(rows: &[Bar]) -> f64 {
+    rows.iter().map(|b| b.value).fold(0.0_f64, f64::max)
+}
+
 /// One bar: its name, its length, the value written after it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Bar {
@@ -19,11 +24,11 @@ const WIDTH: f64 = 640.0;
 const NAMES: f64 = 170.0;
 const ROW: f64 = 26.0;
 
-/// Bars, one row each, scaled to the largest; every bar is a `mark`.
-pub fn bars(chart: &str, mark: &str, label: &str, rows: &[Bar]) -> String {
+/// Bars, one row each, scaled so that `largest` fills the width (charts
+/// that are read together share it); every bar is a `mark`.
+pub fn bars(chart: &str, mark: &str, label: &str, rows: &[Bar], largest: f64) -> String {
     let height = ROW * rows.len().max(1) as f64 + 8.0;
-    let largest = rows.iter().map(|b| b.value).fold(0.0_f64, f64::max);
-    let room = WIDTH - NAMES - 90.0;
+    let room = WIDTH - NAMES - 130.0;
     let mut out = open(WIDTH, height, chart, label);
     for (i, bar) in rows.iter().enumerate() {
         let y = 4.0 + ROW * i as f64;

@@ -8,7 +8,7 @@ mod flows;
 mod grid;
 mod histogram;
 
-pub use bars::{Bar, bars, run_sizes};
+pub use bars::{Bar, bars, largest, run_sizes};
 pub use flows::{matrix, sankey, transitions};
 pub use grid::grid;
 pub use histogram::histogram;
