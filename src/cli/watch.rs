@@ -298,10 +298,12 @@ impl Watch {
                 sources,
             } => {
                 self.warnings(&files, &diagnostics);
-                self.ran(trigger, &summary, since_save);
+                // Before the run is announced, so that the page is current
+                // when a reader hears of it.
                 if let Some(file) = &self.args.run.report {
                     super::report::after_run(&self.args.run.rules, &self.target.db, file, false);
                 }
+                self.ran(trigger, &summary, since_save);
                 self.interest = Interest::new(
                     &self.args.run.rules.path,
                     self.rules_is_file,

@@ -307,3 +307,65 @@ fn a_report_needs_a_database_with_runs_and_a_metric_the_rules_have() {
     assert!(page.contains("frequency per label (sum)"));
     assert_eq!(count(&page, "transition"), 0);
 }
+
+/// Polls `file` until it holds `text` (a minute at most: the machine may
+/// be loaded).
+fn wait_for(file: &Path, text: &str, watch: &mut std::process::Child) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while std::time::Instant::now() < deadline {
+        if std::fs::read_to_string(file).is_ok_and(|page| page.contains(text)) {
+            return;
+        }
+        if let Some(status) = watch.try_wait().unwrap() {
+            panic!(
+                "seg watch ended ({status}) before {} held {text}",
+                file.display()
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("{} did not hold {text} within a minute", file.display());
+}
+
+#[test]
+fn seg_watch_keeps_the_report_current() {
+    let dir = tempfile::tempdir().unwrap();
+    write_data(dir.path());
+    let mut watch = std::process::Command::new(insta_cmd::get_cargo_bin("seg"))
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .args([
+            "watch",
+            "rules.seg",
+            "--db",
+            "seg.duckdb",
+            "--report",
+            "live.html",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let page = dir.path().join("live.html");
+    // Run 1: tier A is 5–9 (monetary 100 and more).
+    wait_for(&page, "run 1 · 10 customers", &mut watch);
+    assert!(
+        std::fs::read_to_string(&page)
+            .unwrap()
+            .contains("<title>A: 5 customers (50.0%)</title>")
+    );
+    // A saved change of the rules: A from 50, so 3–9.
+    let rules = dir.path().join("rules.seg");
+    let text = std::fs::read_to_string(&rules).unwrap();
+    std::fs::write(
+        &rules,
+        text.replace("param a_spend = 100", "param a_spend = 50"),
+    )
+    .unwrap();
+    wait_for(&page, "run 2 · 10 customers", &mut watch);
+    let live = std::fs::read_to_string(&page).unwrap();
+    assert!(live.contains("<title>A: 7 customers (70.0%)</title>"));
+    assert!(live.contains("<title>B → A: 2 customers</title>"));
+    let _ = watch.kill();
+    let _ = watch.wait();
+}
