@@ -369,3 +369,41 @@ fn seg_watch_keeps_the_report_current() {
     let _ = watch.kill();
     let _ = watch.wait();
 }
+
+#[test]
+fn a_replay_with_report_draws_every_replayed_month() {
+    let dir = tempfile::tempdir().unwrap();
+    write_data(dir.path());
+    // Every order is before 2025-07-01: each month sees the same orders,
+    // each customer's recency grows by the same days, so the scores and
+    // labels stay: rfm 冠军 3, 流失 4, Others 3; tier A 5, B 5.
+    let (_, stderr) = run_ok(
+        &[
+            "run",
+            "rules.seg",
+            "--db",
+            "seg.duckdb",
+            "--as-of",
+            "2025-07-01..2025-09-01",
+            "--step",
+            "1month",
+            "--report",
+            "months.html",
+        ],
+        dir.path(),
+    );
+    assert!(
+        stderr.contains("report: months.html (run 3, as of 2025-09-01)"),
+        "{stderr}"
+    );
+    let page = std::fs::read_to_string(dir.path().join("months.html")).unwrap();
+    // Three runs × (3 rfm labels + 2 tiers).
+    assert_eq!(count(&page, "run-segment"), 15);
+    for month in ["2025-07-01", "2025-08-01", "2025-09-01"] {
+        assert!(page.contains(&format!(">{month}</text>")), "{month}");
+    }
+    assert!(page.contains("<title>run 2 (2025-08-01): A: 5 customers (50.0%)</title>"));
+    // Run 2 → 3: everyone kept their labels: A→A, B→B and rfm's 3.
+    assert_eq!(count(&page, "transition"), 5);
+    assert!(page.contains("<title>流失 → 流失: 4 customers</title>"));
+}
