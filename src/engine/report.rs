@@ -95,7 +95,6 @@ fn segmentations(
                 name: l.label.clone(),
                 customers: l.customers,
                 metric: None,
-                colour: None,
             });
         }
     }

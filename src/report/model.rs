@@ -22,7 +22,8 @@ pub struct Report {
     pub catalogue: Vec<Entry>,
 }
 
-/// A segmentation's labels in the rules' order (no label last).
+/// A segmentation's labels in the rules' order (no label last); their
+/// colours are the catalogue's ([`Report::colour_of`]).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Segmentation {
     pub name: String,
@@ -36,7 +37,6 @@ pub struct Label {
     pub customers: i64,
     /// The sum of [`Report::metric`] over the label's customers.
     pub metric: Option<f64>,
-    pub colour: Option<String>,
 }
 
 /// The grid of two scores (R × F): customers and the average metric per
