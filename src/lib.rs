@@ -23,6 +23,7 @@ pub mod i18n;
 pub mod lint;
 #[cfg(feature = "engine")]
 pub mod lsp;
+pub mod report;
 pub mod semantic;
 pub mod source;
 pub mod sql;

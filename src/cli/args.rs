@@ -69,6 +69,8 @@ pub enum Command {
     Lsp(LspArgs),
     /// Why a customer has their labels and tags: every value, rule and comparison.
     Why(WhyArgs),
+    /// One self-contained HTML page of the last run: sizes, the R × F grid, tags, distributions, history.
+    Report(ReportArgs),
 }
 
 /// What every command that reads a rule set takes.
@@ -170,6 +172,9 @@ pub struct RunArgs {
     /// Compute, summarise and compare with the last run, then publish nothing: the database is left as it was (not created if missing).
     #[arg(long)]
     pub dry_run: bool,
+    /// After the run, write its HTML report to this file (as `seg report -o FILE`).
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
 }
 
 /// How much of the machine DuckDB may use (`seg run`, `seg watch`, `seg demo`).
@@ -417,6 +422,20 @@ pub struct FmtArgs {
     /// Write nothing: print a unified diff of what would change, and exit 1 if anything would.
     #[arg(long)]
     pub check: bool,
+}
+
+/// `seg report`: the rule set a database was run with, the database, the
+/// page to write.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    /// The HTML file to write (replaced whole).
+    #[arg(long = "output", short = 'o', value_name = "FILE")]
+    pub output: PathBuf,
+    /// The metric summed per label (default: `monetary`, when the rules have one).
+    #[arg(long, value_name = "NAME")]
+    pub metric: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -16,6 +16,7 @@ mod output;
 mod paint;
 mod progress;
 mod replay;
+mod report;
 mod run;
 mod summary;
 mod test;
@@ -50,6 +51,7 @@ pub fn main() -> ExitCode {
         Command::Fmt(a) => fmt::run(a),
         Command::Lsp(a) => lsp::run(a),
         Command::Why(a) => why::run(a),
+        Command::Report(a) => report::run(a),
     };
     ExitCode::from(status)
 }

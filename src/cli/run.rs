@@ -40,10 +40,25 @@ pub fn run(args: RunArgs) -> u8 {
     match replay::dates(&args) {
         Ok(None) => {
             let once = once(&args.rules, &target, !args.quiet);
-            report(&once, &target.db, args.format, args.quiet)
+            let status = report(&once, &target.db, args.format, args.quiet);
+            html_report(&args, &target, status)
         }
-        Ok(Some(dates)) => replay::execute(&args.rules, &target, &dates, args.format),
+        Ok(Some(dates)) => {
+            let status = replay::execute(&args.rules, &target, &dates, args.format);
+            html_report(&args, &target, status)
+        }
         Err(status) => status,
+    }
+}
+
+/// `--report FILE`: the HTML report of a run (or replay) that ended
+/// clean; the status of the two.
+fn html_report(args: &RunArgs, target: &Target, status: u8) -> u8 {
+    match &args.report {
+        Some(file) if status == CLEAN => {
+            super::report::after_run(&args.rules, &target.db, file, args.quiet)
+        }
+        _ => status,
     }
 }
 

@@ -305,6 +305,11 @@ impl Watch {
                 legend,
             } => {
                 self.warnings(&files, &diagnostics);
+                // Before the run is announced, so that the page is current
+                // when a reader hears of it.
+                if let Some(file) = &self.args.run.report {
+                    super::report::after_run(&self.args.run.rules, &self.target.db, file, false);
+                }
                 self.ran(trigger, &summary, &legend, since_save);
                 self.interest = Interest::new(
                     &self.args.run.rules.path,

@@ -12,6 +12,7 @@ pub mod history;
 mod kmeans;
 mod profile;
 mod replay;
+pub mod report;
 mod run;
 mod sandbox;
 mod snapshot;

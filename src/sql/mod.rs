@@ -13,6 +13,7 @@ mod kmeans;
 mod lower;
 mod outputs;
 mod quote;
+pub mod report;
 mod sandbox;
 mod snapshot;
 mod tree;

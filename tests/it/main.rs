@@ -21,6 +21,7 @@ mod ok_fixtures;
 mod preview;
 mod read_options;
 mod replay;
+mod report;
 mod robustness;
 mod run;
 mod sandbox;
