@@ -415,7 +415,11 @@ fn dry_run_footer(s: &RunSummary, db: &Path) -> String {
     };
     format!(
         "\n{}\n",
-        tr!(id, db = db.display().to_string(), run = s.run_id.to_string())
+        tr!(
+            id,
+            db = db.display().to_string(),
+            run = s.run_id.to_string()
+        )
     )
 }
 
@@ -625,6 +629,7 @@ fn on_spark(args: &RunArgs) -> u8 {
         csv: args.out_format == OutFormat::Csv,
         base_cache: None,
         strict: args.strict,
+        dry_run: false,
     };
     if let Some(out) = &options.out
         && let Err(e) = engine::check_out_dir(out, options.csv)
@@ -653,6 +658,7 @@ fn on_spark(args: &RunArgs) -> u8 {
     };
     spark::located_for_spark(&mut program);
     let plan = seg::sql::compile(&program, engine.dialect());
+    let legend = Legend::of(&program);
     let bar = if args.quiet {
         Progress::hidden()
     } else {
@@ -666,6 +672,7 @@ fn on_spark(args: &RunArgs) -> u8 {
             files,
             diagnostics: checked.diagnostics,
             sources: Vec::new(),
+            legend,
         },
         Err(e) => Once::Failed(e),
     };

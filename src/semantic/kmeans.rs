@@ -42,8 +42,15 @@ impl Checker<'_> {
             let value = self.expr_of_name(input);
             if !value.ty.fits(Type::Number) {
                 self.report(
-                    kmeans_error(input.span, tr!("kmeans-input-2", text = input.text.as_str(), ty = value.ty.to_string()))
-                        .help(tr!("kmeans-input-2.help")),
+                    kmeans_error(
+                        input.span,
+                        tr!(
+                            "kmeans-input-2",
+                            text = input.text.as_str(),
+                            ty = value.ty.to_string()
+                        ),
+                    )
+                    .help(tr!("kmeans-input-2.help")),
                 );
             }
             inputs.push((input.text.clone(), value));
@@ -98,10 +105,8 @@ impl Checker<'_> {
             Ok(k) if (2..=MAX_CLUSTERS).contains(&k) => k,
             _ => {
                 self.report(
-                    kmeans_error(*span, tr!("kmeans-input-3", text = text.to_string())).help(tr!(
-                        "kmeans-input-3.help",
-                        max = MAX_CLUSTERS.to_string()
-                    )),
+                    kmeans_error(*span, tr!("kmeans-input-3", text = text.to_string()))
+                        .help(tr!("kmeans-input-3.help", max = MAX_CLUSTERS.to_string())),
                 );
                 2
             }
@@ -117,11 +122,8 @@ impl Checker<'_> {
                 None => {
                     let names: Vec<&str> = inputs.iter().map(|(n, _)| n.as_str()).collect();
                     self.report(
-                        kmeans_error(
-                            name.span,
-                            tr!("kmeans-input-4", text = name.text.as_str()),
-                        )
-                        .help(tr!("kmeans-input-4.help", names = names.join(", "))),
+                        kmeans_error(name.span, tr!("kmeans-input-4", text = name.text.as_str()))
+                            .help(tr!("kmeans-input-4.help", names = names.join(", "))),
                     );
                 }
             }

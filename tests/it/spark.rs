@@ -122,7 +122,7 @@ fn seg_compile_prints_the_spark_sql_and_a_server_out_of_reach_is_an_error() {
 /// options), run on DuckDB and on the Spark Connect server of
 /// `SEG_SPARK_REMOTE`, their published tables compared cell by cell.
 mod differential {
-    use std::path::{Path, PathBuf};
+    use std::path::Path;
 
     use seg::engine::spark::{self, SparkEngine};
     use seg::engine::{Engine, EngineError, RunOptions, Silent};
@@ -318,7 +318,7 @@ mod differential {
     /// Small demo data (seg demo's generator) for `rules/`, and the settings
     /// that point `rules/` at it.
     fn demo_data(dir: &Path) -> Settings {
-        let data = seg::engine::generate_demo(dir, 300, 42, &Silent).unwrap();
+        let data = seg::engine::generate_demo(dir, 300, 42, &Default::default(), &Silent).unwrap();
         let mut settings = settings(Mode::Run);
         settings.sources = data
             .files

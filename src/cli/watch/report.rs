@@ -222,6 +222,7 @@ mod tests {
 
     fn summary(run_id: i64, tier: &[(Option<&str>, i64)], tags: &[(&str, i64)]) -> RunSummary {
         RunSummary {
+            dry_run: false,
             run_id,
             started_at: String::new(),
             duration_ms: 420,

@@ -183,7 +183,8 @@ fn first_line(message: &str) -> String {
 
 fn query_error(what: &str, e: &spark_connect::SparkError) -> EngineError {
     // Spark's messages carry a JVM stack trace after the first lines.
-    let message: Vec<&str> = e.to_string().lines().take(3).collect();
+    let text = e.to_string();
+    let message: Vec<&str> = text.lines().take(3).collect();
     EngineError::Query {
         what: what.to_string(),
         message: message.join(" "),

@@ -265,6 +265,7 @@ fn summarise(
     let source_rows = source_rows(engine, q)?;
     let lookup_misses = lookup_misses(engine, q)?;
     Ok(RunSummary {
+        dry_run: false,
         run_id: 0,
         started_at: String::new(),
         duration_ms: 0,
