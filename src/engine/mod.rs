@@ -14,6 +14,7 @@ mod profile;
 mod replay;
 pub mod report;
 mod run;
+mod run_log;
 mod sandbox;
 mod snapshot;
 #[cfg(feature = "spark")]

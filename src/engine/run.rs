@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use super::run_log::{RunLogRow, lookup_miss};
 use super::{Engine, EngineError};
 use crate::semantic::Program;
 use crate::semantic::ir::{AsOfOrigin, EntryKind, NodeKind};
@@ -822,98 +823,42 @@ fn lookup_misses(engine: &Engine, q: &sql::SummaryQueries) -> Result<Vec<LookupM
         .iter()
         .map(|m| {
             let rows = counts(engine, "counting rows a lookup table lacks", &m.sql)
-                .map_err(|e| reading(e, &m.source))?
-                .first()
-                .copied()
-                .unwrap_or(0);
-            Ok(LookupMiss {
-                source: m.source.clone(),
-                lookup: m.lookup.clone(),
-                key: m.key.clone(),
-                rows,
-            })
+                .map_err(|e| reading(e, &m.source))?;
+            Ok(lookup_miss(m, rows.first().copied().unwrap_or(0)))
         })
         .collect()
 }
 
 fn record(engine: &Engine, plan: &Plan, s: &RunSummary) -> Result<(), EngineError> {
-    #[derive(Serialize)]
-    struct Label<'a> {
-        segmentation: &'a str,
-        label: Option<&'a str>,
-        customers: i64,
-    }
-    #[derive(Serialize)]
-    struct Tag<'a> {
-        tag: &'a str,
-        customers: i64,
-    }
-    let labels: Vec<Label> = s
-        .segmentations
-        .iter()
-        .flat_map(|seg| {
-            seg.labels.iter().map(|l| Label {
-                segmentation: &seg.segmentation,
-                label: l.label.as_deref(),
-                customers: l.customers,
-            })
-        })
-        .collect();
-    let tags: Vec<Tag> = s
-        .tags
-        .iter()
-        .map(|t| Tag {
-            tag: &t.tag,
-            customers: t.customers,
-        })
-        .collect();
-    let started = s.started_at.trim_end_matches('Z').replace('T', " ");
-    let as_of_origin = serde_json::to_value(s.as_of_origin)
-        .ok()
-        .and_then(|v| v.as_str().map(String::from))
-        .unwrap_or_default();
+    let r = RunLogRow::new(s, true);
     engine
         .connection()
         .execute(
             &plan.record_run,
             duckdb::params![
-                s.run_id,
-                started,
-                s.duration_ms as i64,
-                s.as_of,
-                as_of_origin,
-                s.rules_hash,
-                s.customers,
-                json(&labels),
-                json(&tags),
-                json(&ungrouped(&s.score_edges, |e| &e.group)),
-                json(&ungrouped(&s.dataset_values, |v| &v.group)),
-                json(&s.params),
-                json(&s.sources),
-                json(&s.source_rows),
-                true,
-                json(&s.expectations),
-                json(&grouped(&s.score_edges, |e| &e.group)),
-                json(&grouped(&s.dataset_values, |v| &v.group)),
-                json(&s.clusters),
+                r.run_id,
+                r.started,
+                r.duration_ms,
+                r.as_of,
+                r.as_of_origin,
+                r.rules_hash,
+                r.customers,
+                r.labels,
+                r.tags,
+                r.score_edges,
+                r.dataset_values,
+                r.params,
+                r.sources,
+                r.source_rows,
+                r.history,
+                r.expectations,
+                r.group_score_edges,
+                r.group_dataset_values,
+                r.clusters,
             ],
         )
         .map(|_| ())
         .map_err(|e| engine.failed("recording the run", e))
-}
-
-/// The run log keeps score edges and dataset values per group in columns
-/// of their own (`group_score_edges`, `group_dataset_values`).
-fn ungrouped<T>(all: &[T], group: impl Fn(&T) -> &Option<String>) -> Vec<&T> {
-    all.iter().filter(|x| group(x).is_none()).collect()
-}
-
-fn grouped<T>(all: &[T], group: impl Fn(&T) -> &Option<String>) -> Vec<&T> {
-    all.iter().filter(|x| group(x).is_some()).collect()
-}
-
-fn json<T: Serialize>(value: &T) -> String {
-    serde_json::to_string(value).unwrap_or_else(|_| "[]".to_string())
 }
 
 /// The files `--out` writes, for a folder and a format.

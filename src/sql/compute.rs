@@ -6,8 +6,9 @@
 //! 2. the customer source LEFT JOINed to those, so no customer is lost.
 //!
 //! The derived table ([`derived_query`]), a chain of CTEs over the base:
-//! 3. steps: scores (window functions, over the key and their inputs only,
-//!    joined back by key) and dataset-level values (one-row aggregates,
+//! 3. steps: scores (window functions over the key and their inputs only,
+//!    or windows over a count per distinct value where the engine asks for
+//!    it, [`Ranks`]; joined back by key) and dataset-level values (one-row aggregates,
 //!    cross-joined) in the first step after what they use, all in one step
 //!    when they can be; every other definition as late as what uses it
 //!    allows;
@@ -312,9 +313,9 @@ pub fn base_query(p: &Program, layout: &Layout) -> Query {
 /// The computation's second part, over [`super::BASE`]: the definitions
 /// in steps, each customer's since-dates (from the open rows of the label
 /// history), and the wide table's columns, in key order.
-pub fn derived_query(p: &Program, layout: &Layout) -> Query {
+pub fn derived_query(p: &Program, layout: &Layout, ranks: Ranks) -> Query {
     let mut ctes = Vec::new();
-    let last = definition_steps(p, layout, &mut ctes);
+    let last = definition_steps(p, layout, ranks, &mut ctes);
     let (items, joins) = match super::history::open_labels(p, &last) {
         Some((cte, join)) => {
             ctes.push(cte);
@@ -346,7 +347,7 @@ pub fn result_query(p: &Program, layout: &Layout) -> Query {
         body: base.body,
         materialized: false,
     });
-    let last = definition_steps(p, layout, &mut ctes);
+    let last = definition_steps(p, layout, Ranks::Windows, &mut ctes);
     Query {
         ctes,
         body: Body::Select(Select {
@@ -750,9 +751,9 @@ fn created_before_as_of(p: &Program) -> Option<Expr> {
 #[derive(Default)]
 struct Step {
     items: Vec<Item>,
-    /// Scores: window functions, computed over the key and their inputs
-    /// only and joined back by key, so that the rows they sort are narrow.
-    scores: Vec<Item>,
+    /// Scores: computed over the key and their inputs only and joined
+    /// back by key, so that the rows they rank are narrow.
+    scores: Vec<ScoreSql>,
     /// Dataset-level values, computed over the previous step's rows as one
     /// row that this step joins to each.
     dataset_values: Vec<Item>,
@@ -802,7 +803,12 @@ fn cluster_joins(p: &Program) -> Vec<Join> {
 
 /// Definitions, in steps (see [`placement`]). Returns the name of the last
 /// step.
-pub(super) fn definition_steps(p: &Program, layout: &Layout, ctes: &mut Vec<Cte>) -> String {
+pub(super) fn definition_steps(
+    p: &Program,
+    layout: &Layout,
+    ranks: Ranks,
+    ctes: &mut Vec<Cte>,
+) -> String {
     let names = Names {
         nodes: &layout.nodes,
         aggregates: &layout.aggregates,
@@ -878,10 +884,8 @@ pub(super) fn definition_steps(p: &Program, layout: &Layout, ctes: &mut Vec<Cte>
                     None => String::new(),
                 };
                 let s = step(&mut steps, place[i]);
-                s.scores.push(Item::named(
-                    score_bucket(score, input_column, subset, group.as_deref()),
-                    name,
-                ));
+                s.scores
+                    .push(ScoreSql::new(score, name, input_column, subset, group));
                 s.what.push(format!(
                     "score {} ({} buckets, {direction}{per_group})",
                     node.name, score.buckets
@@ -906,12 +910,12 @@ pub(super) fn definition_steps(p: &Program, layout: &Layout, ctes: &mut Vec<Cte>
     if !clusters.is_empty() {
         step(&mut steps, 1).joins = clusters;
     }
-    step_ctes(steps, &p.customers.key, ctes)
+    step_ctes(steps, &p.customers.key, ranks, ctes)
 }
 
 /// The steps as CTEs, each over the one before (the first over the base
 /// table). Returns the name of the last.
-fn step_ctes(steps: Vec<Step>, key: &str, ctes: &mut Vec<Cte>) -> String {
+fn step_ctes(steps: Vec<Step>, key: &str, ranks: Ranks, ctes: &mut Vec<Cte>) -> String {
     let mut previous = super::BASE.to_string();
     for (n, step) in steps.into_iter().enumerate() {
         if step.items.is_empty()
@@ -924,8 +928,7 @@ fn step_ctes(steps: Vec<Step>, key: &str, ctes: &mut Vec<Cte>) -> String {
         }
         let mut joins = step.joins;
         if !step.scores.is_empty() {
-            let (scores, join) = scores_cte(n + 1, &previous, key, step.scores, ctes);
-            ctes.push(scores);
+            let join = scores_cte(n + 1, &previous, key, &step.scores, ranks, ctes);
             joins.push(join);
         }
         if !step.dataset_values.is_empty() {
@@ -978,41 +981,56 @@ fn step_ctes(steps: Vec<Step>, key: &str, ctes: &mut Vec<Cte>) -> String {
     previous
 }
 
-/// A step's scores over the rows of `over` (read twice, so computed once
-/// and kept): a window function sorts every row it sees with every column
-/// it carries, so they see the key and what the scores read only; the
-/// step joins them back by key (one row each).
+/// A step's scores over the rows of `over` (read more than once, so
+/// computed once and kept), in a CTE of the key and the scores that the
+/// step joins back by key (one row each): a window function sorts every
+/// row it sees with every column it carries, so they see the key and what
+/// the scores read only. Pushes the CTEs and returns the join.
 fn scores_cte(
     step: usize,
     over: &str,
     key: &str,
-    scores: Vec<Item>,
-    ctes: &mut [Cte],
-) -> (Cte, Join) {
+    scores: &[ScoreSql],
+    ranks: Ranks,
+    ctes: &mut Vec<Cte>,
+) -> Join {
     if let Some(read) = ctes.iter_mut().find(|c| c.name == over) {
         read.materialized = true;
     }
     let name = format!("seg_scores_{step}");
     let scored_key = format!("seg$scored:{step}");
     let mut items = vec![Item::named(col(key), &scored_key)];
-    items.extend(scores);
-    let cte = Cte {
+    let mut joins = Vec::new();
+    for (j, score) in scores.iter().enumerate() {
+        let bucket = match ranks {
+            Ranks::Windows => score.windowed(),
+            Ranks::Counts => {
+                let (cte, join, bucket) =
+                    score.counted(&format!("seg_ranks_{step}_{}", j + 1), over);
+                ctes.push(cte);
+                joins.push(join);
+                bucket
+            }
+        };
+        items.push(Item::named(bucket, &score.name));
+    }
+    ctes.push(Cte {
         name: name.clone(),
         comments: vec!["The scores of the next step, over the key and their inputs".into()],
         body: Body::Select(Select {
             items,
             from: Some((Relation::Named(over.to_string()), None)),
+            joins,
             ..Select::default()
         }),
         materialized: false,
-    };
-    let join = Join {
+    });
+    Join {
         left: true,
         relation: Relation::Named(name.clone()),
         alias: name.clone(),
         on: Some(binary(qcol(&name, &scored_key), Op::Eq, qcol(over, key))),
-    };
-    (cte, join)
+    }
 }
 
 /// Dataset-level values as one row over the rows of the CTE `over`, which
@@ -1192,74 +1210,200 @@ fn dataset_value(input: Expr, fraction: &impl ToString) -> Expr {
     }
 }
 
-/// A score: `floor(N * (rank - 1) / count) + 1` among the scored customers
-/// (those with a value, and in the subset), so equal values get equal
-/// scores; the others get none. Within a group, rank and count are those
-/// of the customer's group, and customers without a group get none.
-fn score_bucket(
-    score: &Score,
-    input_column: &str,
-    subset: Option<Expr>,
-    group: Option<&str>,
-) -> Expr {
-    let mut scored = Vec::new();
-    if score.input.nullable {
-        scored.push(Expr::IsNull {
-            expr: Box::new(col(input_column)),
-            negated: true,
-        });
+/// How a step ranks the customers it scores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ranks {
+    /// `rank()` and `count(*)` windows over the scored customers: one sort,
+    /// which DuckDB spreads over its threads.
+    Windows,
+    /// From a count of the scored customers per distinct value: the
+    /// windows run over the distinct values only, and each customer gets
+    /// its value's rank by a join. For an engine that runs a window without
+    /// `PARTITION BY` in one task (Spark): the counting is spread over the
+    /// cluster, and one task sees each distinct value once, not each
+    /// customer (docs/scaling.md).
+    Counts,
+}
+
+/// A score as a step computes it: `floor(N * (rank - 1) / count) + 1`
+/// among the scored customers (those with a value, and in the subset), so
+/// equal values get equal scores; the others get none. Within a group,
+/// rank and count are those of the customer's group, and customers without
+/// a group get none.
+struct ScoreSql {
+    /// The column it is computed into.
+    name: String,
+    buckets: u32,
+    input: String,
+    /// Whether the lowest value ranks last (higher is better).
+    ascending: bool,
+    /// Who is scored, but for having a group.
+    scored: Vec<Expr>,
+    group: Option<String>,
+}
+
+impl ScoreSql {
+    fn new(
+        score: &Score,
+        name: &str,
+        input: &str,
+        subset: Option<Expr>,
+        group: Option<String>,
+    ) -> ScoreSql {
+        let mut scored = Vec::new();
+        if score.input.nullable {
+            scored.push(Expr::IsNull {
+                expr: Box::new(col(input)),
+                negated: true,
+            });
+        }
+        scored.extend(subset);
+        ScoreSql {
+            name: name.to_string(),
+            buckets: score.buckets,
+            input: input.to_string(),
+            ascending: score.higher_is_better,
+            scored,
+            group,
+        }
     }
-    scored.extend(subset);
-    // The group's own partition holds those without one, who get no score.
-    let partition: Vec<Expr> = group
-        .map(col)
-        .into_iter()
-        .chain(tree::all(scored.clone()))
-        .collect();
-    if let Some(group) = group {
-        scored.push(Expr::IsNull {
-            expr: Box::new(col(group)),
-            negated: true,
-        });
+
+    /// Whether a row of the step is scored.
+    fn who(&self) -> Option<Expr> {
+        let mut who = self.scored.clone();
+        if let Some(group) = &self.group {
+            who.push(Expr::IsNull {
+                expr: Box::new(col(group)),
+                negated: true,
+            });
+        }
+        tree::all(who)
     }
-    let scored = tree::all(scored);
-    let rank = lower::window(
-        "rank",
-        Vec::new(),
-        tree::Window {
-            partition_by: partition.clone(),
-            order_by: vec![(col(input_column), !score.higher_is_better)],
-        },
-    );
-    let count = lower::window(
-        "count",
-        vec![Expr::Star],
-        tree::Window {
-            partition_by: partition,
-            order_by: Vec::new(),
-        },
-    );
-    let one = || Expr::Number("1".into());
-    let bucket = binary(
-        binary(
+
+    /// The bucket of a rank among `count`, for the scored rows only.
+    fn bucket(&self, rank: Expr, count: Expr) -> Expr {
+        let one = || Expr::Number("1".into());
+        let bucket = binary(
             binary(
-                Expr::Number(score.buckets.to_string()),
-                Op::Mul,
-                binary(rank, Op::Sub, one()),
+                binary(
+                    Expr::Number(self.buckets.to_string()),
+                    Op::Mul,
+                    binary(rank, Op::Sub, one()),
+                ),
+                Op::IntDiv,
+                count,
             ),
-            Op::IntDiv,
-            count,
-        ),
-        Op::Add,
-        one(),
-    );
-    match scored {
-        Some(scored) => Expr::Case {
-            operand: None,
-            whens: vec![(scored, bucket)],
-            otherwise: None,
-        },
-        None => bucket,
+            Op::Add,
+            one(),
+        );
+        match self.who() {
+            Some(who) => Expr::Case {
+                operand: None,
+                whens: vec![(who, bucket)],
+                otherwise: None,
+            },
+            None => bucket,
+        }
+    }
+
+    /// [`Ranks::Windows`]: the rank and count over the step's rows.
+    fn windowed(&self) -> Expr {
+        // The group's own partition holds those without one, who get no score.
+        let partition: Vec<Expr> = self
+            .group
+            .as_deref()
+            .map(col)
+            .into_iter()
+            .chain(tree::all(self.scored.clone()))
+            .collect();
+        let rank = lower::window(
+            "rank",
+            Vec::new(),
+            tree::Window {
+                partition_by: partition.clone(),
+                order_by: vec![(col(&self.input), !self.ascending)],
+            },
+        );
+        let count = lower::window(
+            "count",
+            vec![Expr::Star],
+            tree::Window {
+                partition_by: partition,
+                order_by: Vec::new(),
+            },
+        );
+        self.bucket(rank, count)
+    }
+
+    /// [`Ranks::Counts`]: the CTE `name` of each distinct value's rank (1
+    /// + the scored rows before it) and count (its group's scored rows),
+    /// the join of the step's rows to it, and the bucket.
+    fn counted(&self, name: &str, over: &str) -> (Cte, Join, Expr) {
+        const VALUE: &str = "seg$value";
+        const GROUP: &str = "seg$group";
+        const RANK: &str = "seg$rank";
+        const COUNT: &str = "seg$count";
+        let count = || call("count", vec![Expr::Star]);
+        let partition_by: Vec<Expr> = self.group.as_deref().map(col).into_iter().collect();
+        let running = lower::window(
+            "sum",
+            vec![count()],
+            tree::Window {
+                partition_by: partition_by.clone(),
+                order_by: vec![(col(&self.input), !self.ascending)],
+            },
+        );
+        let total = lower::window(
+            "sum",
+            vec![count()],
+            tree::Window {
+                partition_by: partition_by.clone(),
+                order_by: Vec::new(),
+            },
+        );
+        let mut items: Vec<Item> = partition_by
+            .iter()
+            .map(|g| Item::named(g.clone(), GROUP))
+            .collect();
+        items.push(Item::named(col(&self.input), VALUE));
+        items.push(Item::named(
+            binary(
+                binary(running, Op::Sub, count()),
+                Op::Add,
+                Expr::Number("1".into()),
+            ),
+            RANK,
+        ));
+        items.push(Item::named(total, COUNT));
+        let mut group_by = partition_by;
+        group_by.push(col(&self.input));
+        let cte = Cte {
+            name: name.to_string(),
+            comments: vec![format!(
+                "Score {}: the rank of each distinct value, from a count per value",
+                self.name
+            )],
+            body: Body::Select(Select {
+                items,
+                from: Some((Relation::Named(over.to_string()), None)),
+                filter: self.who(),
+                group_by,
+                ..Select::default()
+            }),
+            materialized: false,
+        };
+        let mut on = vec![binary(qcol(name, VALUE), Op::Eq, qcol(over, &self.input))];
+        if let Some(group) = &self.group {
+            on.push(binary(qcol(name, GROUP), Op::Eq, qcol(over, group)));
+        }
+        let join = Join {
+            left: true,
+            relation: Relation::Named(name.to_string()),
+            alias: name.to_string(),
+            on: tree::all(on),
+        };
+        let bucket = self.bucket(qcol(name, RANK), qcol(name, COUNT));
+        (cte, join, bucket)
     }
 }
 

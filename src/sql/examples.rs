@@ -52,7 +52,7 @@ pub fn query(dialect: &dyn Dialect, p: &Program) -> Option<ExampleQuery> {
         }),
         materialized: false,
     }];
-    let last = compute::definition_steps(&inputs, &layout, &mut ctes);
+    let last = compute::definition_steps(&inputs, &layout, compute::Ranks::Windows, &mut ctes);
     replace_given_metrics(&mut ctes, &layout, &given);
     let segmentations: Vec<usize> = p
         .declared()

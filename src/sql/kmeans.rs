@@ -73,7 +73,7 @@ impl<'p> KmeansSql<'p> {
     pub fn raw(&self, p: &Program, layout: &Layout) -> String {
         let prefix = prefix(p, self.kmeans.node);
         let mut ctes = Vec::new();
-        let last = compute::definition_steps(&prefix, layout, &mut ctes);
+        let last = compute::definition_steps(&prefix, layout, compute::Ranks::Windows, &mut ctes);
         let mut items = vec![Item::named(col(&p.customers.key), KEY)];
         let mut filters = Vec::new();
         for (j, (_, input)) in self.kmeans.inputs.iter().enumerate() {

@@ -19,6 +19,7 @@ mod snapshot;
 mod tree;
 pub mod why;
 
+pub use compute::Ranks;
 pub use dialect::{Capabilities, Dialect, DuckDb, Spark, TableFormat, staged};
 pub use outputs::{LOOKUP_EXAMPLES, LookupCheck, LookupMisses, SummaryQueries};
 pub use sandbox::{lock_down, relations, resources, temp_directory};
@@ -179,7 +180,7 @@ pub fn compile(program: &Program, dialect: &dyn Dialect) -> Plan {
             dialect,
             RESULT,
             false,
-            &compute::derived_query(program, &layout),
+            &compute::derived_query(program, &layout, dialect.capabilities().ranks),
         ),
     );
     let mut prepare = vec![Statement::new(

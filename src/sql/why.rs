@@ -94,7 +94,7 @@ pub fn compute_into(dialect: &dyn Dialect, p: &Program) -> String {
         body: base.body,
         materialized: false,
     });
-    let last = compute::definition_steps(p, &layout, &mut ctes);
+    let last = compute::definition_steps(p, &layout, compute::Ranks::Windows, &mut ctes);
     let query = Query {
         ctes,
         body: Body::Select(Select {

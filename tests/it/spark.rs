@@ -18,7 +18,14 @@ use crate::support::{fixture, program_of, settings};
 
 /// The ok fixtures the differential test runs as they are: every one whose
 /// sources are files.
-const FIXTURES: &[&str] = &["glob", "retail", "rfm", "zh"];
+const FIXTURES: &[&str] = &["retail", "rfm", "zh"];
+
+/// The ok fixtures refused on Spark at the check, with why: `glob` reads
+/// files whose header lines differ (June adds a column), which Spark's CSV
+/// reader would take by position (E310;
+/// `differential::kmeans_and_column_names_or_types_of_a_file_are_refused_on_spark`).
+/// Their Spark SQL is still snapshotted.
+const REFUSED: &[&str] = &["glob"];
 
 /// The ok fixtures whose sources are tables of a database: the
 /// differential test makes those tables in both engines first
@@ -39,6 +46,7 @@ fn every_ok_fixture_is_run_on_spark_or_listed() {
         .iter()
         .copied()
         .chain(WITH_TABLES.iter().copied())
+        .chain(REFUSED.iter().copied())
         .collect();
     listed.sort();
     assert_eq!(found, listed);
@@ -53,7 +61,7 @@ fn spark_script(rules: &Path, settings: &Settings) -> String {
 
 #[test]
 fn the_spark_sql_of_every_ok_fixture() {
-    for name in FIXTURES {
+    for name in FIXTURES.iter().chain(REFUSED) {
         let script = spark_script(&fixture(&format!("ok/{name}")), &settings(Mode::Check));
         insta::with_settings!({ snapshot_suffix => *name }, {
             insta::assert_snapshot!(script);
@@ -75,17 +83,17 @@ fn delta_tables_are_replaced_in_one_statement() {
     assert_eq!(
         plan.put_in_place.sql.lines().skip(2).collect::<Vec<_>>(),
         [
-            "CREATE OR REPLACE TABLE `seg_customer_tags` USING delta AS SELECT * FROM `seg$new$seg_customer_tags`;",
-            "DROP TABLE IF EXISTS `seg$new$seg_customer_tags`;",
-            "CREATE OR REPLACE TABLE `seg_tag_catalog` USING delta AS SELECT * FROM `seg$new$seg_tag_catalog`;",
-            "DROP TABLE IF EXISTS `seg$new$seg_tag_catalog`;",
-            "CREATE OR REPLACE TABLE `seg_customers` USING delta AS SELECT * FROM `seg$new$seg_customers`;",
-            "DROP TABLE IF EXISTS `seg$new$seg_customers`",
+            "CREATE OR REPLACE TABLE `seg_customer_tags` USING delta AS SELECT * FROM `seg__new__seg_customer_tags`;",
+            "DROP TABLE IF EXISTS `seg__new__seg_customer_tags`;",
+            "CREATE OR REPLACE TABLE `seg_tag_catalog` USING delta AS SELECT * FROM `seg__new__seg_tag_catalog`;",
+            "DROP TABLE IF EXISTS `seg__new__seg_tag_catalog`;",
+            "CREATE OR REPLACE TABLE `seg_customers` USING delta AS SELECT * FROM `seg__new__seg_customers`;",
+            "DROP TABLE IF EXISTS `seg__new__seg_customers`",
         ]
     );
     assert!(
         plan.put_in_place.sql.starts_with(
-            "CREATE OR REPLACE TABLE `seg$new$seg_customers` USING delta AS\nSELECT * EXCEPT ("
+            "CREATE OR REPLACE TABLE `seg__new__seg_customers` USING delta AS\nSELECT * EXCEPT ("
         ),
         "{}",
         plan.put_in_place.sql
@@ -101,7 +109,7 @@ fn seg_compile_prints_the_spark_sql_and_a_server_out_of_reach_is_an_error() {
     assert_eq!(out.status.code(), Some(0));
     let sql = String::from_utf8(out.stdout).unwrap();
     assert!(
-        sql.contains("CREATE TABLE `seg$base` USING parquet AS"),
+        sql.contains("CREATE TABLE `seg__base` USING parquet AS"),
         "{sql}"
     );
     assert!(!sql.contains("BEGIN TRANSACTION"), "{sql}");
@@ -483,6 +491,18 @@ mod differential {
                 "Spark's CSV reader takes no `columns (...)`",
                 "Spark's CSV reader takes no `types (...)`"
             ]
+        );
+
+        // A glob of files whose header lines differ (E310 at the source).
+        let files = read_rule_set(&fixture("ok/glob")).unwrap();
+        let checked = seg::check(&files, &spark, &settings(Mode::Run));
+        assert_eq!(crate::support::codes(&checked), ["E310"]);
+        let help = checked.diagnostics[0].help.as_deref().unwrap_or_default();
+        assert!(
+            help.starts_with("the files of this glob do not share one header line")
+                && help.contains("orders_by_month/2025-05.csv")
+                && help.contains("coupon"),
+            "{help}"
         );
     }
 

@@ -3,10 +3,11 @@
 //! module talks to Spark.
 //!
 //! A session works in one schema of the user's choosing (`--schema`): seg's
-//! scratch tables (`seg$base`, `seg$result`, `seg$new$...`) and published
+//! scratch tables (`seg__base`, `seg__result`, `seg__new__...`) and published
 //! tables are written there; sources are read where they are named
 //! (`from table crm.orders`, or a file path the cluster can read).
 
+mod headers;
 mod out;
 mod run;
 mod values;
@@ -43,6 +44,13 @@ impl SparkEngine {
             remote: remote.to_string(),
             message: first_line(&e.to_string()),
         };
+        // The client retries an unreachable server for minutes (15 times,
+        // backing off to 64 s, as pyspark does): a server that does not
+        // answer at all is told at once instead.
+        probe(remote).map_err(|message| EngineError::Connect {
+            remote: remote.to_string(),
+            message,
+        })?;
         let session = SparkSession::builder()
             .remote(remote)
             .get_or_create()
@@ -124,6 +132,40 @@ impl SparkEngine {
             .map(|v| v.and_then(|v| v.parse().ok()).unwrap_or(0))
             .collect())
     }
+}
+
+/// How long a Spark Connect endpoint may take to accept a connection.
+const PROBE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Whether `remote` (`sc://host:port/;params`, port 15002 by default)
+/// accepts a TCP connection within [`PROBE_TIMEOUT`].
+fn probe(remote: &str) -> Result<(), String> {
+    use std::net::{TcpStream, ToSocketAddrs};
+    let authority = remote
+        .strip_prefix("sc://")
+        .ok_or("a Spark Connect address starts with `sc://` (`sc://host:15002`)")?
+        .split(['/', ';'])
+        .next()
+        .unwrap_or_default();
+    let address = if authority
+        .rsplit_once(':')
+        .is_some_and(|(_, p)| p.parse::<u16>().is_ok())
+    {
+        authority.to_string()
+    } else {
+        format!("{authority}:15002")
+    };
+    let addresses = address
+        .to_socket_addrs()
+        .map_err(|e| format!("cannot resolve `{address}`: {e}"))?;
+    let mut last = format!("`{address}` has no address");
+    for a in addresses {
+        match TcpStream::connect_timeout(&a, PROBE_TIMEOUT) {
+            Ok(_) => return Ok(()),
+            Err(e) => last = format!("nothing answers at {a}: {e}"),
+        }
+    }
+    Err(last)
 }
 
 /// A file source as the Spark server reads it: a relative local path is
@@ -222,6 +264,9 @@ impl Catalog for SparkEngine {
             ));
         }
         let location = &as_spark_reads(location);
+        if let Some(refused) = headers::differing_headers(location) {
+            return Err(refused);
+        }
         let rows = self
             .query_text(&sql::describe(&self.dialect, location))
             .map_err(reason)?;
@@ -284,6 +329,26 @@ mod tests {
         assert_eq!(checker_type("timestamp"), "TIMESTAMP");
         assert_eq!(checker_type("date"), "DATE");
         assert_eq!(checker_type("array<string>"), "VARCHAR[]");
+    }
+
+    #[test]
+    fn an_endpoint_that_does_not_answer_is_told_at_once() {
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = closed.local_addr().unwrap().port();
+        drop(closed);
+        let refused = probe(&format!("sc://127.0.0.1:{port}/;user_id=seg")).unwrap_err();
+        assert!(
+            refused.starts_with("nothing answers at 127.0.0.1:"),
+            "{refused}"
+        );
+        let open = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = open.local_addr().unwrap().port();
+        assert_eq!(probe(&format!("sc://127.0.0.1:{port}")), Ok(()));
+        assert!(
+            probe("http://127.0.0.1:15002")
+                .unwrap_err()
+                .contains("sc://")
+        );
     }
 
     #[test]

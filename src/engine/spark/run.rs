@@ -6,13 +6,12 @@
 
 use std::time::Instant;
 
-use serde::Serialize;
-
 use super::SparkEngine;
 use crate::engine::run::{
     DatasetValue, LookupMiss, ParamValue, RunOptions, RunSummary, ScoreEdge, SourceRecord,
     SourceRows, TagCount, segmentation_counts,
 };
+use crate::engine::run_log::{RunLogRow, lookup_miss};
 use crate::engine::{EngineError, Observer};
 use crate::semantic::Program;
 use crate::semantic::ir::EntryKind;
@@ -348,82 +347,18 @@ fn lookup_misses(
     q.lookup_misses
         .iter()
         .map(|m| {
-            let rows = engine
-                .counts("counting rows a lookup table lacks", &m.sql)?
-                .first()
-                .copied()
-                .unwrap_or(0);
-            Ok(LookupMiss {
-                source: m.source.clone(),
-                lookup: m.lookup.clone(),
-                key: m.key.clone(),
-                rows,
-            })
+            let rows = engine.counts("counting rows a lookup table lacks", &m.sql)?;
+            Ok(lookup_miss(m, rows.first().copied().unwrap_or(0)))
         })
         .collect()
 }
 
 /// Appends the run to the run log, every value bound by name as text and
-/// cast (or read from JSON) by the statement.
+/// cast (or read from JSON) by the statement. Spark runs do not write the
+/// membership history.
 fn record(engine: &SparkEngine, plan: &Plan, s: &RunSummary) -> Result<(), EngineError> {
-    #[derive(Serialize)]
-    struct Label<'a> {
-        segmentation: &'a str,
-        label: Option<&'a str>,
-        customers: i64,
-    }
-    #[derive(Serialize)]
-    struct Tag<'a> {
-        tag: &'a str,
-        customers: i64,
-    }
-    let labels: Vec<Label> = s
-        .segmentations
-        .iter()
-        .flat_map(|seg| {
-            seg.labels.iter().map(|l| Label {
-                segmentation: &seg.segmentation,
-                label: l.label.as_deref(),
-                customers: l.customers,
-            })
-        })
-        .collect();
-    let tags: Vec<Tag> = s
-        .tags
-        .iter()
-        .map(|t| Tag {
-            tag: &t.tag,
-            customers: t.customers,
-        })
-        .collect();
-    let json = |v: &dyn erased::Json| v.text();
-    let as_of_origin = serde_json::to_value(s.as_of_origin)
-        .ok()
-        .and_then(|v| v.as_str().map(String::from))
-        .unwrap_or_default();
-    let values = [
-        s.run_id.to_string(),
-        s.started_at.trim_end_matches('Z').replace('T', " "),
-        s.duration_ms.to_string(),
-        s.as_of.clone(),
-        as_of_origin,
-        s.rules_hash.clone(),
-        s.customers.to_string(),
-        json(&labels),
-        json(&tags),
-        json(&ungrouped(&s.score_edges, |e| &e.group)),
-        json(&ungrouped(&s.dataset_values, |v| &v.group)),
-        json(&s.params),
-        json(&s.sources),
-        json(&s.source_rows),
-        // Spark runs do not write the membership history.
-        "false".to_string(),
-        json(&s.expectations),
-        json(&grouped(&s.score_edges, |e| &e.group)),
-        json(&grouped(&s.dataset_values, |v| &v.group)),
-        json(&s.clusters),
-    ];
-    let parameters = values
+    let parameters = RunLogRow::new(s, false)
+        .texts()
         .into_iter()
         .enumerate()
         .map(|(i, v)| (format!("p{}", i + 1), v))
@@ -431,27 +366,4 @@ fn record(engine: &SparkEngine, plan: &Plan, s: &RunSummary) -> Result<(), Engin
     engine
         .batches("recording the run", &plan.record_run, parameters)
         .map(|_| ())
-}
-
-/// The run log keeps score edges and dataset values per group in columns
-/// of their own, as on DuckDB.
-fn ungrouped<T>(all: &[T], group: impl Fn(&T) -> &Option<String>) -> Vec<&T> {
-    all.iter().filter(|x| group(x).is_none()).collect()
-}
-
-fn grouped<T>(all: &[T], group: impl Fn(&T) -> &Option<String>) -> Vec<&T> {
-    all.iter().filter(|x| group(x).is_some()).collect()
-}
-
-/// JSON text of any serialisable value, behind one object-safe trait.
-mod erased {
-    pub trait Json {
-        fn text(&self) -> String;
-    }
-
-    impl<T: serde::Serialize> Json for T {
-        fn text(&self) -> String {
-            serde_json::to_string(self).unwrap_or_else(|_| "[]".to_string())
-        }
-    }
 }

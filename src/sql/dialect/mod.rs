@@ -14,6 +14,7 @@ pub use spark::{Spark, TableFormat};
 
 use jiff::civil::Date;
 
+use super::compute::Ranks;
 use super::quote;
 use crate::semantic::ir::{FileFormat, ReadOptions, SinceUnit, TimeUnit};
 
@@ -31,6 +32,10 @@ pub struct Capabilities {
     /// `COPY ... TO` a file; without it the engine fetches the rows and
     /// seg writes the file.
     pub copy_to_file: bool,
+    /// How scores rank the customers: by windows over them, or, where a
+    /// window without `PARTITION BY` runs in one task, from a count per
+    /// distinct value.
+    pub ranks: Ranks,
 }
 
 /// The name a table's new version is written under, on an engine without
@@ -45,6 +50,7 @@ pub trait Dialect {
             transactions: true,
             update: true,
             copy_to_file: true,
+            ranks: Ranks::Windows,
         }
     }
 

@@ -6,7 +6,7 @@
 //! them first ascending), months between dates by the calendar, `round` as
 //! DuckDB rounds a double, CSV globs matched by name or refused.
 
-use super::{Capabilities, Dialect};
+use super::{Capabilities, Dialect, Ranks};
 use crate::semantic::ir::{FileFormat, ReadOptions, SinceUnit};
 
 /// The format published and scratch tables are written in.
@@ -157,6 +157,19 @@ fn java_pattern(strftime: &str) -> String {
     out
 }
 
+/// seg's own names (`seg$base`, `seg$new$seg_customers`, ...) with `__`
+/// for `$`: Spark's session catalog refuses `$` in a table's name
+/// (INVALID_SCHEMA_OR_RELATION_NAME, Spark 4.1.1). Every name goes through
+/// here, so a table and the references to it stay the same name. (A
+/// source column quoted as `"seg$..."` would be renamed too: on Spark
+/// such a column is not found, which seg's own prefix is worth.)
+fn spark_name(name: &str) -> std::borrow::Cow<'_, str> {
+    match name.strip_prefix("seg$") {
+        Some(rest) => format!("seg__{}", rest.replace('$', "__")).into(),
+        None => name.into(),
+    }
+}
+
 /// A backquoted identifier, with `` ` `` doubled.
 fn backquoted(name: &str) -> String {
     let mut out = String::with_capacity(name.len() + 2);
@@ -220,11 +233,13 @@ impl Dialect for Spark {
             transactions: false,
             update: false,
             copy_to_file: false,
+            // Spark runs a window without `PARTITION BY` in one task.
+            ranks: Ranks::Counts,
         }
     }
 
     fn identifier(&self, name: &str) -> String {
-        backquoted(name)
+        backquoted(&spark_name(name))
     }
 
     fn string(&self, text: &str) -> String {
