@@ -225,6 +225,9 @@ pub struct Engine {
     sealed: Mutex<bool>,
     /// Set by another thread to stop what this engine runs.
     stop: Option<Stop>,
+    /// Set once a run has committed: from then on a stop waits for the
+    /// run's end ([`Engine::finish_unstopped`]).
+    committed: std::sync::atomic::AtomicBool,
 }
 
 /// Stops a run from another thread (a signal handler's): the query running
@@ -426,6 +429,7 @@ impl Engine {
             sandbox: sandbox::Sandbox::default(),
             sealed: Mutex::new(false),
             stop: None,
+            committed: Default::default(),
         })
     }
 
@@ -439,9 +443,21 @@ impl Engine {
     /// Refuses to go on once a stop was requested; between statements,
     /// where no query is running to interrupt.
     pub(crate) fn go_on(&self) -> Result<(), EngineError> {
+        let committed = self.committed.load(std::sync::atomic::Ordering::SeqCst);
         match &self.stop {
-            Some(stop) if stop.requested() => Err(EngineError::Interrupted),
+            Some(stop) if stop.requested() && !committed => Err(EngineError::Interrupted),
             _ => Ok(()),
+        }
+    }
+
+    /// What follows the commit runs to its end even when a stop comes: the
+    /// `--out` files must be those of the tables just committed, not of the
+    /// run before. The stop is seen when the run returns.
+    pub(crate) fn finish_unstopped(&self) {
+        self.committed
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        if let Some(stop) = &self.stop {
+            *stop.0.running.lock().unwrap_or_else(|e| e.into_inner()) = None;
         }
     }
 

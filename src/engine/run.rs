@@ -250,6 +250,7 @@ pub fn run(
         return Ok(summary);
     }
     commit(engine, transaction)?;
+    engine.finish_unstopped();
     if let (Some(entry), Some(cache)) = (&kept, &options.base_cache)
         && !reused
     {

@@ -41,9 +41,9 @@ pub fn writing(dialect: &dyn Dialect, table: &str) -> String {
 /// table's new version swapped in for the previous one, the wide table
 /// last (`docs/spark.md` says what is atomic per table format).
 fn write_then_swap(dialect: &dyn Dialect, p: &Program, layout: &Layout) -> Vec<String> {
-    let dropped: Vec<String> = summary_columns(p, layout)
-        .into_iter()
-        .map(|(_, column)| dialect.identifier(&column))
+    let dropped: Vec<String> = unpublished_columns(p, layout)
+        .iter()
+        .map(|column| dialect.identifier(column))
         .collect();
     let mut out = vec![print(dialect, |pr| {
         pr.text(&dialect.create_table_as(
@@ -66,6 +66,16 @@ fn write_then_swap(dialect: &dyn Dialect, p: &Program, layout: &Layout) -> Vec<S
     out
 }
 
+/// The columns of the computed table that the wide table does not have:
+/// what only the summaries read, and each customer's open label history.
+fn unpublished_columns(p: &Program, layout: &Layout) -> Vec<String> {
+    summary_columns(p, layout)
+        .into_iter()
+        .map(|(_, c)| c)
+        .chain(super::history::open_columns(p))
+        .collect()
+}
+
 /// The computed table becomes the wide table (key, metrics, scores,
 /// segmentations and the tag list, in key order) without being copied:
 /// the previous wide table goes, the columns only the summaries read are
@@ -78,12 +88,7 @@ pub fn put_in_place(dialect: &dyn Dialect, p: &Program, layout: &Layout) -> Vec<
         pr.text("DROP TABLE IF EXISTS ");
         pr.ident(CUSTOMERS_TABLE);
     })];
-    let open = super::history::open_columns(p);
-    for column in summary_columns(p, layout)
-        .into_iter()
-        .map(|(_, c)| c)
-        .chain(open)
-    {
+    for column in unpublished_columns(p, layout) {
         out.push(print(dialect, |pr| {
             pr.text("ALTER TABLE ");
             pr.ident(RESULT);
@@ -239,7 +244,9 @@ fn undescribed_manual_tags(dialect: &dyn Dialect, p: &Program) -> Select {
             items: known,
             negated: true,
         }),
-        order_by: vec![(tag(), false)],
+        // By the output column: with DISTINCT, Spark orders by what is
+        // selected only.
+        order_by: vec![(col(CATALOG_COLUMNS[2].0), false)],
         ..Select::default()
     }
 }

@@ -619,7 +619,11 @@ impl<'d> Printer<'d> {
     }
 
     fn binary(&mut self, l: &Expr, op: Op, r: &Expr, own: u8) {
-        self.expr_in(l, own);
+        if op == Op::Div && self.dialect.divides_decimals_as_decimals() {
+            self.cast(l, "DOUBLE");
+        } else {
+            self.expr_in(l, own);
+        }
         let symbol = match op {
             Op::Or => "OR",
             Op::And => "AND",

@@ -193,6 +193,13 @@ pub trait Dialect {
     /// the rows where `filter` holds.
     fn first_by(&self, column: &str, order: &str, latest: bool, filter: Option<&str>) -> String;
 
+    /// Whether `/` of two decimals gives a decimal here (its quotient
+    /// rounded to a few places, as on Spark), so the dividend is cast to a
+    /// double first: seg's `/` is DuckDB's, a division of doubles.
+    fn divides_decimals_as_decimals(&self) -> bool {
+        false
+    }
+
     /// A decimal type exact enough for money and counts alike, to sum
     /// floating-point columns in an order-independent way.
     fn exact_decimal(&self) -> &'static str {

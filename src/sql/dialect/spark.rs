@@ -242,6 +242,12 @@ impl Dialect for Spark {
         backquoted(&spark_name(name))
     }
 
+    /// `(days + 30) / 365.25` is `INT / DECIMAL(5, 2)` on Spark, a decimal
+    /// rounded to 6 places (0.202601 where DuckDB has 0.2026009582...).
+    fn divides_decimals_as_decimals(&self) -> bool {
+        true
+    }
+
     fn string(&self, text: &str) -> String {
         string_literal(text)
     }
@@ -280,7 +286,9 @@ impl Dialect for Spark {
         match digits.parse::<u32>() {
             Ok(d) if d > 0 => {
                 let scale = format!("1{}", "0".repeat(d as usize));
-                format!("round({value} * {scale}, 0) / {scale}")
+                // Parenthesised both ways: `value` may be `a - b`, and the
+                // quotient is an operand of whatever holds the call.
+                format!("(round(({value}) * {scale}, 0) / {scale})")
             }
             _ => format!("round({value}, {digits})"),
         }
@@ -559,7 +567,7 @@ mod tests {
     #[test]
     fn rounding_scales_a_double_as_duckdb_rounds_it() {
         let s = Spark::default();
-        assert_eq!(s.round("x", "2"), "round(x * 100, 0) / 100");
+        assert_eq!(s.round("a - b", "2"), "(round((a - b) * 100, 0) / 100)");
         assert_eq!(s.round("x", "0"), "round(x, 0)");
         assert_eq!(s.round("x", "-2"), "round(x, -2)");
     }
