@@ -448,6 +448,63 @@ mod differential {
         assert!(differences.is_empty(), "{}", differences.join("\n"));
     }
 
+    /// A run that fails on Spark leaves the previous run's tables readable
+    /// and as they were, and logs nothing: new versions are written under
+    /// staging names and swapped in only at the end (docs/spark.md).
+    #[test]
+    fn a_run_that_fails_on_spark_leaves_the_tables_of_the_run_before() {
+        let dir = written(&[
+            ("customers.csv", "customer_id,region\n1,north\n2,south\n"),
+            (
+                "orders.csv",
+                "customer_id,ordered_at,amount\n1,2025-05-01,10\n2,2025-05-02,20\n",
+            ),
+            (
+                "rules.seg",
+                "source customers from \"customers.csv\" key customer_id\n\
+                 source orders from \"orders.csv\" by customer_id at ordered_at\n\
+                 as of 2025-06-30\n\
+                 metric spend = sum(orders.amount)\n\
+                 tier big when spend > 15\n\
+                 tier small otherwise\n",
+            ),
+        ]);
+        let engine = session("seg_failed");
+        let files = read_rule_set(dir.path()).unwrap();
+        let mut program = program_of(&files, seg::check(&files, &engine, &settings(Mode::Run)));
+        spark::located_for_spark(&mut program);
+        let plan = seg::sql::compile(&program, engine.dialect());
+        let run = || spark::run(&engine, &program, &plan, &RunOptions::default(), &Silent);
+        run().unwrap();
+        let published = || {
+            let (columns, rows) = spark_table(&engine, "seg_customers");
+            (columns, normalised(rows))
+        };
+        let before = published();
+        assert_eq!(before.1.len(), 2);
+
+        // The same plan on a file whose amount is text now: Spark cannot
+        // cast `ten` (ANSI mode), so the run fails while computing.
+        std::fs::write(
+            dir.path().join("orders.csv"),
+            "customer_id,ordered_at,amount\n1,2025-05-01,10\n2,2025-05-02,ten\n",
+        )
+        .unwrap();
+        match run() {
+            Err(EngineError::Query { message, .. }) => {
+                assert!(message.contains("CAST_INVALID_INPUT"), "{message}")
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(published(), before);
+        assert_eq!(
+            engine
+                .query_text("SELECT count(*) FROM `seg_runs`")
+                .unwrap(),
+            [[Some("1".to_string())]]
+        );
+    }
+
     /// What Spark does not run is refused before anything is written, with
     /// what it is and where to run it instead.
     #[test]
