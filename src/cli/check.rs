@@ -92,8 +92,8 @@ pub fn settings(args: &RuleArgs, mode: Mode) -> Settings {
 pub fn one_date(args: &RuleArgs, command: &str) -> Result<(), u8> {
     match args.as_of {
         Some(AsOf::Range(..)) => Err(output::usage(
-            &format!("`seg {command}` evaluates the rules at one date, not a range"),
-            Some("give one date, like --as-of 2024-06-01; `seg run --as-of FROM..TO --step 1month` runs at many".into()),
+            tr!("one-date", command = command),
+            Some(tr!("one-date.help")),
         )),
         _ => Ok(()),
     }

@@ -7,6 +7,7 @@ mod check;
 mod compile;
 mod demo;
 mod diff;
+mod errors;
 mod explain;
 mod fmt;
 mod history;

@@ -4,6 +4,8 @@
 use std::io::{IsTerminal, Write};
 
 use seg::diagnostic::{Diagnostic, render};
+use seg::engine::EngineError;
+use seg::i18n::tr;
 use seg::source::SourceMap;
 use unicode_width::UnicodeWidthStr;
 
@@ -18,7 +20,10 @@ pub fn stdout(text: &str) {
         Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
         Err(e) => {
-            stderr(&format!("seg: cannot write the output: {e}\n"));
+            stderr(&format!(
+                "{}\n",
+                tr!("output-cannot-write", error = e.to_string())
+            ));
             std::process::exit(i32::from(FAILURE));
         }
     }
@@ -54,8 +59,8 @@ pub fn diagnostics(diagnostics: &[Diagnostic], files: &SourceMap, format: Format
                 .filter(|&n| n > 0)
             {
                 stderr(&format!(
-                    "… and {} more (use --format json for all)\n\n",
-                    thousands(more as i64)
+                    "{}\n\n",
+                    tr!("output-more", n = thousands(more as i64))
                 ));
             }
         }
@@ -94,8 +99,17 @@ pub fn status(diagnostics: &[Diagnostic]) -> u8 {
     }
 }
 
-/// Prints an error that is not about a rule (IO, database, data).
-pub fn failure(error: &dyn miette::Diagnostic) -> u8 {
+/// Prints an error that is not about a rule (IO, database, data); an
+/// [`EngineError`] in the user's language.
+pub fn failure(error: &(dyn miette::Diagnostic + 'static)) -> u8 {
+    let as_error: &(dyn std::error::Error + 'static) = error;
+    match as_error.downcast_ref::<EngineError>() {
+        Some(e) => report(&super::errors::said(e)),
+        None => report(error),
+    }
+}
+
+fn report(error: &dyn miette::Diagnostic) -> u8 {
     let theme = if style().colour {
         miette::GraphicalTheme::unicode()
     } else {

@@ -9,6 +9,7 @@ use std::path::Path;
 
 use jiff::civil::Date;
 use seg::engine::{self, Engine, EngineError, Loaded, Replay, RunSummary};
+use seg::i18n::tr;
 use seg::semantic::{Mode, Program};
 
 use super::args::{AsOf, Format, RuleArgs, RunArgs};
@@ -25,21 +26,20 @@ pub fn dates(args: &RunArgs) -> Result<Option<Vec<Date>>, u8> {
             Ok(Some(step.dates(from, to)))
         }
         (Some(AsOf::Range(..)), Some(_)) => Err(output::usage(
-            "--out writes the tables of one run, not of a range of dates",
-            Some(
-                "replay the range without --out, then run the date to export once more with --out"
-                    .into(),
-            ),
+            tr!("replay-no-out"),
+            Some(tr!("replay-no-out.help")),
         )),
         (Some(AsOf::Range(from, to)), None) => Err(output::usage(
-            format!("--as-of {from}..{to} needs --step: how far apart the dates are"),
-            Some(format!(
-                "add --step 1month (or 1day, 1week, 3months ...), as in {example}"
-            )),
+            tr!(
+                "replay-needs-step",
+                from = from.to_string(),
+                to = to.to_string()
+            ),
+            Some(tr!("replay-needs-step.help", example = example)),
         )),
         (_, Some(_)) => Err(output::usage(
-            "--step needs a range of dates to step through",
-            Some(format!("give --as-of FROM..TO, as in {example}")),
+            tr!("replay-needs-range"),
+            Some(tr!("replay-needs-range.help", example = example)),
         )),
         (_, None) => Ok(None),
     }
@@ -100,8 +100,12 @@ fn replay(
         }
         let Some(program) = checked.program.take() else {
             output::stderr(&format!(
-                "not run as of {date}: {}\n",
-                output::totals(&checked.diagnostics)
+                "{}\n",
+                tr!(
+                    "replay-not-run",
+                    date = date.to_string(),
+                    totals = output::totals(&checked.diagnostics)
+                )
             ));
             stop(replay, done, date);
             return output::status(&checked.diagnostics);
@@ -136,32 +140,22 @@ fn stop(replay: Option<(Loaded, Replay<'_>)>, done: &mut Vec<RunSummary>, date: 
     drop(replay);
     let rolled_back = done.len() - committed;
     done.truncate(committed);
+    let date = date.to_string();
     let what = match (committed, rolled_back) {
         (0, 0) => {
             return output::stderr(&format!(
-                "the replay stopped at its first date, {date}: nothing was published\n"
+                "{}\n",
+                tr!("replay-stopped-first", date = date.as_str())
             ));
         }
-        (0, n) => format!(
-            "nothing was published (the {} before it, in the same transaction, rolled back with it)",
-            runs(n)
-        ),
-        (c, 0) => format!("the {} before it stay published", runs(c)),
-        (c, n) => format!(
-            "the {} of the batches before it stay published; the {} of its own batch rolled back with it",
-            runs(c),
-            runs(n)
-        ),
+        (0, n) => tr!("replay-rolled-back", n = n),
+        (c, 0) => tr!("replay-kept", n = c),
+        (c, n) => tr!("replay-kept-and-rolled-back", kept = c, n = n),
     };
-    output::stderr(&format!("the replay stopped at {date}: {what}\n"));
-}
-
-fn runs(n: usize) -> String {
-    if n == 1 {
-        "1 run".into()
-    } else {
-        format!("{n} runs")
-    }
+    output::stderr(&format!(
+        "{}\n",
+        tr!("replay-stopped", date = date.as_str(), what = what)
+    ));
 }
 
 /// Runs one date's program in the replay, on the copies of the sources,
@@ -192,7 +186,7 @@ fn run_date<'e>(
 fn progress_line(summary: &RunSummary) -> String {
     let mut line = run::headline(summary);
     for warning in &summary.warnings {
-        line.push_str(&format!("  warning: {warning}\n"));
+        line.push_str(&format!("  {}\n", tr!("summary-warning", warning = warning)));
     }
     line
 }
@@ -203,14 +197,16 @@ fn closing(done: &[RunSummary], dates: &[Date], db: &Path) -> String {
         return String::new();
     };
     format!(
-        "\nreplayed {} of {} dates, as of {} to {}: runs {} to {} in {}, whose tables are now as of {}\n",
-        done.len(),
-        dates.len(),
-        first.as_of,
-        last.as_of,
-        first.run_id,
-        last.run_id,
-        db.display(),
-        last.as_of
+        "\n{}\n",
+        tr!(
+            "replay-done",
+            done = done.len().to_string(),
+            dates = dates.len().to_string(),
+            first = first.as_of.as_str(),
+            last = last.as_of.as_str(),
+            first_run = first.run_id.to_string(),
+            last_run = last.run_id.to_string(),
+            db = db.display().to_string()
+        )
     )
 }

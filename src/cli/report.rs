@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use seg::i18n::tr;
 use seg::report::text as words;
 use seg::semantic::Mode;
 
@@ -15,7 +16,7 @@ pub fn run(args: ReportArgs) -> u8 {
         return status;
     }
     let Some(db) = args.rules.db.clone() else {
-        return output::usage(words::NEEDS_DB, Some(words::NEEDS_DB_HELP.into()));
+        return output::usage(tr!("report-needs-db"), Some(tr!("report-needs-db.help")));
     };
     match write(&args.rules, &db, &args.output, args.metric.as_deref()) {
         Ok(line) => {
@@ -36,7 +37,7 @@ pub fn write(rules: &RuleArgs, db: &Path, file: &Path, metric: Option<&str>) -> 
     let (files, checked) = check::load(rules, Mode::Check, &engine, Format::Human)?;
     let Some(program) = checked.program else {
         output::diagnostics(&checked.diagnostics, &files, Format::Human);
-        output::stderr(&format!("{}\n", words::RULES_HAVE_ERRORS));
+        output::stderr(&format!("{}\n", tr!("report-rules-have-errors")));
         return Err(RULE_ERRORS);
     };
     if let Some(m) = metric {
@@ -55,7 +56,7 @@ pub fn write(rules: &RuleArgs, db: &Path, file: &Path, metric: Option<&str>) -> 
     save(file, &page).map_err(|e| {
         output::usage(
             words::cannot_write(&file.display().to_string(), &e.to_string()),
-            Some(words::CANNOT_WRITE_HELP.into()),
+            Some(tr!("report-cannot-write.help")),
         )
     })?;
     Ok(words::written(
@@ -90,7 +91,7 @@ pub fn after_run(rules: &RuleArgs, db: &Path, file: &Path, quiet: bool) -> u8 {
             CLEAN
         }
         Err(status) => {
-            output::stderr(&format!("{}\n", words::RUN_PUBLISHED));
+            output::stderr(&format!("{}\n", tr!("report-run-published")));
             status
         }
     }

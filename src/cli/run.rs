@@ -29,8 +29,8 @@ pub fn run(args: RunArgs) -> u8 {
     #[cfg(not(feature = "spark"))]
     if args.engine.engine == EngineKind::Spark {
         return output::usage(
-            "this seg was built without Spark",
-            Some("build it with `cargo build --features spark` (docs/spark.md); `seg compile --dialect spark` prints the SQL in any build".into()),
+            tr!("run-without-spark"),
+            Some(tr!("run-without-spark.help")),
         );
     }
     let target = match Target::of(&args, "seg run") {
@@ -80,8 +80,8 @@ impl Target {
     pub fn of(args: &RunArgs, command: &str) -> Result<Target, u8> {
         let Some(db) = args.rules.db.clone() else {
             return Err(output::usage(
-                format!("`{command}` needs a database to write to"),
-                Some("pass --db <file>, e.g. --db seg.duckdb (it is created if missing)".into()),
+                tr!("run-needs-db", command = command),
+                Some(tr!("run-needs-db.help")),
             ));
         };
         let options = RunOptions {
@@ -113,21 +113,16 @@ impl Target {
 /// files; a replay and a watch publish run after run.
 fn refuse_with_dry_run(args: &RunArgs, command: &str) -> Result<(), u8> {
     let refused = if command != "seg run" {
-        Some(format!(
-            "`{command}` publishes every run: --dry-run is for `seg run`"
-        ))
+        Some(tr!("dry-run-not-here", command = command))
     } else if args.out.is_some() {
-        Some("--dry-run writes nothing, so it takes no --out".to_string())
+        Some(tr!("dry-run-no-out"))
     } else if matches!(args.rules.as_of, Some(super::args::AsOf::Range(..))) {
-        Some("--dry-run previews one run: it takes one --as-of date, not a range".to_string())
+        Some(tr!("dry-run-one-date"))
     } else {
         None
     };
     match refused {
-        Some(message) => Err(output::usage(
-            message,
-            Some("run `seg run --dry-run` without it to preview, then run again to publish".into()),
-        )),
+        Some(message) => Err(output::usage(message, Some(tr!("dry-run-refused-help")))),
         None => Ok(()),
     }
 }
@@ -599,30 +594,19 @@ pub fn shares_in_colour(
 fn on_spark(args: &RunArgs) -> u8 {
     use seg::engine::spark::{self, SparkEngine};
 
-    let refuse = |what: &str, hint: &str| output::usage(what, Some(hint.into()));
+    // A refusal: the message `id` and its `.help`.
+    let refuse = |id: &str| output::usage(tr!(id), Some(tr!(&format!("{id}.help"))));
     let Some(remote) = &args.engine.remote else {
-        return refuse(
-            "`seg run --engine spark` needs the Spark Connect server",
-            "pass --remote sc://host:15002 (tests/spark/start.sh starts one on 127.0.0.1)",
-        );
+        return refuse("spark-needs-remote");
     };
     if args.rules.db.is_some() {
-        return refuse(
-            "--db is DuckDB's database; with --engine spark the tables go to --schema",
-            "leave out --db, or run on DuckDB",
-        );
+        return refuse("spark-no-db");
     }
     if !args.rules.allowed_folders().is_empty() {
-        return refuse(
-            "--allow-path confines DuckDB; Spark reads with the cluster's own permissions",
-            "leave out --allow-path (and SEG_ALLOW_PATH) with --engine spark",
-        );
+        return refuse("spark-no-allow-path");
     }
     if args.step.is_some() || matches!(args.rules.as_of, Some(super::args::AsOf::Range(..))) {
-        return refuse(
-            "replaying dates (--as-of FROM..TO) runs on DuckDB only",
-            "give one date, like --as-of 2024-06-01",
-        );
+        return refuse("spark-no-replay");
     }
     let options = RunOptions {
         out: args.out.clone(),
@@ -676,6 +660,10 @@ fn on_spark(args: &RunArgs) -> u8 {
         },
         Err(e) => Once::Failed(e),
     };
-    let place = format!("{} (schema {})", engine.remote(), engine.schema());
+    let place = tr!(
+        "spark-place",
+        remote = engine.remote(),
+        schema = engine.schema()
+    );
     report(&once, Path::new(&place), args.format, args.quiet)
 }

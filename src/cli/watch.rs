@@ -16,6 +16,7 @@ use notify_debouncer_full::notify::{EventKind, RecommendedWatcher, RecursiveMode
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 use seg::diagnostic::render;
 use seg::engine::{BaseCache, Stop};
+use seg::i18n::tr;
 use seg::source::SourceMap;
 use serde_json::json;
 
@@ -44,16 +45,16 @@ enum Trigger {
 }
 
 impl Trigger {
-    fn words(self) -> &'static str {
+    fn words(self) -> String {
         match self {
-            Trigger::Start => "first run",
+            Trigger::Start => tr!("watch-first-run"),
             Trigger::Change {
                 rules: true,
                 data: true,
-            } => "rules and data changed",
-            Trigger::Change { rules: true, .. } => "rules changed",
-            Trigger::Change { .. } => "data changed",
-            Trigger::Schedule => "scheduled",
+            } => tr!("watch-rules-and-data-changed"),
+            Trigger::Change { rules: true, .. } => tr!("watch-rules-changed"),
+            Trigger::Change { .. } => tr!("watch-data-changed"),
+            Trigger::Schedule => tr!("watch-scheduled"),
         }
     }
 
@@ -68,10 +69,7 @@ impl Trigger {
 
 pub fn run(args: WatchArgs) -> u8 {
     if args.run.engine.engine == super::args::EngineKind::Spark {
-        return output::usage(
-            "`seg watch` runs on DuckDB only",
-            Some("run `seg run --engine spark` on a schedule instead (docs/spark.md)".into()),
-        );
+        return output::usage(tr!("watch-not-on-spark"), Some(tr!("watch-not-on-spark.help")));
     }
     // A watch runs at one date; a range of dates is `seg run`'s replay.
     if let Err(status) = check::one_date(&args.run.rules, "watch") {
@@ -92,17 +90,17 @@ pub fn run(args: WatchArgs) -> u8 {
         target.options.base_cache = Some(BaseCache::new(&kept));
     }
     let Ok(cwd) = std::env::current_dir() else {
-        return output::usage("cannot tell the current folder", None);
+        return output::usage(tr!("watch-no-current-folder"), None);
     };
     let (tx, rx) = mpsc::channel();
     if let Err(e) = forward_signals(tx.clone(), target.stop.clone()) {
-        return output::usage(format!("cannot handle Ctrl-C and SIGTERM: {e}"), None);
+        return output::usage(tr!("watch-no-signals", error = e.to_string()), None);
     }
     let debouncer = match new_debouncer(DEBOUNCE, None, move |r| {
         let _ = tx.send(Wake::Files(r));
     }) {
         Ok(d) => d,
-        Err(e) => return output::usage(format!("cannot watch files: {e}"), None),
+        Err(e) => return output::usage(tr!("watch-cannot-watch", error = e.to_string()), None),
     };
     let rules_is_file = args.run.rules.path.extension().is_some_and(|e| e == "seg");
     let interest = Interest::new(&args.run.rules.path, rules_is_file, &[], &cwd);
@@ -120,15 +118,15 @@ pub fn run(args: WatchArgs) -> u8 {
     };
     watch.follow();
     watch.say(
-        &format!(
-            "watching {} and the files it reads; Ctrl-C to stop",
-            watch.args.run.rules.path.display()
+        &tr!(
+            "watch-watching",
+            path = watch.args.run.rules.path.display().to_string()
         ),
         json!({"event": "watching", "path": watch.args.run.rules.path}),
     );
     watch.turn(Trigger::Start, None);
     watch.serve(&rx);
-    watch.say("stopped", json!({"event": "stopped"}));
+    watch.say(&tr!("watch-stopped"), json!({"event": "stopped"}));
     let _ = std::fs::remove_dir_all(&kept);
     CLEAN
 }
@@ -222,7 +220,7 @@ impl Watch {
                 Err(errors) => {
                     for e in errors {
                         self.say(
-                            &format!("warning: watching files: {e}"),
+                            &tr!("watch-warning", error = e.to_string()),
                             json!({"event": "warning", "message": e.to_string()}),
                         );
                     }
@@ -236,9 +234,7 @@ impl Watch {
                     self.rules_gone = true;
                     let path = self.args.run.rules.path.display().to_string();
                     self.say(
-                        &format!(
-                            "the rule set `{path}` is gone; the tables stay as they are, waiting for it to come back"
-                        ),
+                        &tr!("watch-rules-gone", path = path.as_str()),
                         json!({"event": "rules_gone", "path": path}),
                     );
                 }
@@ -287,10 +283,10 @@ impl Watch {
         if self.target.stop.requested() && !matches!(once, Once::Ran { .. }) {
             // Whatever the stop cut short (a check, a run) is not news.
             self.say(
-                &format!(
-                    "{}: stopped before it finished; {}",
-                    trigger.words(),
-                    self.kept()
+                &tr!(
+                    "watch-interrupted",
+                    trigger = trigger.words(),
+                    kept = self.kept()
                 ),
                 json!({"event": "interrupted", "trigger": trigger.name()}),
             );
@@ -336,12 +332,15 @@ impl Watch {
             }
             Once::Failed(e) => {
                 if self.args.run.format == Format::Json {
-                    let help = miette::Diagnostic::help(&e).map(|h| h.to_string());
+                    let said = super::errors::said(&e);
                     self.json(json!({"event": "failed", "trigger": trigger.name(),
-                        "message": e.to_string(), "help": help}));
+                        "message": said.message(), "help": said.help()}));
                 } else {
                     output::failure(&e);
-                    output::stdout(&format!("{}: not run; {}\n", trigger.words(), self.kept()));
+                    output::stdout(&format!(
+                        "{}\n",
+                        tr!("watch-failed", trigger = trigger.words(), kept = self.kept())
+                    ));
                 }
             }
         }
@@ -361,7 +360,7 @@ impl Watch {
                 "since_save_ms": ms, "summary": summary}));
             return;
         }
-        let headline = report::headline(summary, trigger.words(), since_save);
+        let headline = report::headline(summary, &trigger.words(), since_save);
         let text = match &self.previous {
             _ if self.args.run.quiet => headline,
             Some(previous) => headline + &report::changes(previous, summary),
@@ -397,9 +396,13 @@ impl Watch {
         }
         output::diagnostics(diagnostics, files, Format::Human);
         output::stdout(&format!(
-            "{}: not run: {why}; {}\n",
-            trigger.words(),
-            self.kept()
+            "{}\n",
+            tr!(
+                "watch-not-run",
+                trigger = trigger.words(),
+                why = why,
+                kept = self.kept()
+            )
         ));
     }
 
@@ -412,8 +415,8 @@ impl Watch {
     /// What stays when a turn does not run.
     fn kept(&self) -> String {
         match &self.previous {
-            Some(p) => format!("the tables and files of run {} stay as they were", p.run_id),
-            None => "waiting for the next change".into(),
+            Some(p) => tr!("watch-kept", run = p.run_id.to_string()),
+            None => tr!("watch-waiting"),
         }
     }
 
@@ -421,7 +424,7 @@ impl Watch {
         if let Some(due) = self.schedule.due() {
             let at = due.wall.format("%Y-%m-%d %H:%M:%S %:z").to_string();
             self.say(
-                &format!("next scheduled run: {at}"),
+                &tr!("watch-next", at = at.as_str()),
                 json!({"event": "scheduled", "at": at}),
             );
         }

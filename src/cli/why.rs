@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use seg::diagnostic::{Code, Diagnostic};
 use seg::engine::{self, Evaluation, PartTrace, Why};
+use seg::i18n::tr;
 use seg::semantic::Mode;
 use seg::source::{FileId, SourceFile, SourceMap, Span, read_rule_set};
 use seg::sql::why::Selection;
@@ -21,18 +22,15 @@ const WHERE_FILE: &str = "--where";
 pub fn run(args: WhyArgs) -> u8 {
     let (customer, path) = match (&args.condition, args.customer.clone(), args.path.clone()) {
         (None, None, _) => {
-            return output::usage(
-                "`seg why` needs a customer, or --where CONDITION",
-                Some("seg why 42 rules --db seg.duckdb, or seg why --where \"tier = 'A'\" rules --db seg.duckdb".into()),
-            );
+            return output::usage(tr!("why-needs-customer"), Some(tr!("why-needs-customer.help")));
         }
         (None, Some(c), path) => (Some(c), path),
         // With --where, the one word given is the rule set.
         (Some(_), Some(word), None) => (None, Some(PathBuf::from(word))),
         (Some(_), Some(c), Some(_)) => {
             return output::usage(
-                format!("`seg why` takes a customer or --where, not both (`{c}`)"),
-                Some("seg why --where CONDITION [PATH]".into()),
+                tr!("why-customer-and-where", customer = c),
+                Some(tr!("why-customer-and-where.help")),
             );
         }
         (Some(_), None, path) => (None, path),
@@ -43,10 +41,7 @@ pub fn run(args: WhyArgs) -> u8 {
         Evaluation::Published
     };
     if evaluation == Evaluation::Published && args.db.is_none() {
-        return output::usage(
-            "`seg why` explains the tables a run published: it needs --db",
-            Some("pass --db <file>, or --as-of DATE to compute the rules afresh".into()),
-        );
+        return output::usage(tr!("why-needs-db"), Some(tr!("why-needs-db.help")));
     }
     let mut rules = RuleArgs {
         path: path.unwrap_or_else(|| PathBuf::from(".")),
@@ -131,17 +126,17 @@ pub fn run(args: WhyArgs) -> u8 {
 /// diagnostic points into the text as given (file 0 of its own map).
 fn where_file(text: &str) -> Result<SourceFile, Diagnostic> {
     let problem = if text.contains(['\n', '\r']) {
-        Some("--where is one condition on one line")
+        Some("where-not-a-condition")
     } else if text.trim().is_empty() || text.trim_start().starts_with('#') {
-        Some("--where has no condition")
+        Some("where-not-a-condition-2")
     } else {
         None
     };
-    if let Some(message) = problem {
+    if let Some(id) = problem {
         let span = Span::new(FileId(0), 0, text.len());
-        return Err(Diagnostic::new(Code::WhereNotACondition, message)
-            .at(span, "not one condition")
-            .help("give one condition of the rules' own words, e.g. --where \"tier = 'A' and frequency >= 2\""));
+        return Err(Diagnostic::new(Code::WhereNotACondition, tr!(id))
+            .at(span, tr!("where-not-a-condition.label"))
+            .help(tr!("where-not-a-condition.help")));
     }
     Ok(SourceFile::new(
         WHERE_FILE,
@@ -155,14 +150,22 @@ fn where_file(text: &str) -> Result<SourceFile, Diagnostic> {
 /// part by part.
 fn human(why: &Why) -> String {
     let mut out = match why.run_id {
-        Some(run) => format!("as published by run {} (as of {})\n", run, why.as_of),
-        None => format!("computed afresh as of {} (nothing written)\n", why.as_of),
+        Some(run) => tr!(
+            "why-published",
+            run = run.to_string(),
+            as_of = why.as_of.as_str()
+        ),
+        None => tr!("why-fresh", as_of = why.as_of.as_str()),
     };
+    out.push('\n');
     if why.customers.is_empty() {
-        out.push_str("\nno customer meets the condition\n");
+        out.push_str(&format!("\n{}\n", tr!("why-no-customer")));
     }
     for c in &why.customers {
-        out.push_str(&format!("\ncustomer {} = {}\n", why.key, c.key));
+        out.push_str(&format!(
+            "\n{}\n",
+            tr!("why-customer", key = why.key.as_str(), value = c.key.as_str())
+        ));
         let width = c
             .values
             .iter()
@@ -181,10 +184,10 @@ fn human(why: &Why) -> String {
             out.push_str(&format!(
                 "\n  {} = {}\n",
                 s.segmentation,
-                s.label.as_deref().unwrap_or("(no label: no rule matched)")
+                s.label.clone().unwrap_or_else(|| tr!("why-no-label"))
             ));
             if s.rules.is_empty() {
-                out.push_str("    (a kmeans segmentation: its label is the customer's cluster)\n");
+                out.push_str(&format!("    {}\n", tr!("why-kmeans")));
             }
             for (r, rule) in s.rules.iter().enumerate() {
                 let matched = s.matched_rule == Some(r);
@@ -196,11 +199,11 @@ fn human(why: &Why) -> String {
                     "✗"
                 };
                 let after = if matched {
-                    "  ← matched"
+                    format!("  {}", tr!("why-matched"))
                 } else if rule.holds && s.matched_rule.is_some_and(|m| m < r) {
-                    "  (holds, but an earlier rule matched)"
+                    format!("  {}", tr!("why-earlier-matched"))
                 } else {
-                    ""
+                    String::new()
                 };
                 let condition = match &rule.condition {
                     Some(c) => format!("when {c}"),
@@ -211,7 +214,7 @@ fn human(why: &Why) -> String {
             }
         }
         if !c.tags.is_empty() {
-            out.push_str("\n  tags\n");
+            out.push_str(&format!("\n  {}\n", tr!("summary-tags")));
         }
         for t in &c.tags {
             let mark = if t.holds { "✓" } else { "✗" };
@@ -236,9 +239,9 @@ fn parts(parts: &[PartTrace], indent: usize) -> String {
             continue;
         }
         let outcome = match p.outcome {
-            Some(true) => "✓",
-            Some(false) => "✗",
-            None => "✗ missing",
+            Some(true) => "✓".to_string(),
+            Some(false) => "✗".to_string(),
+            None => format!("✗ {}", tr!("summary-missing")),
         };
         let sides: Vec<String> = p
             .sides
@@ -260,7 +263,7 @@ fn parts(parts: &[PartTrace], indent: usize) -> String {
 }
 
 fn shown(value: &Option<String>) -> String {
-    value.clone().unwrap_or_else(|| "missing".to_string())
+    value.clone().unwrap_or_else(|| tr!("summary-missing"))
 }
 
 /// A score's bucket with its edges: `  (bucket 2 of 5: recency 120 to 211)`.
@@ -279,15 +282,19 @@ fn edges(why: &Why, name: &str, kind: &str, value: &Option<String>) -> String {
     let Some(edge) = buckets.iter().find(|e| e.bucket == bucket) else {
         return String::new();
     };
-    let number = |v: Option<f64>| v.map_or("missing".to_string(), |v| format!("{v}"));
+    let number = |v: Option<f64>| v.map_or_else(|| tr!("summary-missing"), |v| format!("{v}"));
     let all: Vec<String> = buckets
         .iter()
         .map(|e| format!("{}: {}–{}", e.bucket, number(e.low), number(e.high)))
         .collect();
     format!(
-        "  (bucket {bucket}: {} to {}; buckets {})",
-        number(edge.low),
-        number(edge.high),
-        all.join(", ")
+        "  {}",
+        tr!(
+            "why-bucket",
+            bucket = bucket.to_string(),
+            low = number(edge.low),
+            high = number(edge.high),
+            buckets = all.join(", ")
+        )
     )
 }

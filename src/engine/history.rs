@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::changes::{Order, read};
 use super::{Changes, Engine, EngineError};
+use crate::i18n::tr;
 use crate::semantic::Program;
 use crate::sql::history::{self as queries, HistoryColumns, Span};
 use crate::sql::{DuckDb, LABEL_HISTORY, RUNS_TABLE, TAG_HISTORY};
@@ -311,11 +312,8 @@ fn has_table(engine: &Engine, name: &str) -> Result<bool, EngineError> {
     }))
 }
 
-fn no_runs() -> EngineError {
-    history_error(
-        "this database has no runs yet",
-        "`seg run RULES --db FILE` runs the rules and records each run",
-    )
+pub(crate) fn no_runs() -> EngineError {
+    history_error(tr!("history-no-runs"), tr!("history-no-runs.help"))
 }
 
 fn history_error(message: impl Into<String>, help: impl Into<String>) -> EngineError {

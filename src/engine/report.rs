@@ -29,10 +29,7 @@ pub fn read(
 ) -> Result<Report, EngineError> {
     let runs = history::runs(engine)?;
     let Some(last) = runs.last() else {
-        return Err(EngineError::History {
-            message: "this database has no runs yet".into(),
-            help: "`seg run RULES --db FILE` runs the rules and records each run".into(),
-        });
+        return Err(history::no_runs());
     };
     let metric = chosen_metric(program, metric);
     let catalogue = catalogue(engine)?;

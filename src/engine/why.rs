@@ -6,6 +6,7 @@
 use serde::Serialize;
 
 use super::{Engine, EngineError, ScoreEdge, history, run};
+use crate::i18n::tr;
 use crate::semantic::Program;
 use crate::semantic::ir::NodeKind;
 use crate::sql::why::{self as queries, Column, Selection, Trace};
@@ -129,8 +130,8 @@ pub fn why(
             run::check_keys(engine, program, &plan)?;
             engine.execute(&plan.base.title, &plan.base.sql)?;
             let cte = queries::published(program, &values).map_err(|e| EngineError::Why {
-                message: format!("cannot trace on the published tables: {}", e.0),
-                help: "pass --as-of DATE to compute the rules afresh at that date".into(),
+                message: tr!("why-cannot-trace", reason = e.0),
+                help: tr!("why-cannot-trace.help"),
             })?;
             let edges = history::last_score_edges(engine)?
                 .map(|l| l.edges)
@@ -187,8 +188,8 @@ fn last_run(engine: &Engine) -> Result<(i64, String, Vec<Recorded>), EngineError
     };
     if !has(CUSTOMERS_TABLE) || !has(crate::sql::RUNS_TABLE) {
         return Err(EngineError::Why {
-            message: "the database has no published run to explain".into(),
-            help: "run `seg run` first, or pass --as-of DATE to compute the rules afresh".into(),
+            message: tr!("why-no-run"),
+            help: tr!("why-no-run.help"),
         });
     }
     let mut run_id = 0;
@@ -250,21 +251,34 @@ fn unknown(
         .filter(|(d, k)| *d <= k.chars().count().max(key.chars().count()) / 2 + 1)
         .map(|(_, k)| format!("`{k}`"))
         .collect();
-    let where_ = match evaluation {
-        Evaluation::Published => format!("the published `{CUSTOMERS_TABLE}`"),
-        Evaluation::Fresh => format!("`{}` as of {}", program.customers.name, program.as_of),
+    let message = match evaluation {
+        Evaluation::Published => tr!(
+            "why-unknown-customer",
+            key = key,
+            table = CUSTOMERS_TABLE
+        ),
+        Evaluation::Fresh => tr!(
+            "why-unknown-customer-2",
+            key = key,
+            source = program.customers.name.as_str(),
+            as_of = program.as_of.to_string()
+        ),
     };
-    let mut help = format!(
-        "customers are named by `{}`, the key of `{}`",
-        program.customers.key, program.customers.name
+    let (column, source) = (
+        program.customers.key.as_str(),
+        program.customers.name.as_str(),
     );
-    if !close.is_empty() {
-        help.push_str(&format!("; the closest: {}", close.join(", ")));
-    }
-    Ok(EngineError::Why {
-        message: format!("no customer `{key}` in {where_}"),
-        help,
-    })
+    let help = if close.is_empty() {
+        tr!("why-unknown-customer.help", column = column, source = source)
+    } else {
+        tr!(
+            "why-unknown-customer.help-2",
+            column = column,
+            source = source,
+            closest = close.join(", ")
+        )
+    };
+    Ok(EngineError::Why { message, help })
 }
 
 /// One row of the trace query as the customer's trace: the values of

@@ -71,6 +71,13 @@ expectation-failed = expectation failed on the case `{ $name }`
 
 example-failed = example "{ $name }" did not get what it expects
 
+## src/cli/why.rs
+
+where-not-a-condition = --where is one condition on one line
+    .label = not one condition
+    .help = give one condition of the rules' own words, e.g. --where "tier = 'A' and frequency >= 2"
+where-not-a-condition-2 = --where has no condition
+
 ## src/lint/cover.rs
 
 never-holds = { $what } can never hold
@@ -565,6 +572,203 @@ lint-linted = linted { $n } { $n ->
        *[other] files
     } in { $path }: { $totals }
 lint-cannot = cannot lint { $path }: the rules have errors ({ $totals })
+
+## seg report: the page (src/report/) and what the command says (src/cli/report.rs)
+
+report-title = Segmentation report
+report-headline = run { $run } · { $customers } customers · as of { $as_of }
+report-section-segmentations = Segmentations
+report-section-grid = The R × F grid
+report-section-tags = Tags
+report-section-distributions = Distributions
+report-section-history = Over time
+report-section-catalogue = The catalogue
+report-sizes = Customers per label
+report-metric-per-label = { $metric } per label (sum)
+report-no-grid = No segmentation of these rules reads two scores, so there is no grid.
+report-grid-axes = { $rows } (rows, 1 at the bottom) × { $columns } (columns), segments of { $segmentation }
+report-average = average { $metric }
+report-grid-help = Each cell: customers and the average of the metric. The outlines are the segments, from the label the cell's customers hold; an empty cell has none.
+report-tag-sizes = Customers per tag, by category
+report-no-category = (no category)
+report-overlaps = Customers carrying both tags (the largest tags)
+report-no-tags = No customer carries a tag.
+report-no-distributions = No score ranks a metric, so there is nothing to draw.
+report-edges-help = Dashed: the score's bucket edges; dotted: percentiles.
+report-distribution = { $metric } (score { $score })
+report-sizes-per-run = Customers per label, run by run
+report-one-run = Only one run has written history: movement needs two.
+report-movement = Movement from run { $from } (as of { $from_as_of }) to run { $to } (as of { $to_as_of })
+report-transitions = Transition matrix (rows: before, columns: after)
+report-flows = Flows
+report-column-kind = kind
+report-column-name = name
+report-column-description = description
+report-column-category = category
+report-column-colour = colour
+report-column-rule = rule
+report-column-defined-at = defined at
+report-kind-label = label
+report-kind-tag = tag
+report-size-tip = { $name }: { $customers } customers ({ $share }%)
+report-cell-tip = { $customers } customers
+report-cell-tip-average = { $customers } customers, average { $average }
+report-flow-tip = { $from } → { $to }: { $customers } customers
+report-run-name = run { $run } ({ $as_of })
+report-bin-tip = { $low } to { $high }: { $customers } customers
+report-value-tip = { $name }: { $value }
+report-run-tip = { $run }: { $tip }
+report-cell-at = { $rows } { $row }, { $columns } { $column }: { $tip }
+report-needs-db = `seg report` needs the database `seg run` wrote
+    .help = pass --db <file>, the same --db as the run's
+report-rules-have-errors = no report: the rules have errors
+report-unknown-metric = the rules have no numeric metric `{ $metric }` to sum per label
+report-no-metrics = the rules define no numeric metric; leave --metric out
+report-metrics-help = --metric takes one of: { $metrics }
+report-cannot-write = cannot write the report `{ $file }`: { $error }
+    .help = check that the folder exists and can be written to
+report-written = report: { $file } (run { $run }, as of { $as_of })
+report-run-published = the run published its tables; only the report was not written
+
+## seg why (src/cli/why.rs); `when` and `otherwise` are the rules' own words
+
+why-needs-customer = `seg why` needs a customer, or --where CONDITION
+    .help = seg why 42 rules --db seg.duckdb, or seg why --where "tier = 'A'" rules --db seg.duckdb
+why-customer-and-where = `seg why` takes a customer or --where, not both (`{ $customer }`)
+    .help = seg why --where CONDITION [PATH]
+why-needs-db = `seg why` explains the tables a run published: it needs --db
+    .help = pass --db <file>, or --as-of DATE to compute the rules afresh
+why-published = as published by run { $run } (as of { $as_of })
+why-fresh = computed afresh as of { $as_of } (nothing written)
+why-no-customer = no customer meets the condition
+why-customer = customer { $key } = { $value }
+why-no-label = (no label: no rule matched)
+why-kmeans = (a kmeans segmentation: its label is the customer's cluster)
+why-matched = ← matched
+why-earlier-matched = (holds, but an earlier rule matched)
+why-bucket = (bucket { $bucket }: { $low } to { $high }; buckets { $buckets })
+history-no-runs = this database has no runs yet
+    .help = `seg run RULES --db FILE` runs the rules and records each run
+why-no-run = the database has no published run to explain
+    .help = run `seg run` first, or pass --as-of DATE to compute the rules afresh
+why-cannot-trace = cannot trace on the published tables: { $reason }
+    .help = pass --as-of DATE to compute the rules afresh at that date
+why-unknown-customer = no customer `{ $key }` in the published `{ $table }`
+    .help = customers are named by `{ $column }`, the key of `{ $source }`
+    .help-2 = customers are named by `{ $column }`, the key of `{ $source }`; the closest: { $closest }
+why-unknown-customer-2 = no customer `{ $key }` in `{ $source }` as of { $as_of }
+
+## seg watch (src/cli/watch.rs, src/cli/watch/report.rs)
+
+watch-first-run = first run
+watch-rules-and-data-changed = rules and data changed
+watch-rules-changed = rules changed
+watch-data-changed = data changed
+watch-scheduled = scheduled
+watch-not-on-spark = `seg watch` runs on DuckDB only
+    .help = run `seg run --engine spark` on a schedule instead (docs/spark.md)
+watch-no-current-folder = cannot tell the current folder
+watch-no-signals = cannot handle Ctrl-C and SIGTERM: { $error }
+watch-cannot-watch = cannot watch files: { $error }
+watch-watching = watching { $path } and the files it reads; Ctrl-C to stop
+watch-stopped = stopped
+watch-warning = warning: watching files: { $error }
+watch-rules-gone = the rule set `{ $path }` is gone; the tables stay as they are, waiting for it to come back
+watch-interrupted = { $trigger }: stopped before it finished; { $kept }
+watch-failed = { $trigger }: not run; { $kept }
+watch-not-run = { $trigger }: not run: { $why }; { $kept }
+watch-kept = the tables and files of run { $run } stay as they were
+watch-waiting = waiting for the next change
+watch-next = next scheduled run: { $at }
+watch-headline = run { $run } · { $why } · { $customers } customers · { $timing }
+watch-updated-after-save = tables updated { $seconds } s after the save
+watch-seconds = { $seconds } s
+watch-counts = { $name }: { $counts }
+watch-new = (new) { $counts }
+watch-moved = moved: { $moves }
+watch-removed = { $name }: (removed)
+watch-tags = tags: { $tags }
+watch-more = { $n } more
+
+## seg run and the commands that share its options (src/cli/run.rs, check.rs, replay.rs, output.rs)
+
+run-without-spark = this seg was built without Spark
+    .help = build it with `cargo build --features spark` (docs/spark.md); `seg compile --dialect spark` prints the SQL in any build
+run-needs-db = `{ $command }` needs a database to write to
+    .help = pass --db <file>, e.g. --db seg.duckdb (it is created if missing)
+dry-run-not-here = `{ $command }` publishes every run: --dry-run is for `seg run`
+dry-run-no-out = --dry-run writes nothing, so it takes no --out
+dry-run-one-date = --dry-run previews one run: it takes one --as-of date, not a range
+dry-run-refused-help = run `seg run --dry-run` without it to preview, then run again to publish
+spark-needs-remote = `seg run --engine spark` needs the Spark Connect server
+    .help = pass --remote sc://host:15002 (tests/spark/start.sh starts one on 127.0.0.1)
+spark-no-db = --db is DuckDB's database; with --engine spark the tables go to --schema
+    .help = leave out --db, or run on DuckDB
+spark-no-allow-path = --allow-path confines DuckDB; Spark reads with the cluster's own permissions
+    .help = leave out --allow-path (and SEG_ALLOW_PATH) with --engine spark
+spark-no-replay = replaying dates (--as-of FROM..TO) runs on DuckDB only
+    .help = give one date, like --as-of 2024-06-01
+spark-place = { $remote } (schema { $schema })
+one-date = `seg { $command }` evaluates the rules at one date, not a range
+    .help = give one date, like --as-of 2024-06-01; `seg run --as-of FROM..TO --step 1month` runs at many
+replay-no-out = --out writes the tables of one run, not of a range of dates
+    .help = replay the range without --out, then run the date to export once more with --out
+replay-needs-step = --as-of { $from }..{ $to } needs --step: how far apart the dates are
+    .help = add --step 1month (or 1day, 1week, 3months ...), as in { $example }
+replay-needs-range = --step needs a range of dates to step through
+    .help = give --as-of FROM..TO, as in { $example }
+replay-not-run = not run as of { $date }: { $totals }
+replay-stopped-first = the replay stopped at its first date, { $date }: nothing was published
+replay-stopped = the replay stopped at { $date }: { $what }
+replay-rolled-back = nothing was published (the { $n } { $n ->
+        [one] run
+       *[other] runs
+    } before it, in the same transaction, rolled back with it)
+replay-kept = the { $n } { $n ->
+        [one] run
+       *[other] runs
+    } before it stay published
+replay-kept-and-rolled-back = the { $kept } { $kept ->
+        [one] run
+       *[other] runs
+    } of the batches before it stay published; the { $n } { $n ->
+        [one] run
+       *[other] runs
+    } of its own batch rolled back with it
+replay-done = replayed { $done } of { $dates } dates, as of { $first } to { $last }: runs { $first_run } to { $last_run } in { $db }, whose tables are now as of { $last }
+output-cannot-write = seg: cannot write the output: { $error }
+output-more = … and { $n } more (use --format json for all)
+
+## Errors that are not about a rule (src/engine/mod.rs, EngineError; shown by src/cli/errors.rs)
+
+engine-open = cannot open the database `{ $path }`: { $message }
+engine-locked = the database `{ $path }` is in use by another process (waited { $waited } s for it)
+    .help = DuckDB lets one process open a database file at a time; wait for the other `seg run` (or close the other program) and try again, or wait longer with --wait SECONDS
+engine-query = { $what } failed: { $message }
+engine-out-of-memory = { $what } ran out of memory: { $message }
+    .help = give the run more memory with --memory-limit (e.g. --memory-limit 8GB), or fewer threads with --threads 1 (each thread holds its own buffers)
+engine-duplicate-keys = the customer key `{ $key }` of `{ $source }` is not unique: { $count } keys appear more than once (for example { $examples })
+    .help = every customer must appear once in the customer source; remove the duplicates or choose another `key` column
+engine-duplicate-lookup-keys = the key `{ $key }` of the lookup table `{ $source }` is not unique: { $examples } appear more than once
+    .help = a lookup table lists each key once, or a fact row would count once per copy; remove the duplicates from `{ $source }`
+engine-missing-keys = { $count } rows of `{ $source }` have no customer key `{ $key }`
+    .help = every customer needs a key; fill in or remove the rows without one
+engine-expectations-failed = { $count } of the rules' expectations failed; nothing was published
+    .help = the previous tables are unchanged; without --strict the run publishes and warns
+engine-connect = cannot reach Spark Connect at `{ $remote }`: { $message }
+    .help = start a Spark Connect server (tests/spark/start.sh starts one on 127.0.0.1:15002) or pass the cluster's address, --remote sc://host:15002
+engine-not-on-spark = { $what } is not supported on Spark yet
+    .help = run on DuckDB (the default engine) for this, or leave it out; docs/spark.md lists what Spark runs
+engine-not-utf8 = `{ $file }` is not UTF-8 text, so seg cannot read it (a GBK or GB18030 export, or Latin-1?): convert it once with `iconv -f GBK -t UTF-8 { $file } > { $converted }` and read the converted file, or declare `with encoding "latin-1"` (or "utf-16") if it is in one of those
+    .help = seg reads text files as UTF-8 (and, with `encoding`, UTF-16 and Latin-1); `file -i <file>` tells which encoding a file is in
+engine-resources = DuckDB refused the memory limit, threads or temporary folder: { $message }
+    .help = --memory-limit takes a size such as 4GB or 512MiB, --threads a number of threads
+engine-write = cannot write `{ $path }`: { $message }
+engine-allow-path = --allow-path `{ $path }`: { $message }
+    .help = --allow-path names an existing folder that sources may be read from
+engine-sandbox = cannot lock the database down: { $message }
+engine-interrupted = the run was stopped before it finished: nothing of it was published
+    .help = the tables of the previous run stay as they were
 
 ## Parts of help lines
 

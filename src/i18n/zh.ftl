@@ -55,6 +55,13 @@ expectation-failed = 用例 `{ $name }` 的预期未满足
 
 example-failed = 示例“{ $name }”没有得到预期的结果
 
+## src/cli/why.rs
+
+where-not-a-condition = --where 只能是一行里的一个条件
+    .label = 不是一个条件
+    .help = 请用规则自己的写法给出一个条件，例如 --where "tier = 'A' and frequency >= 2"
+where-not-a-condition-2 = --where 没有给出条件
+
 ## src/lint/cover.rs
 
 never-holds = { $what } 永远不会成立
@@ -543,6 +550,191 @@ explain-unknown-code-help = `seg explain` 会列出所有代码
 check-checked = 已检查 { $path } 中的 { $n } 个文件：{ $totals }
 lint-linted = 已分析 { $path } 中的 { $n } 个文件：{ $totals }
 lint-cannot = 无法分析 { $path }：规则有错误（{ $totals }）
+
+## seg report：报告页面（src/report/）与命令的输出（src/cli/report.rs）
+
+report-title = 客户分群报告
+report-headline = 第 { $run } 次运行 · { $customers } 位客户 · 截至 { $as_of }
+report-section-segmentations = 分群
+report-section-grid = R × F 网格
+report-section-tags = 标签
+report-section-distributions = 分布
+report-section-history = 随时间的变化
+report-section-catalogue = 类别与标签目录
+report-sizes = 各类别的客户数
+report-metric-per-label = 各类别的 { $metric }（合计）
+report-no-grid = 这些规则中没有读取两个得分的分群，因此没有网格。
+report-grid-axes = { $rows }（行，1 在最下面）× { $columns }（列），{ $segmentation } 的各个类别
+report-average = { $metric } 的平均值
+report-grid-help = 每个格子：客户数和该指标的平均值。轮廓线圈出各个类别，依据格子里客户所属的类别；空格子不属于任何类别。
+report-tag-sizes = 各标签的客户数（按分类）
+report-no-category = （无分类）
+report-overlaps = 同时带有两个标签的客户（最大的几个标签）
+report-no-tags = 没有客户带有标签。
+report-no-distributions = 没有对指标排名的得分，因此没有可画的分布。
+report-edges-help = 虚线：得分的分档边界；点线：分位数。
+report-distribution = { $metric }（得分 { $score }）
+report-sizes-per-run = 每次运行各类别的客户数
+report-one-run = 只有一次运行写入了历史：要看变动需要两次运行。
+report-movement = 从第 { $from } 次运行（截至 { $from_as_of }）到第 { $to } 次运行（截至 { $to_as_of }）的变动
+report-transitions = 转移矩阵（行：之前，列：之后）
+report-flows = 流向
+report-column-kind = 种类
+report-column-name = 名称
+report-column-description = 描述
+report-column-category = 分类
+report-column-colour = 颜色
+report-column-rule = 规则
+report-column-defined-at = 定义位置
+report-kind-label = 类别
+report-kind-tag = 标签
+report-size-tip = { $name }：{ $customers } 位客户（{ $share }%）
+report-cell-tip = { $customers } 位客户
+report-cell-tip-average = { $customers } 位客户，平均 { $average }
+report-flow-tip = { $from } → { $to }：{ $customers } 位客户
+report-run-name = 第 { $run } 次运行（{ $as_of }）
+report-bin-tip = { $low } 至 { $high }：{ $customers } 位客户
+report-value-tip = { $name }：{ $value }
+report-run-tip = { $run }，{ $tip }
+report-cell-at = { $rows } { $row }，{ $columns } { $column }：{ $tip }
+report-needs-db = `seg report` 需要 `seg run` 写入的数据库
+    .help = 请传入 --db <文件>，与运行时的 --db 相同
+report-rules-have-errors = 未生成报告：规则有错误
+report-unknown-metric = 规则中没有可按类别求和的数值指标 `{ $metric }`
+report-no-metrics = 规则中没有定义数值指标；请去掉 --metric
+report-metrics-help = --metric 可取：{ $metrics }
+report-cannot-write = 无法写入报告 `{ $file }`：{ $error }
+    .help = 请检查文件夹是否存在、是否可写
+report-written = 报告：{ $file }（第 { $run } 次运行，截至 { $as_of }）
+report-run-published = 这次运行已发布各表；只是报告没有写入
+
+## seg why（src/cli/why.rs）；`when` 和 `otherwise` 是规则本身的写法，不翻译
+
+why-needs-customer = `seg why` 需要一位客户，或者 --where 条件
+    .help = seg why 42 rules --db seg.duckdb，或 seg why --where "tier = 'A'" rules --db seg.duckdb
+why-customer-and-where = `seg why` 接受一位客户或 --where，不能两者都给（`{ $customer }`）
+    .help = seg why --where 条件 [路径]
+why-needs-db = `seg why` 解释的是一次运行发布的表：需要 --db
+    .help = 请传入 --db <文件>，或用 --as-of 日期 重新计算规则
+why-published = 第 { $run } 次运行发布的结果（截至 { $as_of }）
+why-fresh = 截至 { $as_of } 重新计算（未写入任何内容）
+why-no-customer = 没有客户满足这个条件
+why-customer = 客户 { $key } = { $value }
+why-no-label = （无类别：没有匹配的规则）
+why-kmeans = （kmeans 分群：类别就是客户所在的聚类）
+why-matched = ← 匹配
+why-earlier-matched = （成立，但前面的规则已经匹配）
+why-bucket = （第 { $bucket } 档：{ $low } 至 { $high }；各档 { $buckets }）
+history-no-runs = 这个数据库还没有运行记录
+    .help = `seg run 规则 --db 文件` 会运行规则并记录每次运行
+why-no-run = 数据库中没有可解释的已发布运行
+    .help = 请先执行 `seg run`，或用 --as-of 日期 重新计算规则
+why-cannot-trace = 无法在已发布的表上追溯：{ $reason }
+    .help = 请用 --as-of 日期 在该日期重新计算规则
+why-unknown-customer = 已发布的 `{ $table }` 中没有客户 `{ $key }`
+    .help = 客户按 `{ $column }` 识别，它是 `{ $source }` 的主键
+    .help-2 = 客户按 `{ $column }` 识别，它是 `{ $source }` 的主键；最接近的有：{ $closest }
+why-unknown-customer-2 = 截至 { $as_of }，`{ $source }` 中没有客户 `{ $key }`
+
+## seg watch（src/cli/watch.rs、src/cli/watch/report.rs）
+
+watch-first-run = 首次运行
+watch-rules-and-data-changed = 规则和数据有变化
+watch-rules-changed = 规则有变化
+watch-data-changed = 数据有变化
+watch-scheduled = 定时运行
+watch-not-on-spark = `seg watch` 只能在 DuckDB 上运行
+    .help = 请改为定时执行 `seg run --engine spark`（见 docs/spark.md）
+watch-no-current-folder = 无法确定当前文件夹
+watch-no-signals = 无法处理 Ctrl-C 和 SIGTERM：{ $error }
+watch-cannot-watch = 无法监视文件：{ $error }
+watch-watching = 正在监视 { $path } 及其读取的文件；按 Ctrl-C 停止
+watch-stopped = 已停止
+watch-warning = 警告：监视文件时出错：{ $error }
+watch-rules-gone = 规则集 `{ $path }` 不见了；各表保持原样，等待它恢复
+watch-interrupted = { $trigger }：未完成就停止了；{ $kept }
+watch-failed = { $trigger }：未运行；{ $kept }
+watch-not-run = { $trigger }：未运行：{ $why }；{ $kept }
+watch-kept = 第 { $run } 次运行的表和文件保持不变
+watch-waiting = 等待下一次变化
+watch-next = 下一次定时运行：{ $at }
+watch-headline = 第 { $run } 次运行 · { $why } · { $customers } 位客户 · { $timing }
+watch-updated-after-save = 保存后 { $seconds } 秒表已更新
+watch-seconds = 用时 { $seconds } 秒
+watch-counts = { $name }：{ $counts }
+watch-new = （新）{ $counts }
+watch-moved = 变动：{ $moves }
+watch-removed = { $name }：（已删除）
+watch-tags = 标签：{ $tags }
+watch-more = 另有 { $n } 位
+
+## seg run 及共用其选项的命令（src/cli/run.rs、check.rs、replay.rs、output.rs）
+
+run-without-spark = 这个 seg 构建时没有包含 Spark
+    .help = 请用 `cargo build --features spark` 构建（见 docs/spark.md）；任何构建都可以用 `seg compile --dialect spark` 打印 SQL
+run-needs-db = `{ $command }` 需要一个可写入的数据库
+    .help = 请传入 --db <文件>，例如 --db seg.duckdb（不存在时会创建）
+dry-run-not-here = `{ $command }` 每次运行都会发布：--dry-run 只用于 `seg run`
+dry-run-no-out = --dry-run 不写入任何内容，所以不接受 --out
+dry-run-one-date = --dry-run 预演一次运行：只接受一个 --as-of 日期，不接受日期范围
+dry-run-refused-help = 去掉它再运行 `seg run --dry-run` 预演，然后再运行一次来发布
+spark-needs-remote = `seg run --engine spark` 需要 Spark Connect 服务器
+    .help = 请传入 --remote sc://host:15002（tests/spark/start.sh 会在 127.0.0.1 上启动一个）
+spark-no-db = --db 是 DuckDB 的数据库；使用 --engine spark 时表写入 --schema
+    .help = 去掉 --db，或者在 DuckDB 上运行
+spark-no-allow-path = --allow-path 限制的是 DuckDB；Spark 按集群自己的权限读取
+    .help = 使用 --engine spark 时去掉 --allow-path（以及 SEG_ALLOW_PATH）
+spark-no-replay = 回放日期（--as-of 起..止）只能在 DuckDB 上运行
+    .help = 请给出一个日期，例如 --as-of 2024-06-01
+spark-place = { $remote }（schema { $schema }）
+one-date = `seg { $command }` 只在一个日期上计算规则，不接受日期范围
+    .help = 请给出一个日期，例如 --as-of 2024-06-01；`seg run --as-of 起..止 --step 1month` 可以在多个日期上运行
+replay-no-out = --out 写出的是一次运行的表，不能用于日期范围
+    .help = 先不带 --out 回放这个范围，然后对要导出的日期带 --out 再运行一次
+replay-needs-step = --as-of { $from }..{ $to } 需要 --step：日期之间相隔多久
+    .help = 加上 --step 1month（或 1day、1week、3months ...），例如 { $example }
+replay-needs-range = --step 需要一个日期范围
+    .help = 请给出 --as-of 起..止，例如 { $example }
+replay-not-run = 截至 { $date } 未运行：{ $totals }
+replay-stopped-first = 回放在第一个日期 { $date } 停止：没有发布任何内容
+replay-stopped = 回放在 { $date } 停止：{ $what }
+replay-rolled-back = 没有发布任何内容（之前的 { $n } 次运行在同一个事务中，一起回滚了）
+replay-kept = 之前的 { $n } 次运行保持发布
+replay-kept-and-rolled-back = 之前各批的 { $kept } 次运行保持发布；本批的 { $n } 次运行一起回滚了
+replay-done = 回放了 { $dates } 个日期中的 { $done } 个，截至 { $first } 到 { $last }：第 { $first_run } 到第 { $last_run } 次运行，写入 { $db }，其中的表现在截至 { $last }
+output-cannot-write = seg：无法写出输出：{ $error }
+output-more = … 另有 { $n } 条（用 --format json 查看全部）
+
+## 与规则无关的错误（src/engine/mod.rs 的 EngineError，由 src/cli/errors.rs 显示）
+
+engine-open = 无法打开数据库 `{ $path }`：{ $message }
+engine-locked = 数据库 `{ $path }` 正被另一个进程使用（已等待 { $waited } 秒）
+    .help = DuckDB 同一时间只允许一个进程打开数据库文件；请等另一个 `seg run` 结束（或关闭另一个程序）后重试，或用 --wait 秒数 等待更久
+engine-query = { $what } 失败：{ $message }
+engine-out-of-memory = { $what } 内存不足：{ $message }
+    .help = 用 --memory-limit 给运行更多内存（例如 --memory-limit 8GB），或用 --threads 1 减少线程（每个线程都有自己的缓冲区）
+engine-duplicate-keys = `{ $source }` 的客户主键 `{ $key }` 不唯一：有 { $count } 个主键出现了不止一次（例如 { $examples }）
+    .help = 每位客户在客户数据源中只能出现一次；请删除重复的行，或换一个 `key` 列
+engine-duplicate-lookup-keys = 查找表 `{ $source }` 的主键 `{ $key }` 不唯一：{ $examples } 出现了不止一次
+    .help = 查找表中每个主键只能出现一次，否则一条明细行会按副本数重复计算；请删除 `{ $source }` 中重复的行
+engine-missing-keys = `{ $source }` 有 { $count } 行没有客户主键 `{ $key }`
+    .help = 每位客户都需要主键；请补上或删除没有主键的行
+engine-expectations-failed = 规则的预期中有 { $count } 条未满足；没有发布任何内容
+    .help = 之前的表保持不变；不加 --strict 时，运行会发布并给出警告
+engine-connect = 无法连接到 `{ $remote }` 上的 Spark Connect：{ $message }
+    .help = 请启动 Spark Connect 服务器（tests/spark/start.sh 会在 127.0.0.1:15002 上启动一个），或传入集群地址 --remote sc://host:15002
+engine-not-on-spark = Spark 上暂不支持 { $what }
+    .help = 请在 DuckDB（默认引擎）上运行，或者去掉它；docs/spark.md 列出了 Spark 能运行的内容
+engine-not-utf8 = `{ $file }` 不是 UTF-8 文本，seg 无法读取（可能是 GBK、GB18030 或 Latin-1 导出的文件）：请先用 `iconv -f GBK -t UTF-8 { $file } > { $converted }` 转换一次，再读取转换后的文件；如果它是 Latin-1 或 UTF-16，请声明 `with encoding "latin-1"`（或 "utf-16"）
+    .help = seg 按 UTF-8 读取文本文件（声明 `encoding` 时也可读取 UTF-16 和 Latin-1）；`file -i <文件>` 可以查看文件的编码
+engine-resources = DuckDB 不接受这个内存上限、线程数或临时文件夹：{ $message }
+    .help = --memory-limit 接受 4GB 或 512MiB 这样的大小，--threads 接受线程数
+engine-write = 无法写入 `{ $path }`：{ $message }
+engine-allow-path = --allow-path `{ $path }`：{ $message }
+    .help = --allow-path 指定一个已存在的文件夹，数据源可以从中读取
+engine-sandbox = 无法锁定数据库的访问范围：{ $message }
+engine-interrupted = 运行在完成前被停止：没有发布任何内容
+    .help = 上一次运行的表保持不变
 
 ## 帮助行的组成部分
 

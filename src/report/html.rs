@@ -5,6 +5,7 @@
 use super::charts::{self, Bar, colour, count, number};
 use super::model::{Flow, Report, Run};
 use super::text as words;
+use crate::i18n::{self, tr};
 
 /// Text made safe for HTML and SVG, in element content and in quoted
 /// attributes alike. Every label, tag, rule text and name passes here.
@@ -34,10 +35,11 @@ pub fn render(r: &Report) -> String {
     body.push_str(&history(r));
     body.push_str(&catalogue(r));
     format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>{} · {}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n<main>\n{body}</main>\n</body>\n</html>\n",
-        escape(words::TITLE),
+        i18n::current().code(),
+        escape(&tr!("report-title")),
         escape(&r.as_of)
     )
 }
@@ -92,7 +94,7 @@ table.catalogue code { white-space: pre-wrap; font-size: 0.8rem; }
 fn header(r: &Report) -> String {
     format!(
         "<header>\n<h1>{}</h1>\n<p class=\"headline\">{}</p>\n</header>\n",
-        escape(words::TITLE),
+        escape(&tr!("report-title")),
         escape(&words::headline(r.run_id, &count(r.customers), &r.as_of))
     )
 }
@@ -134,7 +136,7 @@ fn segmentations(r: &Report) -> String {
     for s in &r.segmentations {
         out.push_str(&h3(&s.name));
         let total: i64 = s.labels.iter().map(|l| l.customers).sum();
-        let name = |l: &Option<String>| l.clone().unwrap_or_else(|| words::NO_LABEL.to_string());
+        let name = |l: &Option<String>| l.clone().unwrap_or_else(words::no_label);
         let sizes: Vec<Bar> = s
             .labels
             .iter()
@@ -150,7 +152,7 @@ fn segmentations(r: &Report) -> String {
                 }
             })
             .collect();
-        out.push_str(&format!("<h4>{}</h4>\n", escape(words::SIZES)));
+        out.push_str(&format!("<h4>{}</h4>\n", escape(&tr!("report-sizes"))));
         out.push_str(&charts::bars(
             "sizes",
             "bar",
@@ -172,7 +174,7 @@ fn segmentations(r: &Report) -> String {
                         value: v,
                         shown: number(v),
                         colour: label_colour(r, &s.name, &l.name, i),
-                        tip: format!("{}: {}", name(&l.name), number(v)),
+                        tip: words::value_tip(&name(&l.name), &number(v)),
                     }
                 })
                 .collect();
@@ -189,30 +191,34 @@ fn segmentations(r: &Report) -> String {
             ));
         }
     }
-    section("segmentations", words::SECTION_SEGMENTATIONS, &out)
+    section("segmentations", &tr!("report-section-segmentations"), &out)
 }
 
 fn grid(r: &Report) -> String {
     let content = match &r.grid {
-        None => note(words::NO_GRID),
+        None => note(&tr!("report-no-grid")),
         Some(g) => {
             let mut out = note(&words::grid_axes(&g.rows, &g.columns, &g.segmentation));
             if let Some(metric) = &r.metric {
                 out.push_str(&note(&words::average(metric)));
             }
             out.push_str(&charts::grid(g));
-            out.push_str(&note(words::GRID_HELP));
+            out.push_str(&note(&tr!("report-grid-help")));
             out
         }
     };
-    section("grid", words::SECTION_GRID, &content)
+    section("grid", &tr!("report-section-grid"), &content)
 }
 
 fn tags(r: &Report) -> String {
     if r.tags.is_empty() {
-        return section("tags", words::SECTION_TAGS, &note(words::NO_TAGS));
+        return section(
+            "tags",
+            &tr!("report-section-tags"),
+            &note(&tr!("report-no-tags")),
+        );
     }
-    let mut out = h3(words::TAG_SIZES);
+    let mut out = h3(&tr!("report-tag-sizes"));
     let mut categories: Vec<Option<&str>> = Vec::new();
     for t in &r.tags {
         if !categories.contains(&t.category.as_deref()) {
@@ -221,7 +227,8 @@ fn tags(r: &Report) -> String {
     }
     let most = r.tags.iter().map(|t| t.customers).max().unwrap_or(0) as f64;
     for category in categories {
-        let name = category.unwrap_or(words::NO_CATEGORY);
+        let no_category = tr!("report-no-category");
+        let name = category.unwrap_or(&no_category);
         out.push_str(&format!("<h4>{}</h4>\n", escape(name)));
         let bars: Vec<Bar> = r
             .tags
@@ -242,7 +249,8 @@ fn tags(r: &Report) -> String {
         out.push_str(&charts::bars("tag-sizes", "tag-bar", name, &bars, most));
     }
     if r.overlaps.tags.len() > 1 {
-        out.push_str(&h3(words::OVERLAPS));
+        let overlaps = tr!("report-overlaps");
+        out.push_str(&h3(&overlaps));
         let o = &r.overlaps;
         let cells: Vec<Flow> = o
             .tags
@@ -262,28 +270,32 @@ fn tags(r: &Report) -> String {
         out.push_str(&charts::matrix(
             "overlaps",
             "overlap",
-            words::OVERLAPS,
+            &overlaps,
             &cells,
             &order,
         ));
     }
-    section("tags", words::SECTION_TAGS, &out)
+    section("tags", &tr!("report-section-tags"), &out)
 }
 
 fn distributions(r: &Report) -> String {
     if r.distributions.is_empty() {
         return section(
             "distributions",
-            words::SECTION_DISTRIBUTIONS,
-            &note(words::NO_DISTRIBUTIONS),
+            &tr!("report-section-distributions"),
+            &note(&tr!("report-no-distributions")),
         );
     }
-    let mut out = note(words::EDGES_HELP);
+    let mut out = note(&tr!("report-edges-help"));
     for d in &r.distributions {
         out.push_str(&h3(&words::distribution(&d.metric, d.score.as_deref())));
         out.push_str(&charts::histogram(d));
     }
-    section("distributions", words::SECTION_DISTRIBUTIONS, &out)
+    section(
+        "distributions",
+        &tr!("report-section-distributions"),
+        &out,
+    )
 }
 
 /// The labels of a segmentation in the report's order, each with its
@@ -319,7 +331,7 @@ fn legend(labels: &[(Option<String>, String)]) -> String {
             format!(
                 "<li><span class=\"swatch\" style=\"background:{}\"></span>{}</li>",
                 escape(c),
-                escape(l.as_deref().unwrap_or(words::NO_LABEL))
+                escape(&l.clone().unwrap_or_else(words::no_label))
             )
         })
         .collect();
@@ -329,7 +341,7 @@ fn legend(labels: &[(Option<String>, String)]) -> String {
 fn history(r: &Report) -> String {
     let mut out = String::new();
     if !r.runs.is_empty() {
-        out.push_str(&h3(words::SIZES_PER_RUN));
+        out.push_str(&h3(&tr!("report-sizes-per-run")));
         for s in &r.segmentations {
             let labels = label_order(r, &s.name);
             out.push_str(&format!("<h4>{}</h4>\n", escape(&s.name)));
@@ -338,7 +350,7 @@ fn history(r: &Report) -> String {
         }
     }
     match &r.movement {
-        None => out.push_str(&note(words::ONE_RUN)),
+        None => out.push_str(&note(&tr!("report-one-run"))),
         Some(m) => {
             let as_of = |id: i64| {
                 r.runs
@@ -377,13 +389,13 @@ fn history(r: &Report) -> String {
                 out.push_str(&format!(
                     "<h4>{} · {}</h4>\n",
                     escape(&s.name),
-                    escape(words::TRANSITIONS)
+                    escape(&tr!("report-transitions"))
                 ));
                 out.push_str(&charts::transitions(&s.name, &cells, &order));
                 out.push_str(&format!(
                     "<h4>{} · {}</h4>\n",
                     escape(&s.name),
-                    escape(words::FLOWS)
+                    escape(&tr!("report-flows"))
                 ));
                 let colours = |l: &Option<String>| {
                     let i = order.iter().position(|o| o == l).unwrap_or(0);
@@ -393,21 +405,23 @@ fn history(r: &Report) -> String {
             }
         }
     }
-    section("history", words::SECTION_HISTORY, &out)
+    section("history", &tr!("report-section-history"), &out)
 }
 
 fn catalogue(r: &Report) -> String {
     let heads = [
-        words::KIND,
-        words::NAME,
-        words::DESCRIPTION,
-        words::CATEGORY,
-        words::COLOUR,
-        words::RULE,
-        words::DEFINED_AT,
+        tr!("report-column-kind"),
+        tr!("report-column-name"),
+        tr!("report-column-description"),
+        tr!("report-column-category"),
+        tr!("report-column-colour"),
+        tr!("report-column-rule"),
+        tr!("report-column-defined-at"),
     ];
+    let [kind_head, name_head, description_head, category_head, colour_head, rule_head, defined_head] =
+        &heads;
     let mut out = String::from("<table class=\"catalogue\">\n<thead><tr>");
-    for h in heads {
+    for h in &heads {
         out.push_str(&format!("<th>{}</th>", escape(h)));
     }
     out.push_str("</tr></thead>\n<tbody>\n");
@@ -417,8 +431,8 @@ fn catalogue(r: &Report) -> String {
         };
         let text = |v: &Option<String>| escape(v.as_deref().unwrap_or(""));
         let kind = match &e.segmentation {
-            Some(s) => format!("{} · {}", e.kind, s),
-            None => e.kind.clone(),
+            Some(s) => format!("{} · {}", words::kind(&e.kind), s),
+            None => words::kind(&e.kind),
         };
         let swatch = match &e.colour {
             Some(c) => format!(
@@ -429,20 +443,17 @@ fn catalogue(r: &Report) -> String {
             None => String::new(),
         };
         out.push_str("<tr data-mark=\"entry\">");
-        out.push_str(&cell(words::KIND, escape(&kind)));
-        out.push_str(&cell(words::NAME, escape(&e.name)));
-        out.push_str(&cell(words::DESCRIPTION, text(&e.description)));
-        out.push_str(&cell(words::CATEGORY, text(&e.category)));
-        out.push_str(&cell(words::COLOUR, swatch));
-        out.push_str(&cell(
-            words::RULE,
-            format!("<code>{}</code>", text(&e.rule)),
-        ));
-        out.push_str(&cell(words::DEFINED_AT, text(&e.defined_at)));
+        out.push_str(&cell(kind_head, escape(&kind)));
+        out.push_str(&cell(name_head, escape(&e.name)));
+        out.push_str(&cell(description_head, text(&e.description)));
+        out.push_str(&cell(category_head, text(&e.category)));
+        out.push_str(&cell(colour_head, swatch));
+        out.push_str(&cell(rule_head, format!("<code>{}</code>", text(&e.rule))));
+        out.push_str(&cell(defined_head, text(&e.defined_at)));
         out.push_str("</tr>\n");
     }
     out.push_str("</tbody>\n</table>\n");
-    section("catalogue", words::SECTION_CATALOGUE, &out)
+    section("catalogue", &tr!("report-section-catalogue"), &out)
 }
 
 #[cfg(test)]

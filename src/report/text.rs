@@ -1,132 +1,168 @@
-//! Every word the report shows, in one place (English), so that the
-//! messages can move into a catalogue of languages as they are.
+//! The words of the report that take values: each a message of the
+//! catalogues (`report-...` in `src/i18n/*.ftl`), with its numbers
+//! formatted here as the page shows them in every language. Words
+//! without values are looked up where they are shown (`tr!("report-...")`).
 
-pub const TITLE: &str = "Segmentation report";
-pub const NO_LABEL: &str = "(no label)";
-pub const CUSTOMERS: &str = "customers";
-pub const SHARE: &str = "share";
+use crate::i18n::tr;
 
-pub const SECTION_SEGMENTATIONS: &str = "Segmentations";
-pub const SECTION_GRID: &str = "The R × F grid";
-pub const SECTION_TAGS: &str = "Tags";
-pub const SECTION_DISTRIBUTIONS: &str = "Distributions";
-pub const SECTION_HISTORY: &str = "Over time";
-pub const SECTION_CATALOGUE: &str = "The catalogue";
-
-pub const SIZES: &str = "Customers per label";
-pub const NO_GRID: &str = "No segmentation of these rules reads two scores, so there is no grid.";
-pub const GRID_HELP: &str = "Each cell: customers and the average of the metric. The outlines are the segments, from the label the cell's customers hold; an empty cell has none.";
-pub const TAG_SIZES: &str = "Customers per tag, by category";
-pub const NO_CATEGORY: &str = "(no category)";
-pub const OVERLAPS: &str = "Customers carrying both tags (the largest tags)";
-pub const NO_TAGS: &str = "No customer carries a tag.";
-pub const NO_DISTRIBUTIONS: &str = "No score ranks a metric, so there is nothing to draw.";
-pub const EDGES_HELP: &str = "Dashed: the score's bucket edges; dotted: percentiles.";
-pub const SIZES_PER_RUN: &str = "Customers per label, run by run";
-pub const ONE_RUN: &str = "Only one run has written history: movement needs two.";
-pub const TRANSITIONS: &str = "Transition matrix (rows: before, columns: after)";
-pub const FLOWS: &str = "Flows";
-pub const NAME: &str = "name";
-pub const KIND: &str = "kind";
-pub const DESCRIPTION: &str = "description";
-pub const CATEGORY: &str = "category";
-pub const COLOUR: &str = "colour";
-pub const RULE: &str = "rule";
-pub const DEFINED_AT: &str = "defined at";
+/// A label that is none: `(no label)`, as the run's summary says it.
+pub fn no_label() -> String {
+    tr!("summary-no-label")
+}
 
 /// `run 3 · 1,200 customers · as of 2026-01-01`
 pub fn headline(run_id: i64, customers: &str, as_of: &str) -> String {
-    format!("run {run_id} · {customers} customers · as of {as_of}")
+    tr!(
+        "report-headline",
+        run = run_id.to_string(),
+        customers = customers,
+        as_of = as_of
+    )
 }
 
 /// The title of a label's metric bars: `monetary per label (sum)`.
 pub fn metric_per_label(metric: &str) -> String {
-    format!("{metric} per label (sum)")
+    tr!("report-metric-per-label", metric = metric)
 }
 
-/// `r (rows) × f (columns), labels of rfm`
+/// `r (rows, 1 at the bottom) × f (columns), segments of rfm`
 pub fn grid_axes(rows: &str, columns: &str, segmentation: &str) -> String {
-    format!("{rows} (rows, 1 at the bottom) × {columns} (columns), segments of {segmentation}")
+    tr!(
+        "report-grid-axes",
+        rows = rows,
+        columns = columns,
+        segmentation = segmentation
+    )
 }
 
 /// `average monetary`
 pub fn average(metric: &str) -> String {
-    format!("average {metric}")
+    tr!("report-average", metric = metric)
 }
 
 /// The heading of a histogram: `recency (score r)`.
 pub fn distribution(metric: &str, score: Option<&str>) -> String {
     match score {
-        Some(score) => format!("{metric} (score {score})"),
+        Some(score) => tr!("report-distribution", metric = metric, score = score),
         None => metric.to_string(),
     }
 }
 
-/// `from run 2 (as of 2025-06-30) to run 3 (as of 2025-07-31)`
+/// `Movement from run 2 (as of 2025-06-30) to run 3 (as of 2025-07-31)`
 pub fn movement(from: i64, from_as_of: &str, to: i64, to_as_of: &str) -> String {
-    format!("Movement from run {from} (as of {from_as_of}) to run {to} (as of {to_as_of})")
+    tr!(
+        "report-movement",
+        from = from.to_string(),
+        from_as_of = from_as_of,
+        to = to.to_string(),
+        to_as_of = to_as_of
+    )
 }
 
 /// A mark's tooltip: `Champions: 1,234 customers (12.3%)`.
 pub fn size_tip(name: &str, customers: &str, share: f64) -> String {
-    format!("{name}: {customers} customers ({:.1}%)", share * 100.0)
+    tr!(
+        "report-size-tip",
+        name = name,
+        customers = customers,
+        share = format!("{:.1}", share * 100.0)
+    )
 }
 
 /// `12 customers, average 340.5`
 pub fn cell_tip(customers: &str, average: Option<&str>) -> String {
     match average {
-        Some(a) => format!("{customers} customers, average {a}"),
-        None => format!("{customers} customers"),
+        Some(a) => tr!("report-cell-tip-average", customers = customers, average = a),
+        None => tr!("report-cell-tip", customers = customers),
     }
+}
+
+/// A cell's tooltip with its place: `r 3, f 2: 12 customers`.
+pub fn cell_at(row: (&str, u32), column: (&str, u32), tip: &str) -> String {
+    tr!(
+        "report-cell-at",
+        rows = row.0,
+        row = row.1.to_string(),
+        columns = column.0,
+        column = column.1.to_string(),
+        tip = tip
+    )
+}
+
+/// A bar's value: `A: 840`.
+pub fn value_tip(name: &str, value: &str) -> String {
+    tr!("report-value-tip", name = name, value = value)
+}
+
+/// A run's part of a tooltip: `run 2 (2025-06-30): A: 5 customers (50.0%)`.
+pub fn run_tip(run: &str, tip: &str) -> String {
+    tr!("report-run-tip", run = run, tip = tip)
 }
 
 /// `A → B: 12 customers`
 pub fn flow_tip(from: &str, to: &str, customers: &str) -> String {
-    format!("{from} → {to}: {customers} customers")
+    tr!("report-flow-tip", from = from, to = to, customers = customers)
 }
 
 /// `run 2 (2025-06-30)`
 pub fn run_name(run_id: i64, as_of: &str) -> String {
-    format!("run {run_id} ({as_of})")
+    tr!("report-run-name", run = run_id.to_string(), as_of = as_of)
 }
 
 /// `12 to 24: 5 customers`
 pub fn bin_tip(low: &str, high: &str, customers: &str) -> String {
-    format!("{low} to {high}: {customers} customers")
+    tr!(
+        "report-bin-tip",
+        low = low,
+        high = high,
+        customers = customers
+    )
+}
+
+/// The kind of a catalogue entry (`label`, `tag`), in words; a kind
+/// seg does not know is shown as the table has it.
+pub fn kind(kind: &str) -> String {
+    match kind {
+        "label" => tr!("report-kind-label"),
+        "tag" => tr!("report-kind-tag"),
+        other => other.to_string(),
+    }
 }
 
 // What `seg report` (and `--report` of `seg run` and `seg watch`) says
 // on the terminal.
 
-pub const NEEDS_DB: &str = "`seg report` needs the database `seg run` wrote";
-pub const NEEDS_DB_HELP: &str = "pass --db <file>, the same --db as the run's";
-pub const RULES_HAVE_ERRORS: &str = "no report: the rules have errors";
-
 /// `--metric spend` names no metric of the rules.
 pub fn unknown_metric(metric: &str) -> String {
-    format!("the rules have no numeric metric `{metric}` to sum per label")
+    tr!("report-unknown-metric", metric = metric)
 }
 
 /// The metrics `--metric` can name.
 pub fn metrics_help(metrics: &[String]) -> String {
     if metrics.is_empty() {
-        "the rules define no numeric metric; leave --metric out".to_string()
+        tr!("report-no-metrics")
     } else {
-        format!("--metric takes one of: {}", metrics.join(", "))
+        tr!(
+            "report-metrics-help",
+            metrics = metrics.join(&tr!("list-separator"))
+        )
     }
 }
 
 /// The report file cannot be written.
 pub fn cannot_write(file: &str, error: &str) -> String {
-    format!("cannot write the report `{file}`: {error}")
+    tr!("report-cannot-write", file = file, error = error)
 }
-
-pub const CANNOT_WRITE_HELP: &str = "check that the folder exists and can be written to";
 
 /// `report: report.html (run 3, as of 2026-01-01)`
 pub fn written(file: &str, run_id: i64, as_of: &str) -> String {
-    format!("report: {file} (run {run_id}, as of {as_of})\n")
+    format!(
+        "{}\n",
+        tr!(
+            "report-written",
+            file = file,
+            run = run_id.to_string(),
+            as_of = as_of
+        )
+    )
 }
-
-/// After a run that published, the report failed.
-pub const RUN_PUBLISHED: &str = "the run published its tables; only the report was not written";

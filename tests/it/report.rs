@@ -186,18 +186,186 @@ fn the_report_of_two_runs_counts_what_was_worked_out_by_hand() {
     insta::assert_snapshot!("two_runs_page", page);
 }
 
+/// The words of a page a reader sees outside the charts: the title, the
+/// headings, the notes and the catalogue's column heads, one a line.
+fn words_of(page: &str) -> String {
+    let head = &page[..page.find("<body>").unwrap()];
+    let mut out = String::new();
+    let places = std::iter::once(("title", head))
+        .chain(["h1", "h2", "h3", "h4", "p", "th"].map(|tag| (tag, page)));
+    for (tag, text) in places {
+        let open = format!("<{tag}");
+        let close = format!("</{tag}>");
+        let mut rest = text;
+        while let Some(start) = rest.find(&open) {
+            let after = &rest[start + open.len()..];
+            // `<th>`, not `<thead>`; `<p class=...>`, not `<path`.
+            if !after.starts_with(['>', ' ']) {
+                rest = after;
+                continue;
+            }
+            let body = &after[after.find('>').unwrap() + 1..];
+            let end = body.find(&close).unwrap();
+            out.push_str(&format!("{tag}: {}\n", &body[..end]));
+            rest = &body[end..];
+        }
+    }
+    out
+}
+
+/// `seg report --lang zh`: the same page in Chinese — `<html lang="zh">`,
+/// every heading, note, column and tooltip in the catalogue's words, the
+/// same marks and numbers; `seg run --report` in Chinese writes the same
+/// page. The English page is the snapshot above, unchanged.
+#[test]
+fn the_report_in_chinese_has_chinese_words_and_the_same_marks() {
+    let dir = two_runs();
+    let (stdout, _) = run_ok(
+        &[
+            "report", "rules.seg", "--db", "seg.duckdb", "-o", "zh.html", "--lang", "zh",
+        ],
+        dir.path(),
+    );
+    assert_eq!(stdout, "报告：zh.html（第 2 次运行，截至 2025-07-01）\n");
+    let page = std::fs::read_to_string(dir.path().join("zh.html")).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"zh\">\n"), "{page}");
+    assert!(page.contains("<h1>客户分群报告</h1>"));
+    assert!(page.contains("<p class=\"headline\">第 2 次运行 · 10 位客户 · 截至 2025-07-01</p>"));
+    for heading in [
+        "分群",
+        "R × F 网格",
+        "标签",
+        "分布",
+        "随时间的变化",
+        "类别与标签目录",
+    ] {
+        assert!(page.contains(&format!("<h2>{heading}</h2>")), "{heading}");
+    }
+    for english in [
+        "Segmentation report",
+        "Segmentations",
+        "The R × F grid",
+        "<h2>Tags</h2>",
+        "Distributions",
+        "Over time",
+        "The catalogue",
+        "Customers per",
+        "customers",
+        "Movement",
+        "Transition",
+        "Flows",
+        "Dashed",
+        "per label",
+        "(no label)",
+        "as of",
+        "<th>kind</th>",
+        "label · rfm",
+    ] {
+        assert!(!page.contains(english), "English left: {english}");
+    }
+    // Tooltips in Chinese, with the same numbers as the English page.
+    for tip in [
+        "A：840",
+        "r 3，f 3：2 位客户，平均 110",
+        "r 1，f 5：0 位客户",
+        "B → A：2 位客户",
+        "第 1 次运行（2025-07-01），A：5 位客户（50.0%）",
+        "A：7 位客户（70.0%）",
+        "p50 = 4.5",
+    ] {
+        assert!(page.contains(&format!("<title>{tip}</title>")), "{tip}");
+    }
+    for (mark, n) in expected_marks().as_object().unwrap() {
+        assert_eq!(count(&page, mark) as u64, n.as_u64().unwrap(), "{mark}");
+    }
+    insta::assert_snapshot!("report_words_zh", words_of(&page));
+
+    // `seg run --report` in Chinese writes the page `seg report` writes.
+    let (_, stderr) = run_ok(
+        &[
+            "run", "rules.seg", "--db", "seg.duckdb", "--set", "a_spend=50", "--report",
+            "run-zh.html", "--lang", "zh",
+        ],
+        dir.path(),
+    );
+    assert!(
+        stderr.contains("报告：run-zh.html（第 3 次运行，截至 2025-07-01）"),
+        "{stderr}"
+    );
+    run_ok(
+        &[
+            "report", "rules.seg", "--db", "seg.duckdb", "-o", "zh3.html", "--lang", "zh",
+        ],
+        dir.path(),
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("run-zh.html")).unwrap(),
+        std::fs::read_to_string(dir.path().join("zh3.html")).unwrap()
+    );
+}
+
+/// What `seg report` says when it refuses, in Chinese.
+#[test]
+fn the_report_refuses_in_chinese() {
+    let dir = tempfile::tempdir().unwrap();
+    write_data(dir.path());
+    let out = seg()
+        .args(["report", "rules.seg", "-o", "page.html", "--lang", "zh"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("`seg report` 需要 `seg run` 写入的数据库"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("seg::usage"), "the code stays: {stderr}");
+    drop(seg::engine::Engine::open(&dir.path().join("empty.duckdb")).unwrap());
+    let out = seg()
+        .args([
+            "report", "rules.seg", "--db", "empty.duckdb", "-o", "page.html", "--lang", "zh",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("这个数据库还没有运行记录"), "{stderr}");
+    assert!(stderr.contains("seg::history"), "the code stays: {stderr}");
+}
+
 #[test]
 fn the_page_loads_in_headless_chromium_with_the_marks_worked_out_by_hand() {
     let dir = two_runs();
-    let page = dir.path().join("run.html");
-    let expected = dir.path().join("expected.json");
+    in_chromium(
+        &dir.path().join("run.html"),
+        &["冠军", "流失", "忠实", "最好的客户", "三次以上"],
+        "report-screenshot.png",
+    );
+    // The Chinese page: the same marks, its headings shown, and no
+    // sideways scroll at a phone's width with Chinese words either.
+    run_ok(
+        &[
+            "report", "rules.seg", "--db", "seg.duckdb", "-o", "zh.html", "--lang", "zh",
+        ],
+        dir.path(),
+    );
+    in_chromium(
+        &dir.path().join("zh.html"),
+        &["客户分群报告", "R × F 网格", "类别与标签目录", "冠军", "最好的客户"],
+        "report-screenshot-zh.png",
+    );
+}
+
+/// Loads `page` in headless Chromium (tests/browser/report.mjs): the marks
+/// worked out by hand, `texts` shown, nothing fetched, no console error,
+/// no sideways scroll on a phone; a screenshot named `screenshot`.
+fn in_chromium(page: &Path, texts: &[&str], screenshot: &str) {
+    let expected = page.with_extension("expected.json");
     std::fs::write(
         &expected,
-        json!({
-            "marks": expected_marks(),
-            "texts": ["冠军", "流失", "忠实", "最好的客户", "三次以上"]
-        })
-        .to_string(),
+        json!({"marks": expected_marks(), "texts": texts}).to_string(),
     )
     .unwrap();
     let browser = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
@@ -205,10 +373,10 @@ fn the_page_loads_in_headless_chromium_with_the_marks_worked_out_by_hand() {
         browser.join("node_modules/puppeteer-core").is_dir(),
         "puppeteer-core is not installed: run `npm ci` in tests/browser (and install Debian's chromium)"
     );
-    let screenshot = screenshot_path();
+    let screenshot = screenshot_path(screenshot);
     let output = std::process::Command::new("node")
         .arg(browser.join("report.mjs"))
-        .arg(&page)
+        .arg(page)
         .arg(&expected)
         .arg(&screenshot)
         .output()
@@ -217,7 +385,8 @@ fn the_page_loads_in_headless_chromium_with_the_marks_worked_out_by_hand() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         output.status.success() && stdout.contains("report ok"),
-        "the browser test failed:\n{stdout}\n{stderr}"
+        "the browser test of {} failed:\n{stdout}\n{stderr}",
+        page.display()
     );
     assert!(
         screenshot.is_file(),
@@ -226,8 +395,8 @@ fn the_page_loads_in_headless_chromium_with_the_marks_worked_out_by_hand() {
     );
 }
 
-/// Where the screenshot goes: `$SEG_ARTIFACTS`, else the target folder.
-fn screenshot_path() -> PathBuf {
+/// Where a screenshot goes: `$SEG_ARTIFACTS`, else the target folder.
+fn screenshot_path(name: &str) -> PathBuf {
     let folder = std::env::var_os("SEG_ARTIFACTS")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
@@ -236,7 +405,7 @@ fn screenshot_path() -> PathBuf {
             exe.ancestors().nth(3).unwrap().to_path_buf()
         });
     std::fs::create_dir_all(&folder).unwrap();
-    folder.join("report-screenshot.png")
+    folder.join(name)
 }
 
 #[test]

@@ -134,6 +134,78 @@ fn the_trace_of_a_customer_shows_every_value_rule_and_comparison() {
     insta::assert_snapshot!("why_customer_5_json", json);
 }
 
+/// `seg why --lang zh`: the trace in Chinese — its headings, outcomes and
+/// missing values in the catalogue's words, the rules' own words (`when`,
+/// `otherwise`, the conditions) as written; the JSON keeps its English
+/// keys and is the same in both languages.
+#[test]
+fn the_trace_in_chinese() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = published(dir.path(), "retail", None);
+    let db = db.display().to_string();
+    let (status, one, _) = seg_in(
+        dir.path(),
+        &["why", "1", &retail(), "--db", &db, "--lang", "zh"],
+    );
+    assert_eq!(status, 0);
+    assert!(one.starts_with("第 1 次运行发布的结果（截至 2025-06-30）\n"), "{one}");
+    assert!(one.contains("\n客户 customer_id = 1\n"));
+    assert!(one.contains("    → A when frequency >= 2 and monetary > 150  ← 匹配\n"));
+    assert!(one.contains("    ✓ C otherwise  （成立，但前面的规则已经匹配）\n"));
+    assert!(one.contains("  r                          4  （第 4 档：1 至 1；各档 "));
+    assert!(one.contains("\n  标签\n"));
+    for english in ["as published", "customer ", "matched", "bucket", "tags", "holds"] {
+        assert!(!one.contains(english), "English left: {english}\n{one}");
+    }
+    insta::assert_snapshot!("why_customer_1_zh", one);
+
+    let (status, five, _) = seg_in(
+        dir.path(),
+        &["why", "5", &retail(), "--db", &db, "--lang", "zh"],
+    );
+    assert_eq!(status, 0);
+    assert!(five.contains("  recency                    缺失\n"));
+    assert!(five.contains("        satisfaction >= 4  ✗ 缺失  (satisfaction = 缺失)\n"));
+
+    let json = |lang: &str| {
+        let (status, json, _) = seg_in(
+            dir.path(),
+            &["why", "5", &retail(), "--db", &db, "--format", "json", "--lang", lang],
+        );
+        assert_eq!(status, 0);
+        json
+    };
+    assert_eq!(json("zh"), json("en"), "JSON is an API: no language");
+
+    // Afresh, and what `seg why` refuses, in Chinese too.
+    let (status, fresh, _) = seg_in(
+        dir.path(),
+        &["why", "2", &retail(), "--as-of", "2025-03-01", "--lang", "zh"],
+    );
+    assert_eq!(status, 0);
+    assert!(fresh.starts_with("截至 2025-03-01 重新计算（未写入任何内容）\n"), "{fresh}");
+    let (status, _, stderr) = seg_in(
+        dir.path(),
+        &["why", "66", &retail(), "--db", &db, "--lang", "zh"],
+    );
+    assert_eq!(status, 2);
+    assert!(stderr.contains("seg::why"), "{stderr}");
+    assert!(
+        stderr.contains("已发布的 `seg_customers` 中没有客户 `66`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("最接近的有：`6`, `1`, `2`"), "{stderr}");
+    let (status, _, stderr) = seg_in(
+        dir.path(),
+        &["why", "--where", " ", &retail(), "--db", &db, "--lang", "zh"],
+    );
+    assert_eq!(status, 2);
+    assert!(stderr.contains("E335") && stderr.contains("--where 没有给出条件"), "{stderr}");
+    let (status, _, stderr) = seg_in(dir.path(), &["why", "1", &retail(), "--lang", "zh"]);
+    assert_eq!(status, 2);
+    assert!(stderr.contains("需要 --db"), "{stderr}");
+}
+
 /// The label of each segmentation's matched rule and every tag's outcome,
 /// per customer, as `key segmentation=label ... | tag tag ...` lines.
 fn traced_lines(trace: &Value) -> Vec<String> {

@@ -16,13 +16,24 @@ const MOVES_SHOWN: usize = 3;
 /// save its tables were there.
 pub fn headline(summary: &RunSummary, why: &str, since_save: Option<Duration>) -> String {
     let timing = match since_save {
-        Some(t) => format!("tables updated {:.2} s after the save", t.as_secs_f64()),
-        None => format!("{:.2} s", summary.duration_ms as f64 / 1000.0),
+        Some(t) => tr!(
+            "watch-updated-after-save",
+            seconds = format!("{:.2}", t.as_secs_f64())
+        ),
+        None => tr!(
+            "watch-seconds",
+            seconds = format!("{:.2}", summary.duration_ms as f64 / 1000.0)
+        ),
     };
     format!(
-        "run {} · {why} · {} customers · {timing}\n",
-        summary.run_id,
-        thousands(summary.customers)
+        "{}\n",
+        tr!(
+            "watch-headline",
+            run = summary.run_id.to_string(),
+            why = why,
+            customers = thousands(summary.customers),
+            timing = timing
+        )
     )
 }
 
@@ -40,14 +51,17 @@ pub fn changes(before: &RunSummary, after: &RunSummary) -> String {
             .map(|s| &s.labels[..]);
         let counts = match earlier {
             Some(earlier) => label_counts(earlier, &segmentation.labels),
-            None => format!(
-                "(new) {}",
-                label_counts(&segmentation.labels, &segmentation.labels)
+            None => tr!(
+                "watch-new",
+                counts = label_counts(&segmentation.labels, &segmentation.labels)
             ),
         };
-        out.push_str(&format!("  {name}: {counts}\n"));
+        out.push_str(&format!(
+            "  {}\n",
+            tr!("watch-counts", name = name.as_str(), counts = counts)
+        ));
         if let Some(moves) = after.changes.as_ref().and_then(|c| moves(c, name)) {
-            out.push_str(&format!("    moved: {moves}\n"));
+            out.push_str(&format!("    {}\n", tr!("watch-moved", moves = moves)));
         }
     }
     for gone in before.segmentations.iter().filter(|b| {
@@ -56,17 +70,20 @@ pub fn changes(before: &RunSummary, after: &RunSummary) -> String {
             .iter()
             .any(|a| a.segmentation == b.segmentation)
     }) {
-        out.push_str(&format!("  {}: (removed)\n", gone.segmentation));
+        out.push_str(&format!(
+            "  {}\n",
+            tr!("watch-removed", name = gone.segmentation.as_str())
+        ));
     }
     let tags = tag_counts(&before.tags, &after.tags, after.changes.as_ref());
     if !tags.is_empty() {
-        out.push_str(&format!("  tags: {tags}\n"));
+        out.push_str(&format!("  {}\n", tr!("watch-tags", tags = tags)));
     }
     out
 }
 
-fn label_name(label: &LabelCount) -> &str {
-    label.label.as_deref().unwrap_or("(no label)")
+fn label_name(label: &LabelCount) -> String {
+    label.label.clone().unwrap_or_else(|| tr!("summary-no-label"))
 }
 
 /// `gold 1,204 → 1,310, silver 3,000`: every label now, then those that
@@ -81,16 +98,16 @@ fn label_counts(before: &[LabelCount], after: &[LabelCount]) -> String {
     let now = after.iter().map(|l| {
         (
             label_name(l),
-            count_in(before, label_name(l)),
+            count_in(before, &label_name(l)),
             Some(l.customers),
         )
     });
     let gone = before
         .iter()
-        .filter(|l| count_in(after, label_name(l)).is_none())
+        .filter(|l| count_in(after, &label_name(l)).is_none())
         .map(|l| (label_name(l), Some(l.customers), None));
     now.chain(gone)
-        .map(|(name, was, is)| count(name, was, is))
+        .map(|(name, was, is)| count(&name, was, is))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -158,7 +175,7 @@ fn moves(changes: &Changes, segmentation: &str) -> Option<String> {
     if moved.is_empty() {
         return None;
     }
-    let label = |l: &Option<String>| l.clone().unwrap_or_else(|| "(no label)".into());
+    let label = |l: &Option<String>| l.clone().unwrap_or_else(|| tr!("summary-no-label"));
     let mut shown: Vec<String> = moved
         .iter()
         .take(MOVES_SHOWN)
@@ -173,7 +190,7 @@ fn moves(changes: &Changes, segmentation: &str) -> Option<String> {
         .collect();
     if moved.len() > MOVES_SHOWN {
         let rest: i64 = moved[MOVES_SHOWN..].iter().map(|t| t.customers).sum();
-        shown.push(format!("{} more", thousands(rest)));
+        shown.push(tr!("watch-more", n = thousands(rest)));
     }
     Some(shown.join(", "))
 }

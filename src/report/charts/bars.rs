@@ -83,15 +83,14 @@ pub fn run_sizes(segmentation: &str, runs: &[Run], labels: &[(Option<String>, St
             }
             let h = plot * customers as f64 / largest;
             top -= h;
-            let name = label.as_deref().unwrap_or(words::NO_LABEL);
-            let tip = format!(
-                "{}: {}",
-                words::run_name(run.run_id, &run.as_of),
-                words::size_tip(
-                    name,
+            let name = label.clone().unwrap_or_else(words::no_label);
+            let tip = words::run_tip(
+                &words::run_name(run.run_id, &run.as_of),
+                &words::size_tip(
+                    &name,
                     &count(customers),
-                    customers as f64 / run.customers.max(1) as f64
-                )
+                    customers as f64 / run.customers.max(1) as f64,
+                ),
             );
             out.push_str(&rect(
                 Some("run-segment"),

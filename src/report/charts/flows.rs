@@ -19,8 +19,8 @@ fn names(cells: &[&Flow], order: &[Option<String>], before: bool) -> Vec<Option<
         .collect()
 }
 
-fn shown(label: &Option<String>) -> &str {
-    label.as_deref().unwrap_or(words::NO_LABEL)
+fn shown(label: &Option<String>) -> String {
+    label.clone().unwrap_or_else(words::no_label)
 }
 
 const CELL: f64 = 64.0;
@@ -56,7 +56,7 @@ pub fn matrix(
             at(top - 8.0),
             at(x),
             at(top - 8.0),
-            crate::report::escape(shown(to))
+            crate::report::escape(&shown(to))
         ));
     }
     for (i, from) in rows.iter().enumerate() {
@@ -66,7 +66,7 @@ pub fn matrix(
             y + CELL / 2.0 + 4.0,
             "end",
             "name",
-            shown(from),
+            &shown(from),
         ));
         for (j, to) in columns.iter().enumerate() {
             let x = NAMES + CELL * j as f64;
@@ -79,7 +79,7 @@ pub fn matrix(
                 continue;
             }
             let share = customers as f64 / largest;
-            let tip = words::flow_tip(shown(from), shown(to), &count(customers));
+            let tip = words::flow_tip(&shown(from), &shown(to), &count(customers));
             out.push_str(&rect(Some(mark), x, y, CELL, CELL, &heat(share), &tip));
             out.push_str(&text(
                 x + CELL / 2.0,
@@ -167,7 +167,7 @@ pub fn sankey(
                 at(xa),
                 at(ya + h)
             );
-            let tip = words::flow_tip(shown(from), shown(to), &count(cell.customers));
+            let tip = words::flow_tip(&shown(from), &shown(to), &count(cell.customers));
             out.push_str(&format!(
                 "<path data-mark=\"flow\" class=\"flow\" d=\"{d}\" fill=\"{}\"><title>{}</title></path>\n",
                 colours(from),
@@ -180,7 +180,7 @@ pub fn sankey(
         (&right, &right_at, x1, "start", x1 + NODE + 6.0),
     ] {
         for (label, (y, h)) in side.iter().zip(placed.iter()) {
-            let tip = shown(label).to_string();
+            let tip = shown(label);
             out.push_str(&rect(
                 Some("flow-node"),
                 x,
@@ -190,7 +190,7 @@ pub fn sankey(
                 &colours(label),
                 &tip,
             ));
-            out.push_str(&text(tx, y + h / 2.0 + 4.0, anchor, "name", shown(label)));
+            out.push_str(&text(tx, y + h / 2.0 + 4.0, anchor, "name", &shown(label)));
         }
     }
     out.push_str("</svg>\n");

@@ -43,11 +43,10 @@ pub fn grid(g: &Grid) -> String {
             let customers = cell.map_or(0, |c| c.customers);
             let share = customers as f64 / largest;
             let average = cell.and_then(|c| c.average).map(number);
-            let tip = format!(
-                "{} {row}, {} {column}: {}",
-                g.rows,
-                g.columns,
-                words::cell_tip(&count(customers), average.as_deref())
+            let tip = words::cell_at(
+                (&g.rows, row),
+                (&g.columns, column),
+                &words::cell_tip(&count(customers), average.as_deref()),
             );
             out.push_str(&rect(Some("cell"), x, y, CELL, CELL, &heat(share), &tip));
             let class = ink(share);
