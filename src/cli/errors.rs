@@ -56,10 +56,7 @@ pub fn said(e: &EngineError) -> Said {
     // The message `id` and, when it has one, its `.help`.
     let with_help = |message: String, id: &str| (message, Some(tr!(&format!("{id}.help"))));
     let (message, help) = match e {
-        E::Open { path, message } => (
-            tr!("engine-open", path = path, message = message),
-            None,
-        ),
+        E::Open { path, message } => (tr!("engine-open", path = path, message = message), None),
         E::Locked { path, waited_secs } => with_help(
             tr!(
                 "engine-locked",
@@ -68,10 +65,7 @@ pub fn said(e: &EngineError) -> Said {
             ),
             "engine-locked",
         ),
-        E::Query { what, message } => (
-            tr!("engine-query", what = what, message = message),
-            None,
-        ),
+        E::Query { what, message } => (tr!("engine-query", what = what, message = message), None),
         E::OutOfMemory { what, message } => with_help(
             tr!("engine-out-of-memory", what = what, message = message),
             "engine-out-of-memory",
@@ -102,7 +96,10 @@ pub fn said(e: &EngineError) -> Said {
                 source = source_name,
                 examples = examples
             ),
-            Some(tr!("engine-duplicate-lookup-keys.help", source = source_name)),
+            Some(tr!(
+                "engine-duplicate-lookup-keys.help",
+                source = source_name
+            )),
         ),
         E::MissingKeys {
             key,
@@ -140,10 +137,7 @@ pub fn said(e: &EngineError) -> Said {
             tr!("engine-resources", message = message),
             "engine-resources",
         ),
-        E::Write { path, message } => (
-            tr!("engine-write", path = path, message = message),
-            None,
-        ),
+        E::Write { path, message } => (tr!("engine-write", path = path, message = message), None),
         E::AllowPath { path, message } => with_help(
             tr!("engine-allow-path", path = path, message = message),
             "engine-allow-path",

@@ -186,7 +186,10 @@ fn run_date<'e>(
 fn progress_line(summary: &RunSummary) -> String {
     let mut line = run::headline(summary);
     for warning in &summary.warnings {
-        line.push_str(&format!("  {}\n", tr!("summary-warning", warning = warning)));
+        line.push_str(&format!(
+            "  {}\n",
+            tr!("summary-warning", warning = warning)
+        ));
     }
     line
 }

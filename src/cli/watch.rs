@@ -69,7 +69,10 @@ impl Trigger {
 
 pub fn run(args: WatchArgs) -> u8 {
     if args.run.engine.engine == super::args::EngineKind::Spark {
-        return output::usage(tr!("watch-not-on-spark"), Some(tr!("watch-not-on-spark.help")));
+        return output::usage(
+            tr!("watch-not-on-spark"),
+            Some(tr!("watch-not-on-spark.help")),
+        );
     }
     // A watch runs at one date; a range of dates is `seg run`'s replay.
     if let Err(status) = check::one_date(&args.run.rules, "watch") {
@@ -339,7 +342,11 @@ impl Watch {
                     output::failure(&e);
                     output::stdout(&format!(
                         "{}\n",
-                        tr!("watch-failed", trigger = trigger.words(), kept = self.kept())
+                        tr!(
+                            "watch-failed",
+                            trigger = trigger.words(),
+                            kept = self.kept()
+                        )
                     ));
                 }
             }

@@ -22,7 +22,10 @@ const WHERE_FILE: &str = "--where";
 pub fn run(args: WhyArgs) -> u8 {
     let (customer, path) = match (&args.condition, args.customer.clone(), args.path.clone()) {
         (None, None, _) => {
-            return output::usage(tr!("why-needs-customer"), Some(tr!("why-needs-customer.help")));
+            return output::usage(
+                tr!("why-needs-customer"),
+                Some(tr!("why-needs-customer.help")),
+            );
         }
         (None, Some(c), path) => (Some(c), path),
         // With --where, the one word given is the rule set.
@@ -164,7 +167,11 @@ fn human(why: &Why) -> String {
     for c in &why.customers {
         out.push_str(&format!(
             "\n{}\n",
-            tr!("why-customer", key = why.key.as_str(), value = c.key.as_str())
+            tr!(
+                "why-customer",
+                key = why.key.as_str(),
+                value = c.key.as_str()
+            )
         ));
         let width = c
             .values

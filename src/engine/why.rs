@@ -252,11 +252,7 @@ fn unknown(
         .map(|(_, k)| format!("`{k}`"))
         .collect();
     let message = match evaluation {
-        Evaluation::Published => tr!(
-            "why-unknown-customer",
-            key = key,
-            table = CUSTOMERS_TABLE
-        ),
+        Evaluation::Published => tr!("why-unknown-customer", key = key, table = CUSTOMERS_TABLE),
         Evaluation::Fresh => tr!(
             "why-unknown-customer-2",
             key = key,
@@ -269,7 +265,11 @@ fn unknown(
         program.customers.name.as_str(),
     );
     let help = if close.is_empty() {
-        tr!("why-unknown-customer.help", column = column, source = source)
+        tr!(
+            "why-unknown-customer.help",
+            column = column,
+            source = source
+        )
     } else {
         tr!(
             "why-unknown-customer.help-2",

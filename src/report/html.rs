@@ -268,11 +268,7 @@ fn tags(r: &Report) -> String {
         let order: Vec<Option<String>> = o.tags.iter().cloned().map(Some).collect();
         let cells: Vec<&Flow> = cells.iter().collect();
         out.push_str(&charts::matrix(
-            "overlaps",
-            "overlap",
-            &overlaps,
-            &cells,
-            &order,
+            "overlaps", "overlap", &overlaps, &cells, &order,
         ));
     }
     section("tags", &tr!("report-section-tags"), &out)
@@ -291,11 +287,7 @@ fn distributions(r: &Report) -> String {
         out.push_str(&h3(&words::distribution(&d.metric, d.score.as_deref())));
         out.push_str(&charts::histogram(d));
     }
-    section(
-        "distributions",
-        &tr!("report-section-distributions"),
-        &out,
-    )
+    section("distributions", &tr!("report-section-distributions"), &out)
 }
 
 /// The labels of a segmentation in the report's order, each with its
@@ -418,8 +410,15 @@ fn catalogue(r: &Report) -> String {
         tr!("report-column-rule"),
         tr!("report-column-defined-at"),
     ];
-    let [kind_head, name_head, description_head, category_head, colour_head, rule_head, defined_head] =
-        &heads;
+    let [
+        kind_head,
+        name_head,
+        description_head,
+        category_head,
+        colour_head,
+        rule_head,
+        defined_head,
+    ] = &heads;
     let mut out = String::from("<table class=\"catalogue\">\n<thead><tr>");
     for h in &heads {
         out.push_str(&format!("<th>{}</th>", escape(h)));

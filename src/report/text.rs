@@ -72,7 +72,11 @@ pub fn size_tip(name: &str, customers: &str, share: f64) -> String {
 /// `12 customers, average 340.5`
 pub fn cell_tip(customers: &str, average: Option<&str>) -> String {
     match average {
-        Some(a) => tr!("report-cell-tip-average", customers = customers, average = a),
+        Some(a) => tr!(
+            "report-cell-tip-average",
+            customers = customers,
+            average = a
+        ),
         None => tr!("report-cell-tip", customers = customers),
     }
 }
@@ -101,7 +105,12 @@ pub fn run_tip(run: &str, tip: &str) -> String {
 
 /// `A → B: 12 customers`
 pub fn flow_tip(from: &str, to: &str, customers: &str) -> String {
-    tr!("report-flow-tip", from = from, to = to, customers = customers)
+    tr!(
+        "report-flow-tip",
+        from = from,
+        to = to,
+        customers = customers
+    )
 }
 
 /// `run 2 (2025-06-30)`

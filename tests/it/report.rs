@@ -222,13 +222,23 @@ fn the_report_in_chinese_has_chinese_words_and_the_same_marks() {
     let dir = two_runs();
     let (stdout, _) = run_ok(
         &[
-            "report", "rules.seg", "--db", "seg.duckdb", "-o", "zh.html", "--lang", "zh",
+            "report",
+            "rules.seg",
+            "--db",
+            "seg.duckdb",
+            "-o",
+            "zh.html",
+            "--lang",
+            "zh",
         ],
         dir.path(),
     );
     assert_eq!(stdout, "报告：zh.html（第 2 次运行，截至 2025-07-01）\n");
     let page = std::fs::read_to_string(dir.path().join("zh.html")).unwrap();
-    assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"zh\">\n"), "{page}");
+    assert!(
+        page.starts_with("<!DOCTYPE html>\n<html lang=\"zh\">\n"),
+        "{page}"
+    );
     assert!(page.contains("<h1>客户分群报告</h1>"));
     assert!(page.contains("<p class=\"headline\">第 2 次运行 · 10 位客户 · 截至 2025-07-01</p>"));
     for heading in [
@@ -283,8 +293,16 @@ fn the_report_in_chinese_has_chinese_words_and_the_same_marks() {
     // `seg run --report` in Chinese writes the page `seg report` writes.
     let (_, stderr) = run_ok(
         &[
-            "run", "rules.seg", "--db", "seg.duckdb", "--set", "a_spend=50", "--report",
-            "run-zh.html", "--lang", "zh",
+            "run",
+            "rules.seg",
+            "--db",
+            "seg.duckdb",
+            "--set",
+            "a_spend=50",
+            "--report",
+            "run-zh.html",
+            "--lang",
+            "zh",
         ],
         dir.path(),
     );
@@ -294,7 +312,14 @@ fn the_report_in_chinese_has_chinese_words_and_the_same_marks() {
     );
     run_ok(
         &[
-            "report", "rules.seg", "--db", "seg.duckdb", "-o", "zh3.html", "--lang", "zh",
+            "report",
+            "rules.seg",
+            "--db",
+            "seg.duckdb",
+            "-o",
+            "zh3.html",
+            "--lang",
+            "zh",
         ],
         dir.path(),
     );
@@ -324,7 +349,14 @@ fn the_report_refuses_in_chinese() {
     drop(seg::engine::Engine::open(&dir.path().join("empty.duckdb")).unwrap());
     let out = seg()
         .args([
-            "report", "rules.seg", "--db", "empty.duckdb", "-o", "page.html", "--lang", "zh",
+            "report",
+            "rules.seg",
+            "--db",
+            "empty.duckdb",
+            "-o",
+            "page.html",
+            "--lang",
+            "zh",
         ])
         .current_dir(dir.path())
         .output()
@@ -347,13 +379,26 @@ fn the_page_loads_in_headless_chromium_with_the_marks_worked_out_by_hand() {
     // sideways scroll at a phone's width with Chinese words either.
     run_ok(
         &[
-            "report", "rules.seg", "--db", "seg.duckdb", "-o", "zh.html", "--lang", "zh",
+            "report",
+            "rules.seg",
+            "--db",
+            "seg.duckdb",
+            "-o",
+            "zh.html",
+            "--lang",
+            "zh",
         ],
         dir.path(),
     );
     in_chromium(
         &dir.path().join("zh.html"),
-        &["客户分群报告", "R × F 网格", "类别与标签目录", "冠军", "最好的客户"],
+        &[
+            "客户分群报告",
+            "R × F 网格",
+            "类别与标签目录",
+            "冠军",
+            "最好的客户",
+        ],
         "report-screenshot-zh.png",
     );
 }

@@ -148,13 +148,23 @@ fn the_trace_in_chinese() {
         &["why", "1", &retail(), "--db", &db, "--lang", "zh"],
     );
     assert_eq!(status, 0);
-    assert!(one.starts_with("第 1 次运行发布的结果（截至 2025-06-30）\n"), "{one}");
+    assert!(
+        one.starts_with("第 1 次运行发布的结果（截至 2025-06-30）\n"),
+        "{one}"
+    );
     assert!(one.contains("\n客户 customer_id = 1\n"));
     assert!(one.contains("    → A when frequency >= 2 and monetary > 150  ← 匹配\n"));
     assert!(one.contains("    ✓ C otherwise  （成立，但前面的规则已经匹配）\n"));
     assert!(one.contains("  r                          4  （第 4 档：1 至 1；各档 "));
     assert!(one.contains("\n  标签\n"));
-    for english in ["as published", "customer ", "matched", "bucket", "tags", "holds"] {
+    for english in [
+        "as published",
+        "customer ",
+        "matched",
+        "bucket",
+        "tags",
+        "holds",
+    ] {
         assert!(!one.contains(english), "English left: {english}\n{one}");
     }
     insta::assert_snapshot!("why_customer_1_zh", one);
@@ -170,7 +180,17 @@ fn the_trace_in_chinese() {
     let json = |lang: &str| {
         let (status, json, _) = seg_in(
             dir.path(),
-            &["why", "5", &retail(), "--db", &db, "--format", "json", "--lang", lang],
+            &[
+                "why",
+                "5",
+                &retail(),
+                "--db",
+                &db,
+                "--format",
+                "json",
+                "--lang",
+                lang,
+            ],
         );
         assert_eq!(status, 0);
         json
@@ -180,10 +200,21 @@ fn the_trace_in_chinese() {
     // Afresh, and what `seg why` refuses, in Chinese too.
     let (status, fresh, _) = seg_in(
         dir.path(),
-        &["why", "2", &retail(), "--as-of", "2025-03-01", "--lang", "zh"],
+        &[
+            "why",
+            "2",
+            &retail(),
+            "--as-of",
+            "2025-03-01",
+            "--lang",
+            "zh",
+        ],
     );
     assert_eq!(status, 0);
-    assert!(fresh.starts_with("截至 2025-03-01 重新计算（未写入任何内容）\n"), "{fresh}");
+    assert!(
+        fresh.starts_with("截至 2025-03-01 重新计算（未写入任何内容）\n"),
+        "{fresh}"
+    );
     let (status, _, stderr) = seg_in(
         dir.path(),
         &["why", "66", &retail(), "--db", &db, "--lang", "zh"],
@@ -197,10 +228,22 @@ fn the_trace_in_chinese() {
     assert!(stderr.contains("最接近的有：`6`, `1`, `2`"), "{stderr}");
     let (status, _, stderr) = seg_in(
         dir.path(),
-        &["why", "--where", " ", &retail(), "--db", &db, "--lang", "zh"],
+        &[
+            "why",
+            "--where",
+            " ",
+            &retail(),
+            "--db",
+            &db,
+            "--lang",
+            "zh",
+        ],
     );
     assert_eq!(status, 2);
-    assert!(stderr.contains("E335") && stderr.contains("--where 没有给出条件"), "{stderr}");
+    assert!(
+        stderr.contains("E335") && stderr.contains("--where 没有给出条件"),
+        "{stderr}"
+    );
     let (status, _, stderr) = seg_in(dir.path(), &["why", "1", &retail(), "--lang", "zh"]);
     assert_eq!(status, 2);
     assert!(stderr.contains("需要 --db"), "{stderr}");

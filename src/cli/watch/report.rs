@@ -83,7 +83,10 @@ pub fn changes(before: &RunSummary, after: &RunSummary) -> String {
 }
 
 fn label_name(label: &LabelCount) -> String {
-    label.label.clone().unwrap_or_else(|| tr!("summary-no-label"))
+    label
+        .label
+        .clone()
+        .unwrap_or_else(|| tr!("summary-no-label"))
 }
 
 /// `gold 1,204 → 1,310, silver 3,000`: every label now, then those that
