@@ -559,7 +559,7 @@ mod differential {
         let help = checked.diagnostics[0].help.as_deref().unwrap_or_default();
         assert!(
             help.starts_with("the files of this glob do not share one header line")
-                && help.contains("orders_by_month/2025-05.csv")
+                && help.contains("`2025-05.csv` has `customer_id,ordered_at,amount`")
                 && help.contains("coupon"),
             "{help}"
         );

@@ -24,6 +24,11 @@ if [ -f "$WORK/server.pid" ] && kill -0 "$(cat "$WORK/server.pid")" 2> /dev/null
   echo "already running: $(cat "$WORK/server.pid")"
   exit 0
 fi
+# The server's catalog lives in its memory: a table an earlier server wrote
+# is gone from it, but its files would stay in the warehouse, and Spark
+# refuses to create a table over them (LOCATION_ALREADY_EXISTS). Each
+# server starts with an empty warehouse.
+rm -rf "$WORK/warehouse"
 # setsid: the server and the JVM it starts get their own process group, so
 # stop.sh ends exactly them.
 setsid "$SPARK_HOME/bin/spark-submit" \

@@ -46,9 +46,18 @@ pub fn differing_headers(location: &Location) -> Option<String> {
          file and the other files' values by position (DuckDB by name), so it would read \
          other values; give every file the same header line, or run this rule set on \
          DuckDB (docs/spark.md)",
-        first.display(),
-        other.display()
+        shown(&first, &reach.fixed),
+        shown(&other, &reach.fixed)
     ))
+}
+
+/// A matched file as the message names it: from the pattern's folder on
+/// (the source's label shows the pattern).
+fn shown(file: &Path, folder: &Path) -> String {
+    file.strip_prefix(folder)
+        .unwrap_or(file)
+        .display()
+        .to_string()
 }
 
 /// How many folder levels below its fixed part a pattern reaches: `None`
